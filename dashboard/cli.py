@@ -1,0 +1,370 @@
+"""Command line: python -m dashboard {ingest,watch,demo,query,check,serve}.
+
+A public interface: scripts and cron jobs rely on these commands, options and
+exit codes (docs/cli.md). Exit codes: 0 success; 1 a file was quarantined or
+failed (ingest) or a check found problems (check); 2 usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from dashboard.core.config import PROJECT_ROOT, Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="舆情态势感知看板 — public-opinion dashboard: ingest drops, generate demo data, run named queries, serve.",
+        epilog="Exit codes: 0 ok; 1 a file was quarantined/failed or a check found problems; 2 usage error. "
+               "Environment: YUQING_DATA_DIR, YUQING_DB, YUQING_MAX_REJECT_SHARE (see docs/cli.md).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", help="DuckDB file (default: data/warehouse.duckdb, or $YUQING_DB)")
+        return p
+
+    p = with_db(sub.add_parser("ingest", help="ingest CSV/TSV/XLSX/Parquet files or folders",
+                               description="Ingest files. Writes directly when no dashboard holds the store; "
+                                           "otherwise hands the files to the running dashboard's inbox and "
+                                           "waits for each outcome. Files outside data/inbox/ are copied to "
+                                           "the archive, files inside it are moved."))
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, or a folder (its supported files)")
+    p.add_argument("--mapping", metavar="NAME", help="mapping profile data/mappings/NAME.toml (default: auto-match)")
+    p.add_argument("--encoding", help="CSV encoding override (utf-8, gbk, gb18030 …; default: detected)")
+    p.add_argument("--sheet", help="XLSX sheet name or 0-based index (default: the first sheet)")
+    p.add_argument("--max-reject-share", type=float, metavar="F",
+                   help="quarantine a file when more than this share of rows fail (default 0.3)")
+    p.add_argument("--wait", type=float, default=600, metavar="SECONDS",
+                   help="when handing over to a running dashboard, wait this long per file (default 600)")
+    p.add_argument("--json", action="store_true", help="print one JSON outcome per file instead of text")
+
+    p = with_db(sub.add_parser("watch", help="ingest files dropped into data/inbox/ (without the dashboard)"))
+    p.add_argument("--once", action="store_true", help="ingest what is settled now, then exit")
+    p.add_argument("--interval", type=float, default=2.0, help="seconds between scans (default 2)")
+
+    p = with_db(sub.add_parser("demo", help="generate realistic demo items into the store or as drop files"))
+    p.add_argument("--items", type=int, default=20_000, metavar="N", help="number of items (default 20000)")
+    p.add_argument("--days", type=int, default=180, metavar="D", help="days covered, ending today (default 180)")
+    p.add_argument("--seed", type=int, default=42, metavar="S", help="random seed (default 42)")
+    p.add_argument("--out", metavar="DIR", help="write drop files here instead of loading the store")
+    p.add_argument("--format", choices=("csv", "parquet", "xlsx"), default="csv", help="file format with --out")
+
+    p = with_db(sub.add_parser("query", help="run a named query from queries/ and print its rows"))
+    p.add_argument("name", nargs="?", help="query name, e.g. admin/ingest_log (see --list)")
+    p.add_argument("--list", action="store_true", help="list query names and their parameters")
+    p.add_argument("--param", action="append", default=[], metavar="K=V",
+                   help="bind a parameter; V is read as JSON when it parses (numbers, lists, null), else as text")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    with_db(sub.add_parser("check", help="run the data checks in queries/checks/ (exit 1 when any finds rows)"))
+
+    p = with_db(sub.add_parser("serve", help="open the dashboard (loads demo data when the store is empty)"))
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty store")
+    p.add_argument("--demo-items", type=int, default=20_000, metavar="N")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings().with_db(args.db)
+    if getattr(args, "max_reject_share", None) is not None:
+        if not 0 <= args.max_reject_share <= 1:
+            print("错误：--max-reject-share 应在 0 到 1 之间", file=sys.stderr)
+            return EXIT_USAGE
+        from dataclasses import replace
+
+        settings = replace(settings, max_reject_share=args.max_reject_share)
+    handler = {"ingest": cmd_ingest, "watch": cmd_watch, "demo": cmd_demo, "query": cmd_query,
+               "check": cmd_check, "serve": cmd_serve}[args.command]
+    try:
+        return handler(args, settings)
+    except UsageError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+# --- ingest ------------------------------------------------------------------
+
+def _expand_paths(paths: list[str]) -> list[Path]:
+    from dashboard.core.ingest.readers import SUPPORTED_SUFFIXES
+
+    files = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                           and not p.name.startswith((".", "~$")))
+            if not found:
+                raise UsageError(f"文件夹 {path} 中没有可导入的文件（CSV/TSV/XLSX/Parquet）")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"找不到文件 {path}")
+    return files
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from dashboard.core import store
+    from dashboard.core.ingest import inbox
+    from dashboard.core.ingest.loader import ingest_file
+    from dashboard.core.ingest.mapping import MappingError, find_profile
+
+    files = _expand_paths(args.paths)
+    if args.mapping:
+        try:
+            find_profile(settings.mappings_dir, args.mapping)
+        except MappingError as exc:
+            raise UsageError(str(exc)) from exc
+    outcomes = []
+    try:
+        con = store.connect(settings.db_path)
+    except store.StoreBusy:
+        con = None
+    if con is None:
+        if args.mapping or args.encoding or args.sheet:
+            print("提示：看板正在运行，文件交给看板的收件箱处理；--mapping/--encoding/--sheet 不适用，"
+                  "将按映射文件自动匹配。", file=sys.stderr)
+        print(f"数据库正被看板占用，文件将交给看板的收件箱（{settings.inbox_dir}）处理并等待结果……", file=sys.stderr)
+        for path in files:
+            outcome = inbox.hand_over(path, settings, timeout=args.wait)
+            if outcome is None:
+                print(f"{path.name}：{args.wait:.0f} 秒内未得到结果；文件仍在收件箱中，看板会继续处理。", file=sys.stderr)
+                return EXIT_FAILED
+            outcomes.append(outcome)
+            _print_outcome(outcome, args.json)
+    else:
+        try:
+            bar = tqdm(files, unit="文件", disable=len(files) < 2 or args.json, file=sys.stderr)
+            for path in bar:
+                bar.set_description(path.name[:30])
+                stage_bar = tqdm(total=100, desc=path.name[:30], unit="%", leave=False, file=sys.stderr,
+                                 disable=args.json, bar_format="{desc} {percentage:3.0f}%|{bar}| {postfix}")
+
+                def progress(stage: str, fraction: float, bar=stage_bar) -> None:
+                    bar.set_postfix_str(stage)
+                    bar.n = int(fraction * 100)
+                    bar.refresh()
+
+                try:
+                    outcome = ingest_file(con, path, settings, mapping=args.mapping, encoding=args.encoding,
+                                          sheet=args.sheet, progress=progress)
+                except Exception as exc:
+                    stage_bar.close()
+                    print(f"{path.name}：入库失败，数据库未改动，原文件未动：{exc}", file=sys.stderr)
+                    return EXIT_FAILED
+                stage_bar.close()
+                outcomes.append(outcome)
+                _print_outcome(outcome, args.json)
+        finally:
+            con.close()
+    return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED
+
+
+def _print_outcome(outcome, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(outcome.to_dict(), ensure_ascii=False))
+        return
+    print(outcome.summary())
+    if outcome.report_path:
+        print(f"  报告：{outcome.report_path}")
+
+
+# --- watch -------------------------------------------------------------------
+
+def cmd_watch(args, settings: Settings) -> int:
+    from dashboard.core import store
+    from dashboard.core.ingest.inbox import InboxWatcher
+
+    try:
+        con = store.connect(settings.db_path)
+    except store.StoreBusy as exc:
+        raise UsageError("数据库正被其他进程（通常是看板）占用；看板自带收件箱监视，无需另开 watch") from exc
+    watcher = InboxWatcher(con, settings, on_outcome=lambda o: print(o.summary(), flush=True))
+    print(f"正在监视 {settings.inbox_dir}（Ctrl+C 退出）", file=sys.stderr)
+    try:
+        if args.once:
+            # two scans a settle-period apart: a file must be seen unchanged to be taken
+            watcher.scan_once()
+            time.sleep(settings.settle_seconds)
+            watcher.scan_once()
+            return EXIT_OK
+        while True:
+            watcher.scan_once()
+            time.sleep(args.interval)
+    finally:
+        con.close()
+
+
+# --- demo --------------------------------------------------------------------
+
+def cmd_demo(args, settings: Settings) -> int:
+    if args.items <= 0 or args.days <= 0:
+        raise UsageError("--items 和 --days 必须是正整数")
+    if args.out:
+        return _demo_files(args)
+    from dashboard.core import store
+
+    try:
+        con = store.connect(settings.db_path)
+    except store.StoreBusy as exc:
+        raise UsageError("数据库正被看板占用：请先停止看板，或用 --out 生成文件后放入 data/inbox/") from exc
+    try:
+        outcomes = load_demo(con, settings, args.items, args.days, args.seed, show_progress=True)
+    finally:
+        con.close()
+    new = sum(o.loaded_new for o in outcomes)
+    print(f"演示数据：新增 {new} 条（共 {args.items} 条，{args.days} 天，种子 {args.seed}）→ {settings.db_path}")
+    return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED
+
+
+def load_demo(con, settings: Settings, items: int, days: int, seed: int, show_progress: bool = False):
+    from tqdm import tqdm
+
+    from dashboard.core.demo import iter_item_batches
+    from dashboard.core.ingest.loader import ingest_frame
+
+    batch_size = 100_000
+    batches = (items + batch_size - 1) // batch_size
+    outcomes = []
+    with tqdm(total=items, unit="条", desc="生成并导入演示数据", disable=not show_progress, file=sys.stderr) as bar:
+        for k, frame in enumerate(iter_item_batches(items, days=days, seed=seed, batch_size=batch_size), start=1):
+            name = f"演示数据（种子 {seed}，{items} 条，{days} 天）第 {k}/{batches} 批"
+            outcomes.append(ingest_frame(con, frame, settings, name))
+            bar.update(len(frame))
+    return outcomes
+
+
+def _demo_files(args) -> int:
+    from dashboard.core.demo import iter_item_batches
+
+    out = Path(args.out).expanduser()
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for k, frame in enumerate(iter_item_batches(args.items, days=args.days, seed=args.seed, batch_size=100_000), 1):
+        target = out / f"demo_{args.seed}_{k:03d}.{args.format}"
+        if args.format == "csv":
+            frame.to_csv(target, index=False, encoding="utf-8")
+        elif args.format == "parquet":
+            frame.to_parquet(target, index=False)
+        else:
+            frame.to_excel(target, index=False, engine="openpyxl")
+        written.append(target)
+        print(f"已写出 {target}（{len(frame)} 条）")
+    return EXIT_OK
+
+
+# --- query / check -------------------------------------------------------------
+
+def _parse_param(text: str) -> tuple[str, object]:
+    if "=" not in text:
+        raise UsageError(f"参数应写作 K=V：{text}")
+    key, value = text.split("=", 1)
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    return key.strip(), parsed
+
+
+def _open_for_reading(settings: Settings):
+    from dashboard.core import store
+
+    if not settings.db_path.exists():
+        raise UsageError(f"数据库 {settings.db_path} 不存在：请先运行 python -m dashboard demo 或 ingest")
+    try:
+        return store.connect(settings.db_path, read_only=True)
+    except store.StoreBusy as exc:
+        raise UsageError("数据库正被看板占用（DuckDB 不允许其他进程同时读取）：请在看板页面查看，或先停止看板") from exc
+
+
+def cmd_query(args, settings: Settings) -> int:
+    from dashboard.core import store
+
+    if args.list or not args.name:
+        for name in store.list_queries():
+            params = store.query_params(name)
+            print(f"{name}  {' '.join('$' + p for p in params)}".rstrip())
+        return EXIT_OK
+    params = dict(_parse_param(p) for p in args.param)
+    try:
+        store.load_sql(args.name)
+    except store.QueryNotFound as exc:
+        raise UsageError(exc.args[0]) from exc
+    con = _open_for_reading(settings)
+    try:
+        frame = store.run_query(con, args.name, **params)
+    except TypeError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        con.close()
+    if args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    return EXIT_OK
+
+
+def cmd_check(args, settings: Settings) -> int:
+    from dashboard.core import store
+
+    con = _open_for_reading(settings)
+    problems = 0
+    try:
+        for name in store.list_queries():
+            if not name.startswith("checks/"):
+                continue
+            rows = store.run_query(con, name)
+            status = "通过" if rows.empty else f"发现 {len(rows)} 行问题"
+            print(f"{name}: {status}")
+            if not rows.empty:
+                problems += 1
+                print(rows.head(10).to_string(index=False))
+    finally:
+        con.close()
+    return EXIT_OK if problems == 0 else EXIT_FAILED
+
+
+# --- serve -------------------------------------------------------------------
+
+def cmd_serve(args, settings: Settings) -> int:
+    from dashboard.core import store
+
+    try:
+        con = store.connect(settings.db_path)
+    except store.StoreBusy as exc:
+        raise UsageError(f"数据库 {settings.db_path} 已被另一个看板进程占用：请使用已打开的看板，或先停止它") from exc
+    try:
+        empty = int(store.run_query(con, "admin/store_summary").iat[0, 0]) == 0
+        if empty and not args.no_demo:
+            print("数据库为空，正在载入演示数据（data/ 中放入真实文件后会一并显示）……", file=sys.stderr)
+            load_demo(con, settings, args.demo_items, 180, 42, show_progress=True)
+    finally:
+        con.close()
+    env = dict(os.environ, YUQING_DB=str(settings.db_path), YUQING_DATA_DIR=str(settings.data_dir))
+    app = PROJECT_ROOT / "dashboard" / "streamlit_app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+               "--browser.gatherUsageStats", "false"]
+    print(f"看板地址：http://localhost:{args.port}", file=sys.stderr)
+    os.chdir(PROJECT_ROOT)  # streamlit reads .streamlit/config.toml from here
+    os.execve(sys.executable, command, env)
+    return EXIT_OK  # not reached

@@ -1,0 +1,80 @@
+"""Paths and settings. Defaults come from the package location, never the CWD;
+every setting can be overridden with a YUQING_* environment variable."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+QUERIES_DIR = PROJECT_ROOT / "queries"
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def _data_dir() -> Path:
+    return _env_path("YUQING_DATA_DIR", PROJECT_ROOT / "data")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything ingest and the store need to know about where things live.
+
+    Read from the environment when created (not at import), so a process can be
+    pointed elsewhere by YUQING_DATA_DIR / YUQING_DB before it builds its Settings.
+    Dictionaries and mapping profiles are configuration, shipped in the project's
+    data/ folder, unless YUQING_DICTS / YUQING_MAPPINGS say otherwise.
+    """
+
+    data_dir: Path = field(default_factory=_data_dir)
+    db_path: Path = field(default_factory=lambda: _env_path("YUQING_DB", _data_dir() / "warehouse.duckdb"))
+    dicts_dir: Path = field(default_factory=lambda: _env_path("YUQING_DICTS", PROJECT_ROOT / "data" / "dicts"))
+    mappings_dir: Path = field(
+        default_factory=lambda: _env_path("YUQING_MAPPINGS", PROJECT_ROOT / "data" / "mappings"))
+    # A file with more than this share of bad rows is quarantined whole.
+    max_reject_share: float = field(default_factory=lambda: _env_float("YUQING_MAX_REJECT_SHARE", 0.3))
+    # The watcher leaves files alone until they have been still this long (seconds).
+    settle_seconds: float = field(default_factory=lambda: _env_float("YUQING_SETTLE_SECONDS", 3.0))
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.data_dir / "inbox"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.data_dir / "rejected"
+
+    @property
+    def outcomes_dir(self) -> Path:
+        """Where the inbox watcher leaves one JSON outcome per file (read by a waiting CLI)."""
+        return self.data_dir / "outcomes"
+
+    def with_db(self, db_path: str | Path | None) -> "Settings":
+        if db_path is None:
+            return self
+        from dataclasses import replace
+
+        return replace(self, db_path=Path(db_path).expanduser().resolve())
+
+
+def settings_for(data_dir: str | Path, db_path: str | Path | None = None) -> Settings:
+    """Settings rooted at another data folder (tests, a second deployment)."""
+    data_dir = Path(data_dir).resolve()
+    return Settings(
+        data_dir=data_dir,
+        db_path=Path(db_path).resolve() if db_path else data_dir / "warehouse.duckdb",
+        dicts_dir=PROJECT_ROOT / "data" / "dicts",
+        mappings_dir=PROJECT_ROOT / "data" / "mappings",
+    )

@@ -1,0 +1,373 @@
+"""Ingest one drop file (or one in-memory batch) safely and explain the result row by row.
+
+The order matters:
+1. hash the bytes: the same bytes already loaded under any name -> `duplicate_file`;
+2. read, map columns, validate, enrich (slow work, no transaction open yet);
+3. quarantine the whole file when required columns are missing or too many rows fail;
+4. one short transaction writes the manifest row, new and changed items, their
+   terms and the rejected rows; a failure rolls all of it back and leaves the file
+   where it was, to be retried;
+5. only after commit is the file moved (inbox) or copied (elsewhere) to
+   data/archive/, with a report of its rejected rows beside it.
+
+Accounting, checked before commit: rows_read = loaded_new + updated +
+unchanged_duplicates + rejected. A quarantined file counts every row as rejected.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import shutil
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
+import pandas as pd
+
+from dashboard.core import store
+from dashboard.core.config import Settings
+from dashboard.core.ingest import enrich
+from dashboard.core.ingest.mapping import ColumnMap, Profile, auto_profile, find_profile, map_columns
+from dashboard.core.ingest.normalise import LOCAL_TZ, Normalised, Rejection, normalise
+from dashboard.core.ingest.readers import ReadError, RawTable, read_table
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+
+# DuckDB allows one writer; threads of one process take turns here.
+_WRITE_LOCK = threading.RLock()
+
+STATUS_LABELS = {"loaded": "已入库", "quarantined": "已隔离", "duplicate_file": "重复文件，已跳过", "failed": "失败，待重试"}
+
+
+@dataclass
+class FileOutcome:
+    file_name: str
+    status: str
+    sha256: str
+    file_id: int | None = None
+    rows_read: int = 0
+    loaded_new: int = 0
+    updated: int = 0
+    unchanged_duplicates: int = 0
+    rejected: int = 0
+    message: str = ""
+    first_error: str | None = None
+    duplicate_of: int | None = None
+    archive_path: str | None = None
+    report_path: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("loaded", "duplicate_file")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        label = STATUS_LABELS.get(self.status, self.status)
+        if self.status == "loaded":
+            text = (f"{self.file_name}：{label}。读取 {self.rows_read} 行 = 新增 {self.loaded_new} + 更新 {self.updated}"
+                    f" + 未变重复 {self.unchanged_duplicates} + 拒绝 {self.rejected}")
+            if self.first_error:
+                text += f"；首个错误：{self.first_error}"
+            return text
+        return f"{self.file_name}：{label}。{self.message}"
+
+
+class IngestAborted(Exception):
+    """Raised inside the transaction to roll it back (tests inject failures this way too)."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, settings: Settings, mapping: str | None = None,
+                encoding: str | None = None, sheet: str | int | None = None, keep_source: bool | None = None,
+                progress: Progress | None = None) -> FileOutcome:
+    """Ingest one file. Files in the inbox are moved to the archive; others are copied."""
+    path = Path(path)
+    if keep_source is None:
+        keep_source = path.resolve().parent != settings.inbox_dir.resolve()
+    started = _now()
+    sha = sha256_of(path)
+    stat = path.stat()
+    meta = dict(file_name=path.name, source_path=str(path.resolve()), sha256=sha, size_bytes=stat.st_size,
+                file_mtime=datetime.fromtimestamp(stat.st_mtime), file_kind=path.suffix.lower().lstrip("."),
+                started_at=started)
+
+    earlier = store.run_query(con, "ingest/find_loaded_file", sha256=sha)
+    if not earlier.empty:
+        first = earlier.iloc[0]
+        outcome = FileOutcome(path.name, "duplicate_file", sha, duplicate_of=int(first["id"]),
+                              message=f"与第 {int(first['id'])} 号入库文件（{first['file_name']}）内容完全相同，未重复计入")
+        _record_simple(con, outcome, meta)
+        _archive(path, outcome, settings, keep_source, rejections=[], quarantined=False, con=con)
+        return outcome
+
+    # An unknown profile name raises MappingError: a usage error for the caller to report.
+    profile = find_profile(settings.mappings_dir, mapping) if mapping else None
+    try:
+        if progress:
+            progress("读取文件", 0.0)
+        table = read_table(path, encoding=encoding or (profile.encoding if profile else None),
+                           sheet=sheet if sheet is not None else (profile.sheet if profile else None))
+    except ReadError as exc:
+        return _quarantine(con, path, settings, meta, keep_source, sha, str(exc), rows_read=0, rejections=[])
+    if profile is None:
+        profile = auto_profile(settings.mappings_dir, table.headers)
+    return ingest_table(con, table, settings, meta, profile=profile, source_path=path,
+                        keep_source=keep_source, progress=progress)
+
+
+def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, settings: Settings, name: str,
+                 progress: Progress | None = None) -> FileOutcome:
+    """Ingest rows already in canonical columns (demo data) through the same rules."""
+    key = hashlib.sha256()
+    key.update(name.encode("utf-8"))
+    key.update(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes())
+    sha = key.hexdigest()
+    earlier = store.run_query(con, "ingest/find_loaded_file", sha256=sha)
+    started = _now()
+    meta = dict(file_name=name, source_path=None, sha256=sha, size_bytes=None, file_mtime=None,
+                file_kind="generated", started_at=started)
+    if not earlier.empty:
+        outcome = FileOutcome(name, "duplicate_file", sha, duplicate_of=int(earlier.iat[0, 0]),
+                              message="同一批数据已入库，未重复计入")
+        _record_simple(con, outcome, meta)
+        return outcome
+    table = RawTable(headers=list(frame.columns), rows=frame.astype(object).where(frame.notna(), None).values.tolist(),
+                     lines=list(range(2, len(frame) + 2)))
+    return ingest_table(con, table, settings, meta, profile=None, source_path=None, keep_source=True,
+                        progress=progress)
+
+
+def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Settings, meta: dict[str, Any],
+                 profile: Profile | None, source_path: Path | None, keep_source: bool,
+                 progress: Progress | None = None) -> FileOutcome:
+    sha = meta["sha256"]
+    meta = dict(meta, encoding=table.encoding, mapping=profile.name if profile else None)
+    columns = map_columns(table.headers, profile)
+    rows_read = len(table.rows)
+    missing = _missing_required(columns)
+    if missing:
+        found = "、".join(h for h in table.headers if h) or "（无）"
+        reason = f"缺少必需的列：{missing}。文件中的列：{found}。请修改表头，或在 data/mappings/ 中添加映射文件"
+        return _quarantine(con, source_path, settings, meta, keep_source, sha, reason, rows_read, [],
+                           columns.describe(table.headers))
+
+    if progress:
+        progress("校验", 0.2)
+    result = normalise(table, columns, profile)
+    rejected = len(result.rejections)
+    if rows_read and rejected / rows_read > settings.max_reject_share:
+        reason = (f"{rejected}/{rows_read} 行（{rejected / rows_read:.0%}）未通过校验，超过上限 "
+                  f"{settings.max_reject_share:.0%}，整个文件已隔离，未入库。首个错误：第 {result.rejections[0].line} 行："
+                  f"{result.rejections[0].reason}")
+        return _quarantine(con, source_path, settings, meta, keep_source, sha, reason, rows_read,
+                           result.rejections, columns.describe(table.headers))
+
+    frame = enrich.add_masks(result.frame)
+    terms = enrich.item_terms(frame, settings.dicts_dir, progress=progress)
+    if progress:
+        progress("写入数据库", 0.9)
+    outcome = _commit(con, frame, terms, result, meta, columns, table, rows_read)
+    _archive(source_path, outcome, settings, keep_source, result.rejections, quarantined=False, con=con)
+    if progress:
+        progress("完成", 1.0)
+    return outcome
+
+
+def _missing_required(columns: ColumnMap) -> str:
+    missing = []
+    if "published_at" not in columns.fields:
+        missing.append("时间（发布时间/留言时间/published_at）")
+    if "title" not in columns.fields and "content" not in columns.fields:
+        missing.append("标题或内容（标题/留言主题/内容/留言详情/title/content）")
+    return "、".join(missing)
+
+
+def _commit(con, frame: pd.DataFrame, terms: pd.DataFrame, result: Normalised, meta: dict[str, Any],
+            columns: ColumnMap, table: RawTable, rows_read: int) -> FileOutcome:
+    staged = frame[[*frame.columns]].copy()
+    staged["is_valid"] = staged["is_valid"].astype("boolean")
+    rejections = _rejections_frame(result.rejections)
+    with _WRITE_LOCK:
+        cursor = con.cursor()
+        try:
+            cursor.execute("begin transaction")
+            file_id = int(store.fetch(cursor, "ingest/next_file_id").iat[0, 0])
+            cursor.register("staged", staged)
+            cursor.register("staged_terms", terms)
+            cursor.register("staged_rejections", rejections)
+            store.execute(cursor, "ingest/classify_staged")
+            counts = store.fetch(cursor, "ingest/count_changes").iloc[0]
+            now = _now()
+            outcome = FileOutcome(
+                file_name=meta["file_name"], status="loaded", sha256=meta["sha256"], file_id=file_id,
+                rows_read=rows_read, loaded_new=int(counts["loaded_new"]), updated=int(counts["updated"]),
+                unchanged_duplicates=int(counts["unchanged"]) + result.identical_duplicates,
+                rejected=len(result.rejections),
+                first_error=(f"第 {result.rejections[0].line} 行：{result.rejections[0].reason}"
+                             if result.rejections else None),
+            )
+            outcome.message = "；".join(result.notes)
+            _check_balance(outcome)
+            store.execute(cursor, "ingest/insert_file", id=file_id, status="loaded", finished_at=now,
+                          rows_read=outcome.rows_read, loaded_new=outcome.loaded_new, updated=outcome.updated,
+                          unchanged_duplicates=outcome.unchanged_duplicates, rejected=outcome.rejected,
+                          first_error=outcome.first_error, message=outcome.message or None, duplicate_of=None,
+                          columns_mapped=columns.describe(table.headers), **meta)
+            store.execute(cursor, "ingest/delete_changed_terms")
+            store.execute(cursor, "ingest/insert_new_items", file_id=file_id, now=now)
+            store.execute(cursor, "ingest/update_changed_items", file_id=file_id, now=now)
+            store.execute(cursor, "ingest/insert_terms")
+            store.execute(cursor, "ingest/insert_rejected", file_id=file_id, file_name=meta["file_name"])
+            cursor.execute("commit")
+        except BaseException as exc:
+            cursor.execute("rollback")
+            _record_failure(con, meta, exc)
+            raise
+        finally:
+            cursor.close()
+    return outcome
+
+
+def _check_balance(outcome: FileOutcome) -> None:
+    total = outcome.loaded_new + outcome.updated + outcome.unchanged_duplicates + outcome.rejected
+    if total != outcome.rows_read:
+        raise IngestAborted(f"行数不平衡：读取 {outcome.rows_read} 行，但新增+更新+重复+拒绝 = {total}")
+
+
+def _rejections_frame(rejections: list[Rejection]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "line": pd.array([r.line for r in rejections], dtype="Int64"),
+        "reason": pd.Series([r.reason for r in rejections], dtype=object),
+        "raw": pd.Series([json.dumps(r.raw, ensure_ascii=False, default=str) for r in rejections], dtype=object),
+    })
+
+
+def _record_simple(con, outcome: FileOutcome, meta: dict[str, Any]) -> None:
+    """A manifest row for a file that loads nothing (duplicate or failure), in its own transaction."""
+    with _WRITE_LOCK:
+        cursor = con.cursor()
+        try:
+            file_id = int(store.fetch(cursor, "ingest/next_file_id").iat[0, 0])
+            outcome.file_id = file_id
+            store.execute(cursor, "ingest/insert_file", id=file_id, status=outcome.status, finished_at=_now(),
+                          rows_read=outcome.rows_read, loaded_new=0, updated=0, unchanged_duplicates=0,
+                          rejected=outcome.rejected, first_error=outcome.first_error, message=outcome.message,
+                          duplicate_of=outcome.duplicate_of, columns_mapped=None,
+                          **{k: meta.get(k) for k in ("file_name", "source_path", "sha256", "size_bytes",
+                                                      "file_mtime", "file_kind", "started_at")},
+                          encoding=meta.get("encoding"), mapping=meta.get("mapping"))
+        finally:
+            cursor.close()
+
+
+def _record_failure(con, meta: dict[str, Any], exc: BaseException) -> None:
+    outcome = FileOutcome(meta["file_name"], "failed", meta["sha256"],
+                          message=f"入库失败，数据库未做任何改动，文件留在原处，下次会重试：{exc}")
+    try:
+        _record_simple(con, outcome, meta)
+    except Exception:  # the store itself may be the problem; the original error matters more
+        log.exception("could not record the failed ingest of %s", meta["file_name"])
+
+
+def _quarantine(con, path: Path | None, settings: Settings, meta: dict[str, Any], keep_source: bool, sha: str,
+                reason: str, rows_read: int, rejections: list[Rejection],
+                columns_mapped: str | None = None) -> FileOutcome:
+    outcome = FileOutcome(meta["file_name"], "quarantined", sha, rows_read=rows_read, rejected=rows_read,
+                          message=reason, first_error=reason if not rejections else
+                          f"第 {rejections[0].line} 行：{rejections[0].reason}")
+    with _WRITE_LOCK:
+        cursor = con.cursor()
+        try:
+            cursor.execute("begin transaction")
+            file_id = int(store.fetch(cursor, "ingest/next_file_id").iat[0, 0])
+            outcome.file_id = file_id
+            store.execute(cursor, "ingest/insert_file", id=file_id, status="quarantined", finished_at=_now(),
+                          rows_read=rows_read, loaded_new=0, updated=0, unchanged_duplicates=0, rejected=rows_read,
+                          first_error=outcome.first_error, message=reason, duplicate_of=None,
+                          columns_mapped=columns_mapped, **meta)
+            cursor.register("staged_rejections", _rejections_frame(rejections))
+            store.execute(cursor, "ingest/insert_rejected", file_id=file_id, file_name=meta["file_name"])
+            cursor.execute("commit")
+        except BaseException:
+            cursor.execute("rollback")
+            raise
+        finally:
+            cursor.close()
+    _archive(path, outcome, settings, keep_source, rejections, quarantined=True, con=con)
+    return outcome
+
+
+def _archive(path: Path | None, outcome: FileOutcome, settings: Settings, keep_source: bool,
+             rejections: list[Rejection], quarantined: bool, con=None) -> None:
+    """Move (inbox) or copy the source file to archive/ or rejected/, with its reports beside it."""
+    if path is None or not path.exists():
+        return
+    folder = (settings.rejected_dir if quarantined else settings.archive_dir) / _now().strftime("%Y-%m-%d")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{outcome.file_id:06d}-{path.name}"
+    if keep_source:
+        shutil.copy2(path, target)
+    else:
+        shutil.move(str(path), target)
+    outcome.archive_path = str(target)
+    if rejections:
+        report = target.with_name(target.name + ".rejected.csv")
+        write_rejections_csv(report, outcome.file_name, rejections)
+        outcome.report_path = str(report)
+    if quarantined:
+        reason_file = target.with_name(target.name + ".reason.txt")
+        reason_file.write_text(
+            f"文件：{outcome.file_name}\n处理时间：{_now()}\n结果：已隔离，未入库任何数据\n原因：{outcome.message}\n"
+            f"处理办法：修正文件（或在 data/mappings/ 添加映射文件）后，重新放入 data/inbox/ 即可。\n",
+            encoding="utf-8")
+        outcome.report_path = outcome.report_path or str(reason_file)
+    if con is not None and outcome.file_id is not None:
+        with _WRITE_LOCK:
+            cursor = con.cursor()
+            try:
+                store.execute(cursor, "ingest/set_file_paths", id=outcome.file_id,
+                              archive_path=outcome.archive_path, report_path=outcome.report_path)
+            finally:
+                cursor.close()
+
+
+def write_rejections_csv(path: Path, file_name: str, rejections: list[Rejection]) -> None:
+    """UTF-8 with BOM so Excel opens it; cells guarded against formula injection."""
+    from dashboard.core.exports import safe_cell
+
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["文件", "行号", "原因", "原始内容"])
+        for r in rejections:
+            writer.writerow([safe_cell(file_name), r.line, safe_cell(r.reason),
+                             safe_cell(json.dumps(r.raw, ensure_ascii=False, default=str))])
+
+
+def write_outcome(settings: Settings, outcome: FileOutcome) -> Path:
+    """Leave the outcome where a CLI that handed the file over can find it (keyed by content hash)."""
+    settings.outcomes_dir.mkdir(parents=True, exist_ok=True)
+    target = settings.outcomes_dir / f"{outcome.sha256}.json"
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(outcome.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(target)
+    return target

@@ -1,0 +1,200 @@
+"""Read a drop file into a table of raw cells, remembering where each row came from.
+
+Every reader returns a `RawTable`: the header names as written in the file, the
+rows as lists of cells (str, or date/number cells from Excel and Parquet), and
+for each row the line (CSV: the physical line where the record starts) or sheet
+row (XLSX: as Excel numbers it) so that every rejection can point at it.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SUPPORTED_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq"}
+
+# Tried in order; GB18030 is a superset of GBK, so it decodes both.
+_DETECT_ORDER = ("utf-8", "gb18030")
+_ENCODING_ALIASES = {"utf8": "utf-8", "utf-8-sig": "utf-8", "gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030"}
+
+
+class ReadError(Exception):
+    """The file cannot be read at all (not a row-level problem)."""
+
+
+@dataclass
+class RawTable:
+    headers: list[str]
+    rows: list[list[Any]]
+    lines: list[int]
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def read_table(path: Path, encoding: str | None = None, sheet: str | int | None = None) -> RawTable:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return read_delimited(path, encoding=encoding)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return read_excel(path, sheet=sheet)
+    if suffix in (".parquet", ".pq"):
+        return read_parquet(path)
+    raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}：请提供 CSV、TSV、XLSX 或 Parquet 文件")
+
+
+# --- CSV / TSV -----------------------------------------------------------------
+
+def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
+    """UTF-8 (with or without BOM) when the bytes are valid UTF-8, else GB18030.
+
+    Checked incrementally over the whole file so a GBK byte deep in the file is
+    not missed; a cut multi-byte character at a chunk edge is handled by the
+    incremental decoder.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(sample_bytes):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("gb18030")()
+        try:
+            while chunk := fh.read(sample_bytes):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return "gb18030"
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                "无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）：请另存为 UTF-8 后重试，"
+                "或用 --encoding 指定编码"
+            ) from exc
+
+
+def normalise_encoding_name(encoding: str) -> str:
+    name = encoding.strip().lower()
+    return _ENCODING_ALIASES.get(name, name)
+
+
+def read_delimited(path: Path, encoding: str | None = None) -> RawTable:
+    if encoding:
+        enc = normalise_encoding_name(encoding)
+        if enc == "utf-8":
+            enc = "utf-8-sig"  # tolerate a BOM even when the user says utf-8
+        try:
+            codecs.lookup(enc)
+        except LookupError as exc:
+            raise ReadError(f"未知编码 {encoding}") from exc
+    else:
+        enc = detect_encoding(path)
+    with path.open("r", encoding=enc, errors="strict", newline="") as fh:
+        try:
+            sample = fh.read(64 * 1024)
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"文件不是 {enc} 编码（第 {exc.start} 字节附近无法解码）：请检查 --encoding") from exc
+        delimiter = _sniff_delimiter(sample, path.suffix.lower())
+        fh.seek(0)
+        reader = csv.reader(fh, delimiter=delimiter)
+        headers: list[str] | None = None
+        rows: list[list[Any]] = []
+        lines: list[int] = []
+        prev_end = 0
+        try:
+            for record in reader:
+                start = prev_end + 1
+                prev_end = reader.line_num
+                if headers is None:
+                    if not any(cell.strip() for cell in record):
+                        continue
+                    headers = record
+                    continue
+                if not any(cell.strip() for cell in record):
+                    continue  # blank line
+                rows.append(record)
+                lines.append(start)
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"文件第 {prev_end + 1} 行附近不是 {enc} 编码：请检查 --encoding") from exc
+        except csv.Error as exc:
+            raise ReadError(f"CSV 格式错误（第 {reader.line_num} 行）：{exc}") from exc
+    if headers is None:
+        raise ReadError("文件是空的：没有表头行")
+    if headers and headers[0].startswith("\ufeff"):
+        headers[0] = headers[0][1:]
+    return RawTable(headers=[h.strip() for h in headers], rows=rows, lines=lines,
+                    encoding="utf-8" if enc == "utf-8-sig" else enc)
+
+
+def _sniff_delimiter(sample: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    first_line = sample.split("\n", 1)[0]
+    counts = {d: first_line.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 0 else ","
+
+
+# --- Excel ---------------------------------------------------------------------
+
+def read_excel(path: Path, sheet: str | int | None = None) -> RawTable:
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        if sheet is None:
+            data = workbook.get_sheet_by_index(0)
+        elif isinstance(sheet, int) or str(sheet).isdigit():
+            data = workbook.get_sheet_by_index(int(sheet))
+        else:
+            data = workbook.get_sheet_by_name(str(sheet))
+        cells = data.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types per format problem
+        raise ReadError(f"无法读取 Excel 文件：{exc}") from exc
+    headers: list[str] | None = None
+    rows: list[list[Any]] = []
+    lines: list[int] = []
+    for index, record in enumerate(cells):
+        sheet_row = index + 1  # Excel's own row number
+        if not any(_cell_has_value(c) for c in record):
+            continue  # blank (often just formatted) row
+        if headers is None:
+            headers = ["" if c is None else str(c).strip() for c in record]
+            continue
+        rows.append(list(record))
+        lines.append(sheet_row)
+    if headers is None:
+        raise ReadError("工作表是空的：没有表头行")
+    return RawTable(headers=headers, rows=rows, lines=lines, encoding=None)
+
+
+def _cell_has_value(cell: Any) -> bool:
+    if cell is None:
+        return False
+    if isinstance(cell, str):
+        return bool(cell.strip())
+    return True
+
+
+# --- Parquet -------------------------------------------------------------------
+
+def read_parquet(path: Path) -> RawTable:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:
+        raise ReadError(f"无法读取 Parquet 文件：{exc}") from exc
+    headers = [str(name) for name in table.column_names]
+    columns = [column.to_pylist() for column in table.columns]
+    rows = [list(r) for r in zip(*columns)] if columns else []
+    return RawTable(headers=headers, rows=rows, lines=list(range(1, len(rows) + 1)), encoding=None)

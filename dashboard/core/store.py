@@ -1,0 +1,124 @@
+"""The DuckDB store: connections, schema migrations and the one way to run SQL.
+
+Every statement the product runs is a file under queries/ (schema/ holds the
+migrations). `run_query(con, "area/name", **params)` loads it, binds the named
+`$params` it uses (missing ones are NULL, which the SQL reads as "all"), and
+returns a DataFrame. Nothing here formats values into SQL text.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard.core.config import QUERIES_DIR
+
+SCHEMA_DIR = QUERIES_DIR / "schema"
+_PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT_RE = re.compile(r"--[^\n]*")
+
+
+class StoreBusy(Exception):
+    """Another process (usually the running dashboard) holds the database file."""
+
+
+class QueryNotFound(KeyError):
+    pass
+
+
+def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store, creating and migrating it when writable."""
+    db_path = Path(db_path)
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreBusy(str(exc)) from exc
+        raise
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply schema/NNN_*.sql files not yet applied, each in its own transaction."""
+    con.execute("create table if not exists schema_migrations (version varchar primary key, applied_at timestamp)")
+    done = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+    applied = []
+    for path in sorted(SCHEMA_DIR.glob("*.sql")):
+        if path.stem in done:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("insert into schema_migrations values (?, current_timestamp)", [path.stem])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(path.stem)
+    return applied
+
+
+@lru_cache(maxsize=None)
+def load_sql(name: str) -> str:
+    path = (QUERIES_DIR / f"{name}.sql").resolve()
+    if QUERIES_DIR.resolve() not in path.parents or not path.is_file():
+        raise QueryNotFound(f"没有名为 {name} 的查询（queries/{name}.sql）")
+    return path.read_text(encoding="utf-8")
+
+
+def query_params(name: str) -> list[str]:
+    """The named parameters a query file uses, in order of first use."""
+    sql = _COMMENT_RE.sub("", load_sql(name))
+    seen: dict[str, None] = {}
+    for match in _PARAM_RE.finditer(sql):
+        seen.setdefault(match.group(1), None)
+    return list(seen)
+
+
+def list_queries() -> list[str]:
+    """Every runnable query name (schema migrations excluded)."""
+    return sorted(
+        str(p.relative_to(QUERIES_DIR).with_suffix("")) for p in QUERIES_DIR.rglob("*.sql")
+        if p.parent != SCHEMA_DIR
+    )
+
+
+def bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    wanted = query_params(name)
+    unknown = set(params) - set(wanted)
+    if unknown:
+        raise TypeError(f"查询 {name} 不接受参数：{', '.join(sorted(unknown))}（可用：{', '.join(wanted) or '无'}）")
+    return {key: params.get(key) for key in wanted}
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyConnection:
+    """Run a statement file (insert/update/DDL) on this connection or cursor."""
+    return con.execute(load_sql(name), bind(name, params))
+
+
+def fetch(cursor: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run a query file on exactly this cursor (inside its open transaction) and return its rows."""
+    return execute(cursor, name, **params).df()
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run a query file and return its rows. Takes its own cursor, so threads may share `con`."""
+    cursor = con.cursor()
+    try:
+        return fetch(cursor, name, **params)
+    finally:
+        cursor.close()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Changes whenever an ingest commits: the cache key for every page query."""
+    frame = run_query(con, "meta/data_version")
+    return int(frame.iat[0, 0])

@@ -1,0 +1,33 @@
+"""The router: page config, the store, live refresh, navigation. Pages live in app_pages/."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/streamlit_app.py` puts dashboard/ on sys.path, not the project root.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import streamlit as st  # noqa: E402
+
+from dashboard.core.store import StoreBusy  # noqa: E402
+from dashboard.ui.store import get_store, refresh_on_new_data  # noqa: E402
+
+PAGES_DIR = Path(__file__).parent / "app_pages"
+
+st.set_page_config(page_title="舆情态势感知", page_icon="📊", layout="wide")
+
+try:
+    get_store()
+except StoreBusy:
+    st.error("数据库正被另一个程序占用（例如正在运行的命令行导入）。请等它结束后刷新本页。")
+    st.stop()
+except Exception as exc:  # the one place a start-up failure is shown
+    st.error(f"无法打开数据库：{exc}。请检查 data/ 目录的权限和磁盘空间后刷新本页。")
+    st.stop()
+
+refresh_on_new_data()
+
+navigation = st.navigation([
+    st.Page(PAGES_DIR / "admin.py", title="数据管理", icon="🗂️", url_path="admin", default=True),
+])
+navigation.run()

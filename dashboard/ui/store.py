@@ -1,0 +1,61 @@
+"""Streamlit-side access to the store: one owned connection, cached queries, live refresh.
+
+The dashboard process owns the DuckDB file (DESIGN.md): it opens it read-write
+once (st.cache_resource) and runs the inbox watcher in a background thread.
+Query results are cached per (query, params, data version), so a new drop
+refreshes every page without a restart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard.core import store
+from dashboard.core.config import Settings
+from dashboard.core.ingest.inbox import InboxWatcher
+
+
+@dataclass
+class Store:
+    con: duckdb.DuckDBPyConnection
+    settings: Settings
+    watcher: InboxWatcher
+
+
+@st.cache_resource(show_spinner="正在打开数据库……")
+def get_store() -> Store:
+    settings = Settings()
+    con = store.connect(settings.db_path)
+    watcher = InboxWatcher(con, settings)
+    watcher.start()
+    return Store(con=con, settings=settings, watcher=watcher)
+
+
+def data_version() -> int:
+    return store.data_version(get_store().con)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, version: int, params: tuple) -> pd.DataFrame:
+    return store.run_query(get_store().con, name,
+                           **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run a named query; cached until the next ingest changes the data version."""
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    result = _cached(name, data_version(), frozen)
+    return result.copy()
+
+
+@st.fragment(run_every="5s")
+def refresh_on_new_data() -> None:
+    """Reruns the whole page when an ingest has committed since it was drawn."""
+    version = data_version()
+    seen = st.session_state.setdefault("_data_version", version)
+    if version != seen:
+        st.session_state["_data_version"] = version
+        st.rerun(scope="app")

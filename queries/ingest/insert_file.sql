@@ -1,0 +1,9 @@
+insert into ingest_files (
+    id, file_name, source_path, sha256, size_bytes, file_mtime, file_kind, encoding, mapping, status,
+    started_at, finished_at, rows_read, loaded_new, updated, unchanged_duplicates, rejected,
+    first_error, message, duplicate_of, columns_mapped
+) values (
+    $id, $file_name, $source_path, $sha256, $size_bytes, $file_mtime, $file_kind, $encoding, $mapping, $status,
+    $started_at, $finished_at, $rows_read, $loaded_new, $updated, $unchanged_duplicates, $rejected,
+    $first_error, $message, $duplicate_of, $columns_mapped
+)

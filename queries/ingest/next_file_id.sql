@@ -1,0 +1,1 @@
+select nextval('ingest_file_seq') as id

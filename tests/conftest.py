@@ -1,0 +1,38 @@
+"""Shared fixtures: a throwaway data folder and a real DuckDB file per test."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from dashboard.core import store
+from dashboard.core.config import settings_for
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def settings(tmp_path):
+    s = settings_for(tmp_path / "data")
+    for folder in (s.inbox_dir, s.archive_dir, s.rejected_dir, s.outcomes_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    return replace(s, settle_seconds=0.0)
+
+
+@pytest.fixture
+def con(settings):
+    connection = store.connect(settings.db_path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def drop(settings):
+    """Copy a fixture file into the inbox (optionally under another name) and return its path."""
+    def _drop(name: str, as_name: str | None = None) -> Path:
+        target = settings.inbox_dir / (as_name or name)
+        shutil.copy(FIXTURES / name, target)
+        return target
+    return _drop

@@ -1,0 +1,75 @@
+"""Every query file runs on a fixture store; the data checks find nothing on good data
+and do find the faults they are written for."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from dashboard.core import store
+from dashboard.core.ingest import loader
+from dashboard.core.ingest.loader import ingest_file
+
+READ_QUERIES = [n for n in store.list_queries() if not n.startswith("ingest/")]
+SAMPLE_PARAMS = {"file_id": 1, "status": "loaded", "limit": 10}
+
+
+@pytest.fixture
+def filled(con, settings, drop):
+    ingest_file(con, drop("messages_utf8.csv"), settings)
+    ingest_file(con, drop("bad_rows.csv"), replace(settings, max_reject_share=0.5))
+    ingest_file(con, drop("late_reply.csv"), settings)
+    return con
+
+
+@pytest.mark.parametrize("name", READ_QUERIES)
+def test_read_query_runs_with_all_and_sample_params(filled, name):
+    params = store.query_params(name)
+    everything = store.run_query(filled, name)               # NULL parameters mean "all"
+    assert list(everything.columns), name
+    sample = {p: SAMPLE_PARAMS[p] for p in params if p in SAMPLE_PARAMS}
+    assert set(sample) == set(params), f"{name}: add sample values for {set(params) - set(sample)}"
+    store.run_query(filled, name, **sample)
+
+
+def test_every_ingest_statement_runs_during_an_ingest(con, settings, drop, monkeypatch):
+    used = set()
+    real = store.execute
+
+    def recording(cursor, name, **params):
+        used.add(name)
+        return real(cursor, name, **params)
+
+    monkeypatch.setattr(store, "execute", recording)   # fetch and run_query go through execute too
+    ingest_file(con, drop("messages_utf8.csv"), settings)
+    ingest_file(con, drop("messages_utf8.csv"), settings)   # duplicate file
+    ingest_file(con, drop("bad_rows.csv"), settings)          # quarantined
+    assert used == {n for n in store.list_queries() if n.startswith("ingest/")}
+
+
+@pytest.mark.parametrize("name", [n for n in READ_QUERIES if n.startswith("checks/")])
+def test_checks_pass_on_good_data(filled, name):
+    assert store.run_query(filled, name).empty
+
+
+def test_checks_catch_what_they_are_for(filled):
+    filled.execute("update items set replied_at = published_at - interval 1 day where id = '1001'")
+    filled.execute("update ingest_files set rows_read = rows_read + 1 where id = 1")
+    filled.execute("insert into item_terms values ('no-such-item', '词', 1)")
+    assert len(store.run_query(filled, "checks/reply_before_item")) == 1
+    assert len(store.run_query(filled, "checks/manifest_unbalanced")) == 1
+    assert len(store.run_query(filled, "checks/orphan_terms")) == 1
+
+
+def test_unknown_parameter_is_refused(filled):
+    with pytest.raises(TypeError, match="不接受参数"):
+        store.run_query(filled, "admin/store_summary", start="2020-01-01")
+
+
+def test_query_names_cannot_escape_the_queries_folder():
+    with pytest.raises(store.QueryNotFound):
+        store.load_sql("../README")
+
+
+def test_migrations_are_idempotent(con):
+    assert store.migrate(con) == []
