@@ -78,3 +78,26 @@ def settings_for(data_dir: str | Path, db_path: str | Path | None = None) -> Set
         dicts_dir=PROJECT_ROOT / "data" / "dicts",
         mappings_dir=PROJECT_ROOT / "data" / "mappings",
     )
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+@dataclass(frozen=True)
+class AnalyticsSettings:
+    """Rules behind the figures; shown beside them so readers know how they were made."""
+
+    # Rates whose denominator is below this are marked as resting on too few items.
+    min_denominator: int = field(default_factory=lambda: _env_int("YUQING_MIN_DENOMINATOR", 5))
+    # A valid request with no reply after this many days is overdue.
+    overdue_days: int = field(default_factory=lambda: _env_int("YUQING_OVERDUE_DAYS", 15))
+    # Reminder list: reply/satisfaction rate below this.
+    reminder_threshold: float = field(default_factory=lambda: _env_float("YUQING_REMINDER_THRESHOLD", 0.9))
+    # "both": below on reply AND satisfaction (the bulletin's rule); "either": below on one of them.
+    reminder_rule: str = field(default_factory=lambda: os.environ.get("YUQING_REMINDER_RULE", "both"))
+    # "pooled": sum of numerators / sum of denominators; "mean": mean of department rates.
+    average_mode: str = field(default_factory=lambda: os.environ.get("YUQING_AVERAGE_MODE", "pooled"))
+    # The monitoring day starts at this hour (0 = calendar day).
+    day_start_hour: int = field(default_factory=lambda: _env_int("YUQING_DAY_START_HOUR", 8))
