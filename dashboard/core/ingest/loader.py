@@ -151,8 +151,8 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, settings: 
                               message="同一批数据已入库，未重复计入")
         _record_simple(con, outcome, meta)
         return outcome
-    table = RawTable(headers=list(frame.columns), rows=frame.astype(object).where(frame.notna(), None).values.tolist(),
-                     lines=list(range(2, len(frame) + 2)))
+    table = RawTable(headers=list(frame.columns), rows=[], lines=list(range(2, len(frame) + 2)),
+                     frame=frame.astype(object).where(frame.notna(), None))
     return ingest_table(con, table, settings, meta, profile=None, source_path=None, keep_source=True,
                         progress=progress)
 
@@ -163,7 +163,7 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
     sha = meta["sha256"]
     meta = dict(meta, encoding=table.encoding, mapping=profile.name if profile else None)
     columns = map_columns(table.headers, profile)
-    rows_read = len(table.rows)
+    rows_read = len(table)
     missing = _missing_required(columns)
     if missing:
         found = "、".join(h for h in table.headers if h) or "（无）"

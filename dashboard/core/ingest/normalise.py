@@ -87,12 +87,16 @@ class _Reasons:
 
 def normalise(table: RawTable, columns: ColumnMap, profile: Profile | None = None,
               now: datetime | None = None) -> Normalised:
-    n = len(table.rows)
+    n = len(table)
     width = len(table.headers)
     reasons = _Reasons(n)
-    ragged = np.fromiter((len(r) != width for r in table.rows), dtype=bool, count=n)
-    rows = [(r + [None] * (width - len(r)))[:width] for r in table.rows] if ragged.any() else table.rows
-    raw = pd.DataFrame(rows, columns=range(width), dtype=object)
+    if table.frame is not None:
+        ragged = np.zeros(n, dtype=bool)
+        raw = table.frame.set_axis(range(width), axis=1)
+    else:
+        ragged = np.fromiter((len(r) != width for r in table.rows), dtype=bool, count=n)
+        rows = [(r + [None] * (width - len(r)))[:width] for r in table.rows] if ragged.any() else table.rows
+        raw = pd.DataFrame(rows, columns=range(width), dtype=object)
     reasons.add(ragged, lambda p: f"本行有 {len(table.rows[p])} 个字段，表头有 {width} 列：可能是分隔符或引号有误")
 
     def column(name: str) -> pd.Series | None:
@@ -109,7 +113,7 @@ def normalise(table: RawTable, columns: ColumnMap, profile: Profile | None = Non
         if profile and name in profile.values and values is not None:
             out[name] = out[name].map(lambda v, m=profile.values[name]: m.get(v, v) if v is not None else None)
         limit = contract.MAX_LENGTH[name]
-        too_long = out[name].map(lambda v: v is not None and len(v) > limit).to_numpy(dtype=bool)
+        too_long = (out[name].str.len() > limit).to_numpy(dtype=bool)
         label = contract.FIELD_LABELS[name]
         reasons.add(too_long, lambda p, s=out[name], label=label, limit=limit:
                     f"{label}过长（{len(s.iat[p])} 字，上限 {limit} 字）")
@@ -117,7 +121,7 @@ def normalise(table: RawTable, columns: ColumnMap, profile: Profile | None = Non
     empty_text = out["title"].isna().to_numpy() & out["content"].isna().to_numpy()
     reasons.add(empty_text, "标题和内容都为空")
 
-    out["channel"] = out["channel"].map(_fold_channel)
+    out["channel"] = _map_distinct(out["channel"], _fold_channel)
 
     now = now or datetime.now(LOCAL_TZ).replace(tzinfo=None)
     latest = pd.Timestamp(now) + pd.Timedelta(days=1)
@@ -200,7 +204,7 @@ def _show(value: Any) -> str:
 
 
 def _raw_row(table: RawTable, position: int) -> dict[str, Any]:
-    row = table.rows[position]
+    row = table.row(position)
     shown = {}
     for i, cell in enumerate(row):
         header = table.headers[i] if i < len(table.headers) and table.headers[i] else f"第{i + 1}列"
@@ -212,7 +216,7 @@ def _clean_text(values: pd.Series) -> pd.Series:
     """Trim padding; non-text cells (numbers from Excel) become their plain text; empty -> None."""
     values = pd.Series(values, dtype=object).reset_index(drop=True)
     result = np.full(len(values), None, dtype=object)
-    is_str = values.map(type).eq(str).to_numpy()
+    is_str = _string_mask(values)
     if is_str.any():
         stripped = values[is_str].str.strip(PADDING).to_numpy(dtype=object, copy=True)
         stripped[stripped == ""] = None
@@ -221,6 +225,19 @@ def _clean_text(values: pd.Series) -> pd.Series:
     if others.any():
         result[others] = [_plain(v) for v in values[others]]
     return pd.Series(result, dtype=object)
+
+
+def _string_mask(values: pd.Series) -> np.ndarray:
+    # infer_dtype runs in C; the per-cell type check is only needed for mixed columns (Excel)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return values.notna().to_numpy()
+    return values.map(type).eq(str).to_numpy()
+
+
+def _map_distinct(values: pd.Series, func) -> pd.Series:
+    """Apply `func` once per distinct non-null value (vocabularies repeat a lot)."""
+    distinct = {v: func(v) for v in pd.unique(values.dropna())}
+    return pd.Series([None if v is None else distinct[v] for v in values], dtype=object)
 
 
 def _plain(value: Any) -> str | None:
@@ -242,26 +259,25 @@ def _fold_channel(value: str | None) -> str | None:
 
 def _fold_enum(cleaned: pd.Series, profile_map: dict[str, Any], aliases: dict[str, Any],
                empty_values: set[str]) -> tuple[pd.Series, np.ndarray]:
-    folded = []
-    unknown = np.zeros(len(cleaned), dtype=bool)
-    for i, value in enumerate(cleaned):
-        if value is None:
-            folded.append(None)
-            continue
+    """Fold each value to our vocabulary: profile [values] first, then built-in aliases.
+    Returns the folded values and a mask of values nobody knows (to be rejected)."""
+    _UNKNOWN = object()
+
+    def fold(value: str) -> Any:
         if value in profile_map:
             mapped = profile_map[value]
-            folded.append(None if mapped in ("", None) else (aliases.get(str(mapped).lower(), mapped)
-                                                              if not isinstance(mapped, bool) else mapped))
-            continue
+            if mapped in ("", None):
+                return None
+            return mapped if isinstance(mapped, bool) else aliases.get(str(mapped).lower(), mapped)
         key = value.lower()
         if key in aliases:
-            folded.append(aliases[key])
-        elif key in empty_values:
-            folded.append(None)
-        else:
-            folded.append(None)
-            unknown[i] = True
-    return pd.Series(folded, dtype=object), unknown
+            return aliases[key]
+        return None if key in empty_values else _UNKNOWN
+
+    folded = _map_distinct(cleaned, fold)
+    unknown = folded.map(lambda v: v is _UNKNOWN).to_numpy(dtype=bool)
+    folded[unknown] = None
+    return folded, unknown
 
 
 _COUNTY_DEPARTMENT = re.compile(r"^[^市]{0,8}?[区县旗]|^.{1,8}?市.{1,6}?[区县旗]")
@@ -270,17 +286,15 @@ _COUNTY_DEPARTMENT = re.compile(r"^[^市]{0,8}?[区县旗]|^.{1,8}?市.{1,6}?[�
 def _derive_department_level(department: pd.Series, level: pd.Series, profile: Profile | None) -> pd.Series:
     """Given level wins; else the profile's table; else county/district names -> 县市区, other -> 市直."""
     table = profile.department_levels if profile else {}
-    result = []
-    for dept, given in zip(department, level):
-        if given is not None:
-            result.append(given)
-        elif dept is None:
-            result.append(None)
-        elif dept in table:
-            result.append(contract.DEPARTMENT_LEVEL_ALIASES.get(table[dept], table[dept]))
-        else:
-            result.append("县市区" if _COUNTY_DEPARTMENT.match(dept) else "市直")
-    return pd.Series(result, dtype=object)
+
+    def derived(dept: str) -> str:
+        if dept in table:
+            return contract.DEPARTMENT_LEVEL_ALIASES.get(table[dept], table[dept])
+        return "县市区" if _COUNTY_DEPARTMENT.match(dept) else "市直"
+
+    derived_levels = _map_distinct(department, derived)
+    return pd.Series(np.where(level.isna().to_numpy(), derived_levels.to_numpy(dtype=object),
+                              level.to_numpy(dtype=object)), dtype=object)
 
 
 def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -292,8 +306,7 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     values = pd.Series(values, dtype=object).reset_index(drop=True)
     n = len(values)
     result = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
-    kinds = values.map(type)
-    is_str = kinds.eq(str).to_numpy()
+    is_str = _string_mask(values)
     texts = values[is_str].str.strip(PADDING) if is_str.any() else pd.Series([], dtype=object)
     missing = values.isna().to_numpy().copy()
     if is_str.any():
@@ -307,14 +320,12 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
         result.iloc[idx] = parsed.to_numpy()
         bad[idx] = parsed.isna().to_numpy() & ~missing[idx]
 
-    others = ~is_str & ~missing
-    for pos in np.flatnonzero(others):
-        value = values.iat[pos]
-        stamp = _native_time(value)
-        if stamp is None:
-            bad[pos] = True
-        else:
-            result.iat[pos] = stamp
+    others = np.flatnonzero(~is_str & ~missing)
+    if len(others):
+        stamps = [_native_time(v) for v in values.iloc[others]]
+        bad[others] = [s is None for s in stamps]
+        result.iloc[others] = pd.to_datetime(pd.Series(stamps, dtype=object), errors="coerce").to_numpy(
+            dtype="datetime64[us]")
     return result, bad, missing
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,16 @@ class RawTable:
     rows: list[list[Any]]
     lines: list[int]
     encoding: str | None = None
-    notes: list[str] = field(default_factory=list)
+    # Rows already in columns (in-memory batches): used instead of `rows`, never ragged.
+    frame: Any = None
+
+    def __len__(self) -> int:
+        return len(self.frame) if self.frame is not None else len(self.rows)
+
+    def row(self, position: int) -> list[Any]:
+        if self.frame is not None:
+            return self.frame.iloc[position].tolist()
+        return self.rows[position]
 
 
 def read_table(path: Path, encoding: str | None = None, sheet: str | int | None = None) -> RawTable:

@@ -1,0 +1,1030 @@
+"""Deterministic, realistic demo items for the dashboard (no streamlit here).
+
+``generate_items(n, days, seed, end)`` returns ``n`` items in CANONICAL_COLUMNS;
+``iter_item_batches`` yields the very same rows in batches so that a million
+items never sit in memory as Python objects at once.
+
+How it stays deterministic and batch-independent
+-------------------------------------------------
+A *plan* is derived from (n, days, seed, end) alone: the time grid with its
+daily, weekly and trend rhythm, and the incidents (bursts) with their place,
+time and size.  Items are then produced in fixed internal blocks of
+BLOCK_SIZE rows, block ``b`` drawing from ``numpy.random.default_rng([seed, 1, b])``.
+``batch_size`` only regroups (or slices) finished blocks, so any batch size
+gives identical rows.
+
+Times are stratified: item ``i`` takes the ``(i + u)/n`` quantile of the
+plan's time distribution, so ids run roughly in time order (as real exports
+do) and every block covers its own stretch of the window.
+
+Ids are ``DEMO-<seed>-<row number>`` (``DEMO-42-0000001``): loading the same seed
+again updates the same items, another seed adds new ones.
+
+Vocabulary (places, departments, templates) lives in demo_vocab.py; every
+name is fictional and every URL uses an example domain.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard.core import demo_vocab as V
+
+__all__ = ["CANONICAL_COLUMNS", "BLOCK_SIZE", "generate_items", "iter_item_batches", "planned_incidents",
+           "default_end", "id_card_check_char"]
+
+CANONICAL_COLUMNS = [
+    "id", "title", "content", "published_at", "channel", "source", "category", "subcategory", "region",
+    "department", "department_level", "is_valid", "replied_at", "reply_content", "satisfaction", "sentiment",
+    "author", "likes", "dislikes", "url",
+]
+TEXT_COLUMNS = [c for c in CANONICAL_COLUMNS
+                if c not in ("published_at", "replied_at", "is_valid", "likes", "dislikes")]
+
+# Rows per internal block; the unit of determinism (see the module docstring).
+BLOCK_SIZE = 50_000
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+_HOUR = 3600
+_DAY = 86400
+_OVERDUE_DAYS = 15
+_INVALID_SHARE = 0.12
+_PII_SHARE = 0.023   # of valid items, so about 2% of all items
+_LOOKALIKE_SHARE = 0.005
+
+# Writing styles and kinds, as indices into the vocabulary tuples.
+_STYLES = ("request", "weibo", "forum", "news")
+_S_REQ, _S_WEIBO, _S_FORUM, _S_NEWS = range(4)
+_K_COMPLAINT, _K_CONSULT, _K_SUGGEST, _K_PRAISE, _K_POLICY, _K_MEETING, _K_INCIDENT = range(7)
+# Kinds of invalid items.
+_INV_NONE, _INV_DUPLICATE, _INV_AD, _INV_UNCLEAR = range(4)
+
+
+def default_end(now: datetime | None = None) -> datetime:
+    """The latest 08:00 Asia/Shanghai that is not in the future (monitoring days run 08:00 to 08:00).
+
+    Before 08:00 that is yesterday's 08:00, so generated items are never in the future.
+    """
+    now = now or datetime.now(LOCAL_TZ).replace(tzinfo=None)
+    end = now.replace(hour=8, minute=0, second=0, microsecond=0)
+    return end if end <= now else end - timedelta(days=1)
+
+
+def id_card_check_char(body17: str) -> str:
+    """GB 11643-1999 (ISO 7064 MOD 11-2) check character of the first 17 digits of an ID number."""
+    total = sum(int(d) * w for d, w in zip(body17, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)))
+    return "10X98765432"[total % 11]
+
+
+# --- templates -------------------------------------------------------------------
+
+_SLOT_INDEX = {name: i for i, name in enumerate(V.SLOTS)}
+_SLOT_RE = re.compile(r"\{(\w+)\}")
+
+
+def _compile(template: str) -> str:
+    """Named slots -> positional fields: str.format(*values) is much faster than keywords."""
+    return _SLOT_RE.sub(lambda m: "{%d}" % _SLOT_INDEX[m.group(1)], template)
+
+
+def _arr(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = [_compile(v) for v in values]
+    return out
+
+
+class _Ragged:
+    """Variable-length template pools per row of a table, flattened for vectorised picking."""
+
+    def __init__(self, pools):
+        pools = [list(p) for p in pools]
+        self.length = np.array([len(p) for p in pools], dtype=np.int64)
+        self.offset = np.concatenate(([0], np.cumsum(self.length)[:-1])).astype(np.int64)
+        self.flat = _arr([v for p in pools for v in p])
+
+    def index(self, rows: np.ndarray, u: np.ndarray, step: int = 0) -> np.ndarray:
+        """Flat index of the (floor(u*len) + step) mod len -th entry of each row's pool."""
+        length = self.length[rows]
+        k = (np.minimum((u * length).astype(np.int64), length - 1) + step) % np.maximum(length, 1)
+        return self.offset[rows] + k
+
+    def pick(self, rows: np.ndarray, u: np.ndarray, step: int = 0) -> np.ndarray:
+        return self.flat[self.index(rows, u, step)]
+
+
+def _choice(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Categorical draw from a cumulative weight vector (last entry = total)."""
+    return np.minimum(np.searchsorted(cum, u * cum[-1], side="right"), len(cum) - 1)
+
+
+def _row_choice(cum_rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Categorical draw per item from its own cumulative weight row (items x options)."""
+    x = u * cum_rows[:, -1]
+    return np.minimum((cum_rows <= x[:, None]).sum(axis=1), cum_rows.shape[1] - 1)
+
+
+# --- static tables built once from the vocabulary ------------------------------------
+
+@dataclass(frozen=True)
+class _Tables:
+    channels: list
+    ch_style: np.ndarray
+    cat_placed: np.ndarray
+    ch_request: np.ndarray
+    ch_picked_up: np.ndarray
+    ch_lag: np.ndarray
+    ch_source_cum: np.ndarray
+    ch_sources: list
+    ch_likes: np.ndarray
+    regions: list
+    region_town: _Ragged
+    categories: list
+    subs: list
+    sub_cat: np.ndarray
+    sub_topic: np.ndarray
+    sub_month_cum: np.ndarray
+    sub_region_cum: np.ndarray
+    route_dept: np.ndarray
+    route_cum: np.ndarray
+    sub_titles: _Ragged
+    sub_shops: _Ragged
+    sub_problems: _Ragged
+    sub_consults: _Ragged
+    sub_consult_titles: np.ndarray
+    sub_suggests: _Ragged
+    sub_suggest_titles: np.ndarray
+    sub_finds: _Ragged
+    sub_actions: _Ragged
+    sub_intros: _Ragged
+    cat_policies: _Ragged
+    cat_concerns: _Ragged
+    cat_pledges: _Ragged
+    cat_consequences: _Ragged
+    departments: list
+    dept_level: list
+    dept_tier: dict
+    county_dept_of_region: np.ndarray
+    kind_cum: np.ndarray
+    openers: _Ragged
+    closers: _Ragged
+    pools: dict
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    channels = list(V.CHANNELS)
+    ch_style = np.array([_STYLES.index(V.STYLE_OF_CHANNEL[c]) for c in channels])
+    ch_request = np.array([c in V.REQUEST_CHANNELS for c in channels])
+    ch_picked_up = np.array([V.PICKED_UP.get(c, 0.0) for c in channels])
+    width = max(len(V.CHANNELS[c][1]) for c in channels)
+    ch_source_cum = np.zeros((len(channels), width))
+    ch_sources = []
+    for i, c in enumerate(channels):
+        sources = V.CHANNELS[c][1]
+        ch_sources.append([s for s, _ in sources])
+        weights = [w for _, w in sources] + [0] * (width - len(sources))
+        ch_source_cum[i] = np.cumsum(weights)
+    ch_likes = np.array([V.LIKES.get(c, (0.0, 1.0, 2.0)) for c in channels])
+
+    regions = [r for r, _ in V.REGIONS]
+    region_town = _Ragged([V.TOWNS[r] for r in regions])
+    categories = list(V.SUBCATEGORIES)
+    subs, sub_cat, sub_data = [], [], []
+    for ci, cat in enumerate(categories):
+        for name, data in V.SUBCATEGORIES[cat].items():
+            subs.append(name)
+            sub_cat.append(ci)
+            sub_data.append(data)
+    sub_cat = np.array(sub_cat)
+    base = np.array([V.CATEGORIES[categories[c]]["weight"] for c in sub_cat], dtype=float)
+    within = np.array([d["weight"] for d in sub_data], dtype=float)
+    # Each category keeps its share; subcategories split it by their own weights.
+    cat_total = np.bincount(sub_cat, weights=within)
+    sub_w = base * within / cat_total[sub_cat]
+    month_w = np.array([[sub_w[s] * sub_data[s]["season"].get(m, 1.0) for s in range(len(subs))]
+                        for m in range(1, 13)])
+    urban = np.array([w for _, w in V.REGIONS], dtype=float)
+    rural = np.array([V.RURAL_REGION_WEIGHTS[r] for r in regions], dtype=float)
+    sub_region = np.array([rural if V.CATEGORIES[categories[c]]["rural"] else urban for c in sub_cat])
+
+    municipal = [d for d, _ in V.MUNICIPAL_DEPARTMENTS]
+    county = [d for d, _ in V.COUNTY_DEPARTMENTS]
+    departments = municipal + county
+    dept_level = ["市直"] * len(municipal) + ["县市区"] * len(county)
+    tiers = [t for _, t in V.MUNICIPAL_DEPARTMENTS] + [t for _, t in V.COUNTY_DEPARTMENTS]
+    dept_tier = {
+        key: np.array([V.TIERS[t][key] for t in tiers], dtype=float)
+        for key in ("never", "median_days", "sigma", "unrated", "boilerplate")
+    }
+    dept_tier["sat_cum"] = np.cumsum([V.TIERS[t]["sat"] for t in tiers], axis=1)
+    dept_tier["sat_late_cum"] = np.cumsum([V.TIERS[t]["sat_late"] for t in tiers], axis=1)
+    county_dept_of_region = np.array([departments.index(V.COUNTY_OF_REGION[r]) for r in regions])
+
+    # Routing: up to three municipal departments per subcategory; the rest goes to the place.
+    route_dept = np.full((len(subs), 3), -1)
+    route_cum = np.ones((len(subs), 3))
+    for s, data in enumerate(sub_data):
+        acc = 0.0
+        for k, (dept, p) in enumerate(data["depts"]):
+            acc += p
+            route_dept[s, k] = departments.index(dept)
+            route_cum[s, k] = acc
+
+    def cat_pool(key):
+        return _Ragged([V.CATEGORIES[c][key] for c in categories])
+
+    pools = {name: _arr(getattr(V, name)) for name in (
+        "ESTATES", "ROADS", "SCHOOLS", "FIRMS", "HOSPITALS", "VILLAGES", "BUS_LINES", "DURATIONS", "MONEYS", "NUMS",
+        "MONTHS", "SURNAMES", "GENERIC_TITLES", "HOTLINE_OPENERS", "HOTLINE_CLOSERS", "LETTER_OPENERS", "MEETINGS",
+        "NEWS_QUOTE_TAILS", "NEWS_MIDDLES", "NEWS_TITLES", "DURATION_PHRASES", "ATTEMPTS", "IMPACTS", "ASKS",
+        "CONSULT_LEADS", "CONSULT_TAILS", "CONSULT_CONTEXTS", "SUGGEST_LEADS", "SUGGEST_EXTRAS", "DETAILS",
+        "EXPECTATIONS", "EVIDENCE", "EVIDENCE_UNPLACED", "BACKGROUNDS", "CONNECTORS", "SUGGEST_TAILS", "PRAISE_TITLES",
+        "PRAISE_SENTENCES", "POLICY_TITLES", "POLICY_LEADS", "POLICY_TAILS", "MEETING_TITLES", "MEETING_SENTENCES",
+        "REPLY_OPENERS", "REPLY_CHECKS", "REPLY_CLOSERS", "REPLY_BOILERPLATE", "UNCLEAR_TITLES", "UNCLEAR_CONTENTS",
+        "NICK_HEADS", "NICK_TAILS", "REPORTER_NAMES", "CONSULT_ANSWERS", "SUGGEST_ANSWERS", "PRAISE_ANSWERS",
+        "POLICY_ANSWERS",
+    )}
+    return _Tables(
+        channels=channels, ch_style=ch_style, ch_request=ch_request, ch_picked_up=ch_picked_up,
+        cat_placed=np.array([V.CATEGORIES[c]["placed"] for c in categories]),
+        ch_lag=np.array([V.REPLY_LAG.get(c, 1.0) for c in channels]), ch_source_cum=ch_source_cum,
+        ch_sources=ch_sources, ch_likes=ch_likes, regions=regions, region_town=region_town,
+        categories=categories, subs=subs, sub_cat=sub_cat,
+        sub_topic=np.array([d["topic"] for d in sub_data], dtype=object),
+        sub_month_cum=np.cumsum(month_w, axis=1), sub_region_cum=np.cumsum(sub_region, axis=1),
+        route_dept=route_dept, route_cum=route_cum,
+        sub_titles=_Ragged([d["titles"] for d in sub_data]),
+        sub_shops=_Ragged([V.SHOPS[V.SHOP_OF_SUBCATEGORY.get(name, "retail")] for name in subs]),
+        sub_problems=_Ragged([d["problems"] for d in sub_data]),
+        sub_consults=_Ragged([[b for _, b in d["consults"]] for d in sub_data]),
+        sub_consult_titles=_arr([t for d in sub_data for t, _ in d["consults"]]),
+        sub_suggests=_Ragged([[b for _, b in d["suggests"]] for d in sub_data]),
+        sub_suggest_titles=_arr([t for d in sub_data for t, _ in d["suggests"]]),
+        sub_finds=_Ragged([d["finds"] for d in sub_data]),
+        sub_actions=_Ragged([d["actions"] for d in sub_data]),
+        sub_intros=_Ragged([d["intros"] or V.CATEGORIES[categories[c]]["intros"] for d, c in zip(sub_data, sub_cat)]),
+        cat_policies=cat_pool("policies"), cat_concerns=cat_pool("concerns"),
+        cat_pledges=cat_pool("pledges"), cat_consequences=cat_pool("consequences"),
+        departments=departments, dept_level=dept_level, dept_tier=dept_tier,
+        county_dept_of_region=county_dept_of_region,
+        kind_cum=np.cumsum([V.KIND_WEIGHTS[s] for s in _STYLES], axis=1),
+        openers=_Ragged([V.OPENERS[s] for s in _STYLES]),
+        closers=_Ragged([V.CLOSERS[s] for s in _STYLES]),
+        pools=pools | {"AD_TITLES": _arr([t for t, _ in V.ADS]), "AD_CONTENTS": _arr([c for _, c in V.ADS])},
+    )
+
+
+# --- the plan: time distribution and incidents, fixed by (n, days, seed, end) ----------
+
+@dataclass
+class _Plan:
+    n: int
+    days: int
+    seed: int
+    start_s: int                 # window start, naive local time in epoch seconds
+    end_s: int                   # window end (exclusive for items, inclusive for replies)
+    cell_start: np.ndarray       # hourly cells covering the window
+    cell_lo: np.ndarray          # usable part of each cell: [cell_start + lo, cell_start + lo + span)
+    cell_span: np.ndarray
+    cell_cum: np.ndarray         # cumulative item mass over cells
+    comp_cum: np.ndarray         # per cell, cumulative mass over components (group x channel)
+    incidents: list              # incident keys, in component order
+    inc_onset: np.ndarray        # epoch seconds
+    inc_share: np.ndarray        # expected share of all items
+    inc_sub: np.ndarray
+    inc_region: np.ndarray
+    inc_route_dept: np.ndarray
+    inc_route_cum: np.ndarray
+    inc_titles: _Ragged
+    inc_sentences: _Ragged
+    inc_finds: _Ragged
+    inc_actions: _Ragged
+
+
+def _to_seconds(value: datetime) -> int:
+    if value.tzinfo is not None:
+        value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
+    return int(np.datetime64(value.replace(microsecond=0), "s").astype(np.int64))
+
+
+def _incident_count(days: int, rng: np.random.Generator) -> int:
+    if days >= 30:
+        return int(rng.integers(3, 6))
+    if days >= 10:
+        return 2
+    return 1 if days >= 3 else 0
+
+
+@lru_cache(maxsize=8)
+def _plan(n: int, days: int, seed: int, end_s: int) -> _Plan:
+    t = _tables()
+    rng = np.random.default_rng([seed, 0])
+    start_s = end_s - days * _DAY
+    first_hour = start_s // _HOUR * _HOUR
+    cell_start = np.arange(first_hour, end_s, _HOUR, dtype=np.int64)
+    cell_lo = np.maximum(start_s - cell_start, 0)
+    cell_span = np.minimum(end_s - cell_start, _HOUR) - cell_lo
+    hour = (cell_start // _HOUR) % 24
+    weekday = (cell_start // _DAY + 3) % 7            # 1970-01-01 was a Thursday
+    day = cell_start // _DAY - start_s // _DAY
+    n_days = int(day.max()) + 1
+
+    # A gentle upward trend and some day-to-day noise, so the volume line is not a ruler.
+    trend = 0.85 + 0.30 * np.arange(n_days) / max(n_days - 1, 1)
+    day_factor = trend * np.exp(rng.normal(0.0, 0.08, n_days))
+    nch = len(t.channels)
+    share = np.array([V.CHANNELS[c][0] for c in t.channels])
+    hourly = {k: np.array(v) / np.mean(v) for k, v in V.HOURLY.items()}
+    normal = np.empty((len(cell_start), nch))
+    for i, c in enumerate(t.channels):
+        weekly = np.array(V.WEEKLY[c]) / np.mean(V.WEEKLY[c])
+        normal[:, i] = share[i] * hourly[V.RHYTHM[c]][hour] * weekly[weekday]
+    normal *= (day_factor[day] * cell_span / _HOUR)[:, None]
+
+    # Incidents: which, when, how big.  Each takes its own stretch of the window; the first is
+    # the headline event, and with a long window the last one falls in the final twelve days
+    # so that a fresh spike is visible on the dashboard.
+    k = _incident_count(days, rng)
+    order = [int(x) for x in rng.permutation(len(V.INCIDENTS))]
+    inc_mix = np.array([V.INCIDENT_CHANNELS.get(c, 0.0) for c in t.channels])
+    social = hourly["social"] / hourly["social"].max()
+    segment = (days - 1.0) / max(k, 1)
+    first_day = start_s // _DAY
+    incidents, onsets, shares, profiles, texts = [], [], [], [], []
+    for j in range(k):
+        if days >= 60 and j == k - 1:
+            lo_day, hi_day = days - 12.0, days - 1.0
+        else:
+            lo_day, hi_day = 1.0 + j * segment, 1.0 + (j + 1) * segment
+        span = np.arange(int(lo_day), int(hi_day) + 1)
+        month = (span + first_day).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12 + 1
+
+        def fitting_days(spec, span=span, month=month):
+            return span if "months" not in spec else span[np.isin(month, spec["months"])]
+
+        # Rainstorms in the rainy season, school zoning before term: the first incident (in
+        # seeded order) whose season meets this stretch of the window; else the first one left.
+        which = next((x for x in order if len(fitting_days(V.INCIDENTS[x]))), order[0])
+        order.remove(which)
+        spec = V.INCIDENTS[which]
+        duration = int(min(rng.integers(spec["duration"][0], spec["duration"][1] + 1), max(1, days // 4)))
+        size = rng.uniform(5.0, 8.0) if j == 0 else rng.uniform(3.0, 6.0)   # in days of normal volume
+        candidates = fitting_days(spec)
+        candidates = candidates[candidates <= max(hi_day - duration, lo_day)]
+        if len(candidates) == 0:
+            candidates = span[:1]
+        onset_day = int(candidates[int(rng.integers(len(candidates)))])
+        onset_hour = int(rng.integers(spec["hours"][0], spec["hours"][1] + 1))
+        onset = (first_day + onset_day) * _DAY + onset_hour * _HOUR + int(rng.integers(0, 60)) * 60
+        onset = int(min(max(onset, start_s + _HOUR), end_s - duration * _DAY - _HOUR))
+        onset = max(onset, start_s)
+        fixed = {}
+        for marker, (pool, suffix) in V.INCIDENT_MARKERS.items():
+            values = getattr(V, pool)
+            fixed[marker] = values[int(rng.integers(len(values)))] + suffix
+
+        def fix(templates, fixed=fixed):
+            out = []
+            for text in templates:
+                for marker, value in fixed.items():
+                    text = text.replace(marker, value)
+                out.append(text)
+            return out
+
+        mid = cell_start + cell_lo + cell_span / 2
+        age = mid - onset
+        tau = (6 + 5 * duration) * _HOUR
+        profile = np.where((age >= 0) & (age < duration * _DAY),
+                           np.exp(-np.clip(age, 0, None) / tau) * (0.25 + social[hour]), 0.0) * cell_span / _HOUR
+        if profile.sum() <= 0:
+            continue
+        incidents.append(spec["key"])
+        onsets.append(onset)
+        shares.append(min(size / days, 0.08))
+        profiles.append(profile / profile.sum())
+        texts.append({key: fix(spec[key]) for key in ("titles", "sentences", "finds", "actions")} | {"spec": spec})
+    shares = np.array(shares, dtype=float)
+    if shares.sum() > 0.35:
+        shares *= 0.35 / shares.sum()
+
+    weights = np.zeros((len(cell_start), nch * (1 + len(incidents))))
+    weights[:, :nch] = normal * (1.0 - shares.sum()) / normal.sum()
+    for j, profile in enumerate(profiles):
+        weights[:, nch * (1 + j):nch * (2 + j)] = shares[j] * profile[:, None] * (inc_mix / inc_mix.sum())[None, :]
+    comp_cum = np.cumsum(weights, axis=1)
+
+    route_dept = np.full((len(incidents), 3), -1)
+    route_cum = np.ones((len(incidents), 3))
+    for j, text in enumerate(texts):
+        acc = 0.0
+        for i, (dept, p) in enumerate(text["spec"]["depts"]):
+            acc += p
+            route_dept[j, i] = t.departments.index(dept)
+            route_cum[j, i] = acc
+    return _Plan(
+        n=n, days=days, seed=seed, start_s=start_s, end_s=end_s,
+        cell_start=cell_start, cell_lo=cell_lo, cell_span=cell_span,
+        cell_cum=np.cumsum(comp_cum[:, -1]), comp_cum=comp_cum,
+        incidents=incidents, inc_onset=np.array(onsets, dtype=np.int64), inc_share=shares,
+        inc_sub=np.array([t.subs.index(x["spec"]["subcategory"]) for x in texts], dtype=np.int64),
+        inc_region=np.array([t.regions.index(x["spec"]["region"]) for x in texts], dtype=np.int64),
+        inc_route_dept=route_dept, inc_route_cum=route_cum,
+        inc_titles=_Ragged([x["titles"] for x in texts] or [[""]]),
+        inc_sentences=_Ragged([x["sentences"] for x in texts] or [[""]]),
+        inc_finds=_Ragged([x["finds"] for x in texts] or [[""]]),
+        inc_actions=_Ragged([x["actions"] for x in texts] or [[""]]),
+    )
+
+
+# --- one block of items ------------------------------------------------------------------
+
+# channel -> (prefix, suffix) around a post number; example domains only.
+_URL_FORMATS = {
+    "留言板": ("https://liuyan.a-city.example/thread/", ""),
+    "网站": ("https://www.a-city.example/hdjl/", ".html"),
+    "论坛": ("https://bbs.a-city.example/t/", ""),
+    "微博": ("https://weibo.example/status/", ""),
+    "贴吧": ("https://tieba.example/p/", ""),
+    "新闻": ("https://news.a-city.example/content/", ".html"),
+}
+_GIVEN_NAMES = ("晓", "明", "婷", "军", "丽", "涛", "静", "勇", "敏", "磊")
+
+
+def _numbers(values: np.ndarray, width: int = 0) -> pa.Array:
+    """Integers as decimal strings (zero-padded to `width`), vectorised in Arrow."""
+    text = pc.cast(pa.array(values, pa.int64()), pa.string())
+    return pc.utf8_lpad(text, width, "0") if width else text
+
+
+def _strings(values) -> pd.api.extensions.ExtensionArray:
+    """Python strings (None = missing) or an Arrow array -> pandas' default ``str`` array.
+
+    Going through pyarrow is several times faster than pd.array(objects, dtype="str").
+    """
+    if not isinstance(values, (pa.Array, pa.ChunkedArray)):
+        values = pa.array(values, pa.large_string(), from_pandas=True)
+    return pd.array(values, dtype="str")
+
+
+def _labels(names: list, codes: np.ndarray) -> pa.Array:
+    """Labels from a short vocabulary by code (-1 = missing), without building Python strings."""
+    codes = np.asarray(codes, dtype=np.int64)
+    return pc.take(pa.array(names, pa.large_string()), pa.array(codes, mask=codes < 0))
+
+
+def _fill(templates: np.ndarray, rows: list) -> list:
+    return [tpl.format(*row) for tpl, row in zip(templates, rows)]
+
+
+def _digits(rng: np.random.Generator, count: int, width: int) -> list:
+    """`count` strings of `width` random digits."""
+    return ["".join(map(str, r)) for r in rng.integers(0, 10, (count, width))]
+
+
+def _id_numbers(rng: np.random.Generator, count: int) -> list:
+    """Resident ID numbers with a real birth date and a correct check character."""
+    areas = rng.integers(0, len(V.ID_AREAS), count)
+    births = (np.datetime64("1950-01-01") + rng.integers(0, 55 * 365, count)).astype(str)
+    seqs = rng.integers(0, 1000, count)
+    out = []
+    for a, b, s in zip(areas, births, seqs):
+        body = f"{V.ID_AREAS[a]}{b.replace('-', '')}{s:03d}"
+        out.append(body + id_card_check_char(body))
+    return out
+
+
+def _personal_data(rng: np.random.Generator, count: int, persons: np.ndarray) -> list:
+    """Sentences carrying a phone number, landline, e-mail or ID number (about 2% of items)."""
+    kind = rng.choice(4, count, p=[0.45, 0.15, 0.15, 0.25])
+    pick = rng.random(count)
+    mobiles = [f"1{'3456789'[p]}{d}" for p, d in zip(rng.integers(0, 7, count), _digits(rng, count, 9))]
+    grouped = rng.random(count) < 0.2
+    landlines = [f"0731-8{d}" for d in _digits(rng, count, 7)]
+    emails = [f"{V.EMAIL_NAMES[a]}{b}@{V.EMAIL_DOMAINS[c]}" for a, b, c in zip(
+        rng.integers(0, len(V.EMAIL_NAMES), count), rng.integers(10, 9999, count),
+        rng.integers(0, len(V.EMAIL_DOMAINS), count))]
+    ids = _id_numbers(rng, count)
+    out = []
+    for i in range(count):
+        if kind[i] == 0:
+            value = mobiles[i] if not grouped[i] else f"{mobiles[i][:3]}-{mobiles[i][3:7]}-{mobiles[i][7:]}"
+            pool = V.PII_MOBILE
+        elif kind[i] == 1:
+            value, pool = landlines[i], V.PII_LANDLINE
+        elif kind[i] == 2:
+            value, pool = emails[i], V.PII_EMAIL
+        else:
+            value, pool = ids[i], V.PII_ID
+        text = pool[int(pick[i] * len(pool))]
+        out.append(text.replace("{value}", value).replace("{person}", persons[i]))
+    return out
+
+
+def _lookalikes(rng: np.random.Generator, count: int) -> list:
+    """Numbers that resemble personal data but are not: long order numbers, mistyped ID numbers."""
+    bad_id = rng.random(count) < 0.3
+    pick = rng.random(count)
+    widths = rng.integers(19, 23, count)
+    orders = [f"{first}{rest[:w - 1]}" for first, rest, w in
+              zip(rng.integers(1, 10, count), _digits(rng, count, 22), widths)]
+    ids = _id_numbers(rng, count)
+    out = []
+    for i in range(count):
+        if bad_id[i]:
+            good = ids[i][-1]
+            wrong = "0" if good != "0" else "1"
+            out.append(V.LOOKALIKE_BAD_ID[0].replace("{value}", ids[i][:-1] + wrong))
+        else:
+            pool = V.LOOKALIKE_ORDER
+            out.append(pool[int(pick[i] * len(pool))].replace("{value}", orders[i]))
+    return out
+
+
+def _block(plan: _Plan, b: int) -> pd.DataFrame:
+    t = _tables()
+    pools = t.pools
+    lo = b * BLOCK_SIZE
+    m = min(plan.n, lo + BLOCK_SIZE) - lo
+    rng = np.random.default_rng([plan.seed, 1, b])
+
+    def u() -> np.ndarray:
+        return rng.random(m)
+
+    def pick(pool: str) -> np.ndarray:
+        values = pools[pool]
+        return values[rng.integers(0, len(values), m)]
+
+    g = np.arange(lo, lo + m, dtype=np.int64)
+
+    # When, and from which component (ordinary channel or incident x channel).
+    cell = _choice(plan.cell_cum, (g + u()) / plan.n)
+    comp = _row_choice(plan.comp_cum[cell], u())
+    secs = plan.cell_start[cell] + plan.cell_lo[cell] + (u() * plan.cell_span[cell]).astype(np.int64)
+    nch = len(t.channels)
+    ch = comp % nch
+    inc = comp // nch - 1
+    is_inc = inc >= 0
+    inc_row = np.where(is_inc, inc, 0)
+
+    # What and where: subcategories follow the season, regions the topic (rural vs urban).
+    month = secs.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64) % 12
+    sub = _row_choice(t.sub_month_cum[month], u())
+    sub[is_inc] = plan.inc_sub[inc[is_inc]]
+    region = _row_choice(t.sub_region_cum[sub], u())
+    region[is_inc] = plan.inc_region[inc[is_inc]]
+    cat = t.sub_cat[sub]
+    style = t.ch_style[ch]
+    kind = _row_choice(t.kind_cum[style], u())
+    kind[is_inc] = _K_INCIDENT
+
+    # Invalid items: repeated submissions, advertising, unclear messages.  News is edited, so rarely.
+    invalid = u() < np.where(style == _S_NEWS, 0.01, _INVALID_SHARE)
+    ut = u()
+    inv = np.where(invalid, np.where(ut < 0.45, _INV_DUPLICATE, np.where(ut < 0.65, _INV_AD, _INV_UNCLEAR)), _INV_NONE)
+    inv[invalid & is_inc] = _INV_DUPLICATE
+    # Nobody dictates an advert to a hotline operator.
+    inv[(inv == _INV_AD) & np.isin(ch, [t.channels.index(c) for c in ("热线", "电话", "传真")])] = _INV_UNCLEAR
+    # A repeat copies an earlier valid item of the block (same author, same words).
+    good_pos = np.flatnonzero(~invalid)
+    back = rng.integers(0, 20, m)
+    src_k = np.searchsorted(good_pos, np.arange(m)) - 1 - back
+    dup = inv == _INV_DUPLICATE
+    inv[dup & (src_k < 0)] = _INV_UNCLEAR
+    dup = inv == _INV_DUPLICATE
+    src = np.arange(m)
+    if len(good_pos):
+        src[dup] = good_pos[np.clip(src_k[dup], 0, len(good_pos) - 1)]
+    for arr in (ch, sub, region, cat, style, kind, is_inc, inc_row):
+        arr[dup] = arr[src[dup]]
+
+    # Who answers: requests go to a municipal department or back to the county/district.
+    valid = inv == _INV_NONE
+    request = t.ch_request[ch] | (u() < t.ch_picked_up[ch])
+    route_cum = np.where(is_inc[:, None], plan.inc_route_cum[inc_row], t.route_cum[sub])
+    route_dept = np.where(is_inc[:, None], plan.inc_route_dept[inc_row], t.route_dept[sub])
+    k = (route_cum <= u()[:, None]).sum(axis=1)
+    dept = np.where(k < 3, route_dept[np.arange(m), np.minimum(k, 2)], -1)
+    dept = np.where(dept < 0, t.county_dept_of_region[region], dept)
+    dept[~(valid & request)] = -1
+    has_dept = dept >= 0
+    d = np.where(has_dept, dept, 0)
+    tier = t.dept_tier
+
+    # Replies: lognormal lag, answered in office hours, never after `end`.  Model departments
+    # answer everything in time (the honour list); others leave some unanswered.
+    never = u() < tier["never"][d]
+    median = tier["median_days"][d] * t.ch_lag[ch]
+    lag = (median * np.exp(tier["sigma"][d] * rng.standard_normal(m)) * _DAY).astype(np.int64)
+    raw = secs + np.maximum(lag, 600)
+    day0 = raw // _DAY * _DAY
+    wd = (raw // _DAY + 3) % 7
+    to_monday = np.where(wd == 5, 2, np.where(wd == 6, 1, 0)) * _DAY
+    office = day0 + to_monday + (8.5 * _HOUR + u() * 9 * _HOUR).astype(np.int64)
+    reply_s = np.where(office < secs + 600, raw, office)
+    fits = tier["never"][d] == 0
+    squeezed = secs + ((plan.end_s - secs) * (0.3 + 0.65 * u())).astype(np.int64)
+    reply_s = np.where(fits & (reply_s > plan.end_s), squeezed, reply_s)
+    replied = has_dept & ~never & (reply_s <= plan.end_s)
+    late = (reply_s - secs) > _OVERDUE_DAYS * _DAY
+    praise = kind == _K_PRAISE
+    boiler = replied & (u() < tier["boilerplate"][d]) & ~praise
+    sat_cum = np.where(late[:, None], tier["sat_late_cum"][d], tier["sat_cum"][d])
+    sat_cum = np.where(boiler[:, None], np.array([0.15, 0.45, 1.0])[None, :], sat_cum)
+    sat = _row_choice(sat_cum, u())
+    sat[praise] = 0      # whoever writes to praise is satisfied
+    sat = np.where(replied & (u() >= tier["unrated"][d]), sat, -1)
+
+    # Slot values, in V.SLOTS order.
+    persons = pools["SURNAMES"][rng.integers(0, len(V.SURNAMES), m)] + np.where(u() < 0.5, "先生", "女士")
+    dept_names = np.array(t.departments + ["相关部门"], dtype=object)[np.where(has_dept, dept, len(t.departments))]
+    slots = {
+        "region": np.array(t.regions, dtype=object)[region], "town": t.region_town.pick(region, u()),
+        "estate": pick("ESTATES"), "road": pick("ROADS"), "school": pick("SCHOOLS"), "firm": pick("FIRMS"),
+        "hospital": pick("HOSPITALS"), "village": pick("VILLAGES"), "bus": pick("BUS_LINES"),
+        "dur": pick("DURATIONS"), "money": pick("MONEYS"), "num": pick("NUMS"), "month": pick("MONTHS"),
+        "shop": t.sub_shops.pick(sub, u()), "person": persons, "dept": dept_names, "topic": t.sub_topic[sub],
+        "policy": t.cat_policies.pick(cat, u()), "meeting": pick("MEETINGS"), "pledge": t.cat_pledges.pick(cat, u()),
+    }
+    rows = list(zip(*(slots[name] for name in V.SLOTS)))
+
+    title_t, pieces = _compose(t, plan, rng, m, ch, style, kind, sub, cat, inc_row)
+    templates = ["".join(p) for p in zip(*pieces)]
+    content = np.array(_fill(templates, rows), dtype=object)
+    title = np.array(_fill(title_t, rows), dtype=object)
+
+    reply = np.full(m, None, dtype=object)
+    where = np.flatnonzero(replied)
+    if len(where):
+        reply_t = _compose_reply(t, plan, rng, len(where), kind[where], sub[where], inc_row[where], boiler[where])
+        reply[where] = _fill(reply_t, [rows[i] for i in where])
+
+    # Personal data in about 2% of genuine items, look-alike numbers in a few more (not in
+    # news reports: editors do not print readers' phone numbers).
+    up = np.where(style == _S_NEWS, 1.0, u())
+    for mask, make in (((up < _PII_SHARE) & valid, lambda c, idx: _personal_data(rng, c, persons[idx])),
+                       ((up >= _PII_SHARE) & (up < _PII_SHARE + _LOOKALIKE_SHARE) & valid,
+                        lambda c, idx: _lookalikes(rng, c))):
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            content[idx] = content[idx] + np.array(make(len(idx), idx), dtype=object)
+
+    # Invalid items: repeats take their source's words; ads and unclear messages their own.
+    content[dup] = content[src[dup]]
+    title[dup] = title[src[dup]]
+    ad = inv == _INV_AD
+    unclear = inv == _INV_UNCLEAR
+    which = rng.integers(0, len(V.ADS), m)
+    title[ad] = pools["AD_TITLES"][which][ad]
+    content[ad] = pools["AD_CONTENTS"][which][ad]
+    title[unclear] = pick("UNCLEAR_TITLES")[unclear]
+    content[unclear] = pick("UNCLEAR_CONTENTS")[unclear]
+
+    authors = _authors(t, rng, m, style, ch)
+    authors[dup] = authors[src[dup]]
+    source_offset = np.cumsum([0] + [len(x) for x in t.ch_sources])[:-1]
+    source_flat = source_offset[ch] + _row_choice(t.ch_source_cum[ch], u())
+    prefix, suffix = (np.array([_URL_FORMATS.get(c, (None, None))[i] for c in t.channels], dtype=object)[ch]
+                      for i in (0, 1))
+    # Post numbers differ between seeds, like the ids.
+    post = 10_000_000 * (plan.seed % 1_000_000 + 1) + g + 1
+    url = pc.binary_join_element_wise(pa.array(prefix, pa.string()), _numbers(post),
+                                      pa.array(suffix, pa.string()), "")
+
+    # Likes: heavy-tailed and mostly zero; incident posts travel much further.
+    p_like, scale, alpha = t.ch_likes[ch].T
+    boost = np.where(is_inc, 8.0, 1.0)
+    p_like = np.where(is_inc & (p_like > 0), np.minimum(p_like + 0.3, 0.95), p_like)
+    likes = np.where(u() < p_like, np.ceil(scale * boost * rng.pareto(alpha)), 0)
+    dislikes = np.where(u() < p_like * 0.25, np.ceil(0.5 * scale * boost * rng.pareto(1.6, m)), 0)
+
+    width = max(7, len(str(plan.n)))
+    published = secs.astype("datetime64[s]").astype("datetime64[us]")
+    replied_at = reply_s.astype("datetime64[s]").astype("datetime64[us]")
+    replied_at[~replied] = np.datetime64("NaT")
+    unclassified = ad | unclear
+    category = _labels(t.categories, np.where(unclassified, -1, cat))
+    subcategory = _labels(t.subs, np.where(unclassified, -1, sub))
+    region_names = _labels(t.regions, np.where(ad, -1, region))
+    department = _labels(t.departments, np.where(has_dept, d, -1))
+    level = _labels(t.dept_level, np.where(has_dept, d, -1))
+    satisfaction = _labels(["满意", "基本满意", "不满意"], sat)
+    channel = _labels(t.channels, ch)
+    source = _labels([x for names in t.ch_sources for x in names], source_flat)
+
+    columns = {
+        "id": pc.binary_join_element_wise(f"DEMO-{plan.seed}-", _numbers(g + 1, width), ""),
+        "title": title, "content": content,
+        "published_at": published, "channel": channel, "source": source, "category": category,
+        "subcategory": subcategory, "region": region_names, "department": department, "department_level": level,
+        "is_valid": valid, "replied_at": replied_at, "reply_content": reply, "satisfaction": satisfaction,
+        "sentiment": pa.nulls(m, pa.large_string()), "author": authors, "likes": np.minimum(likes, 500_000),
+        "dislikes": np.minimum(dislikes, 50_000), "url": url,
+    }
+    frame = pd.DataFrame(index=pd.RangeIndex(lo, lo + m))
+    for name in CANONICAL_COLUMNS:
+        values = columns[name]
+        if name in TEXT_COLUMNS:
+            frame[name] = _strings(values)
+        elif name in ("likes", "dislikes"):
+            frame[name] = np.asarray(values, dtype=np.int64)
+        else:
+            frame[name] = values
+    return frame
+
+
+def _cycle(values: np.ndarray, u: np.ndarray, step: int) -> np.ndarray:
+    """Entry floor(u*len)+step (mod len) of a flat pool: consecutive, distinct sentences per item."""
+    n = len(values)
+    return values[(np.minimum((u * n).astype(np.int64), n - 1) + step) % n]
+
+
+# Content pieces, in reading order; every item fills some of them.
+_PIECES = ("opener", "intro", "lead", "body1", "body2", "body3", "body4", "body5", "evidence", "consequence",
+           "impact", "detail",
+           "attempt", "demand", "ask", "closer")
+_NUMERALS = ("一", "二", "三")
+
+
+def _compose(t: _Tables, plan: _Plan, rng: np.random.Generator, m: int, ch, style, kind, sub, cat, inc_row):
+    """Title template and content pieces (see _PIECES) per item, by writing style and kind."""
+    pools = t.pools
+
+    def u() -> np.ndarray:
+        return rng.random(m)
+
+    def pick(name: str) -> np.ndarray:
+        values = pools[name]
+        return values[rng.integers(0, len(values), m)]
+
+    pieces = {name: np.full(m, "", dtype=object) for name in _PIECES}
+    title = np.full(m, "", dtype=object)
+
+    def put(name: str, mask: np.ndarray, values) -> None:
+        pieces[name][mask] = values[mask] if isinstance(values, np.ndarray) else values
+
+    everyone = np.ones(m, dtype=bool)
+    request = style == _S_REQ
+    talk = request | (style == _S_FORUM)
+    weibo = style == _S_WEIBO
+    news = style == _S_NEWS
+    spoken = np.isin(ch, [t.channels.index("热线"), t.channels.index("电话")])
+    put("opener", everyone, t.openers.pick(style, u()))
+    put("closer", everyone, t.closers.pick(style, u()))
+    put("opener", spoken, pick("HOTLINE_OPENERS"))
+    put("closer", spoken, pick("HOTLINE_CLOSERS"))
+    start = u()
+    n_problems = t.sub_problems.length[sub]
+    problem = [t.sub_problems.pick(sub, start, i) for i in range(4)]
+    more = u()
+    intro = t.sub_intros.pick(sub, u()) + np.where(u() < 0.6, pick("BACKGROUNDS"), "")
+    detail = pick("DETAILS")
+    ask = pick("EXPECTATIONS") + pick("ASKS")
+    demands = _demand_lists()[rng.integers(0, len(V.DEMANDS), m)]
+
+    # Complaints: who I am, what is wrong and for how long, whom I asked, what I want.
+    c = kind == _K_COMPLAINT
+    # Title i announces problem i, so the title matches what the text complains about.
+    first = np.minimum((start * n_problems).astype(np.int64), n_problems - 1)
+    titled = first < t.sub_titles.length[sub]
+    specific = t.sub_titles.flat[t.sub_titles.offset[sub] + np.where(titled, first, 0)]
+    generic = ~titled | (u() < 0.15)
+    title[c] = np.where(generic, pick("GENERIC_TITLES"), specific)[c]
+    news_title = c & news & (u() < 0.5)
+    title[news_title] = pick("NEWS_TITLES")[news_title]
+    put("intro", c & talk, intro)
+    put("lead", c & talk, pick("DURATION_PHRASES"))
+    put("body1", c, problem[0])
+    put("body2", c, problem[1])
+    joined = np.where(u() < 0.5, pick("CONNECTORS"), "")
+    put("body3", c & (talk | news | (more < 0.4)), joined + problem[2])
+    put("body4", c & talk & (n_problems >= 4) & (more < 0.8), problem[3])
+    # Long letters (a right tail, as in real message boards) pile up particulars and consequences.
+    long_letter = talk & (u() < 0.35)
+    evidence_start, consequence_start = u(), u()
+    placed = t.cat_placed[cat]
+    evidence = np.where(placed, _cycle(pools["EVIDENCE"], evidence_start, 0),
+                        _cycle(pools["EVIDENCE_UNPLACED"], evidence_start, 0))
+    further = np.where(placed, _cycle(pools["EVIDENCE"], evidence_start, 1),
+                       _cycle(pools["EVIDENCE_UNPLACED"], evidence_start, 1))
+    evidence[long_letter] = (evidence + further)[long_letter]
+    consequence = t.cat_consequences.pick(cat, consequence_start, 0)
+    consequence[long_letter] = (consequence + t.cat_consequences.pick(cat, consequence_start, 1))[long_letter]
+    put("evidence", c & talk & (long_letter | (u() < 0.7)), evidence)
+    put("consequence", c & ~news & (long_letter | (u() < 0.7)), consequence)
+    put("impact", c & ~news, pick("IMPACTS"))
+    detail_start = u()
+    details = (_cycle(pools["DETAILS"], detail_start, 0)
+               + np.where(u() < 0.5, _cycle(pools["DETAILS"], detail_start, 1), ""))
+    put("detail", c & (talk | (weibo & (more < 0.5))) & (u() < 0.8), details)
+    put("attempt", c & talk, pick("ATTEMPTS"))
+    put("demand", c & request & (u() < 0.45), demands)
+    put("ask", c & (request | (weibo & (u() < 0.5))), ask)
+
+    q = kind == _K_CONSULT
+    index = t.sub_consults.index(sub, u())
+    title[q] = t.sub_consult_titles[index][q]
+    put("intro", q & ~weibo, intro)
+    put("body1", q, problem[0])
+    put("body2", q & (more < 0.7), problem[1])
+    put("evidence", q & talk & (u() < 0.3), pick("EVIDENCE_UNPLACED"))
+    put("body3", q, pick("CONSULT_LEADS") + t.sub_consults.flat[index])
+    put("detail", q & (u() < 0.8), pick("CONSULT_CONTEXTS"))
+    put("ask", q & request, pick("CONSULT_TAILS"))
+    put("closer", q & request & ~spoken, "")
+
+    s = kind == _K_SUGGEST
+    index = t.sub_suggests.index(sub, u())
+    title[s] = t.sub_suggest_titles[index][s]
+    put("lead", s, pick("SUGGEST_LEADS"))
+    put("body1", s, problem[0])
+    put("body2", s & (more < 0.7), problem[1])
+    put("body3", s, t.sub_suggests.flat[index])
+    put("body4", s, pick("SUGGEST_EXTRAS"))
+    put("ask", s, pick("SUGGEST_TAILS"))
+
+    p = kind == _K_PRAISE
+    title[p] = pick("PRAISE_TITLES")[p]
+    start_p = u()
+    for i in range(5):
+        put(f"body{i + 1}", p & ((i < 4) | (more < 0.5)), _cycle(pools["PRAISE_SENTENCES"], start_p, i))
+
+    y = kind == _K_POLICY
+    title[y] = pick("POLICY_TITLES")[y]
+    put("lead", y, pick("POLICY_LEADS"))
+    start_y = u()
+    for i in range(3):
+        put(f"body{i + 1}", y & ((i < 2) | (more < 0.6)), t.cat_concerns.pick(cat, start_y, i))
+    put("body4", y & (u() < 0.7), "就拿我身边的事来说，" + problem[0])
+    put("ask", y, pick("POLICY_TAILS"))
+
+    e = kind == _K_MEETING
+    title[e] = pick("MEETING_TITLES")[e]
+    start_e = u()
+    for i in range(5):
+        put(f"body{i + 1}", e, _cycle(pools["MEETING_SENTENCES"], start_e, i))
+
+    # Incidents share their vocabulary: the same plant, estate or line in every item.  Most
+    # writers begin with what happened (sentence 0), others with what upsets them most.
+    n = kind == _K_INCIDENT
+    title[n] = plan.inc_titles.pick(inc_row, u())[n]
+    start_n = u() ** 3
+    for i in range(5):
+        put(f"body{i + 1}", n & ((i < 4) | (more < 0.5)), plan.inc_sentences.pick(inc_row, start_n, i))
+    put("impact", n & (u() < 0.5), pick("IMPACTS"))
+    put("detail", n & talk & (u() < 0.5), detail)
+    put("demand", n & request & (u() < 0.3), demands)
+    put("ask", n & request, ask)
+
+    # News: a reporter quotes the citizen's own words; opinions run as readers' letters.
+    quoted = news & (c | n)
+    put("intro", quoted, "“")
+    put("impact", quoted, "”" + pick("NEWS_QUOTE_TAILS") + pick("NEWS_MIDDLES"))
+    put("opener", news & ~quoted, pick("LETTER_OPENERS"))
+    return title, [pieces[name] for name in _PIECES]
+
+
+@lru_cache(maxsize=1)
+def _demand_lists() -> np.ndarray:
+    """"我们的诉求是：一、a；二、b；三、c。" for each run of three consecutive demands."""
+    demands = V.DEMANDS
+    out = []
+    for k in range(len(demands)):
+        parts = [f"{_NUMERALS[i]}、{demands[(k + i) % len(demands)]}" for i in range(3)]
+        out.append("我们的诉求是：" + "；".join(parts) + "。")
+    return _arr(out)
+
+
+def _compose_reply(t: _Tables, plan: _Plan, rng: np.random.Generator, m: int, kind, sub, inc_row, boiler):
+    """Reply templates in official style, specific to the subcategory or incident."""
+    pools = t.pools
+
+    def u() -> np.ndarray:
+        return rng.random(m)
+
+    def pick(name: str) -> np.ndarray:
+        values = pools[name]
+        return values[rng.integers(0, len(values), m)]
+
+    # Finds and actions are written in pairs: action i follows from finding i.
+    pair = u()
+    incident = kind == _K_INCIDENT
+    find = np.where(incident, plan.inc_finds.pick(inc_row, pair), t.sub_finds.pick(sub, pair))
+    action = np.where(incident, plan.inc_actions.pick(inc_row, pair), t.sub_actions.pick(sub, pair))
+    checked = np.array([f.startswith("经") for f in find], dtype=bool)
+    check = np.where(checked, "", pick("REPLY_CHECKS"))
+    body = check + find + "。" + action + "。"
+    body = np.where(kind == _K_CONSULT, pick("CONSULT_ANSWERS"), body)
+    body = np.where((kind == _K_SUGGEST) | (kind == _K_MEETING), pick("SUGGEST_ANSWERS"), body)
+    body = np.where(kind == _K_PRAISE, pick("PRAISE_ANSWERS"), body)
+    body = np.where(kind == _K_POLICY, pick("POLICY_ANSWERS"), body)
+    reply = pick("REPLY_OPENERS") + body + pick("REPLY_CLOSERS")
+    return np.where(boiler, pick("REPLY_BOILERPLATE"), reply)
+
+
+def _authors(t: _Tables, rng: np.random.Generator, m: int, style, ch) -> np.ndarray:
+    """User ids on government channels (a few frequent writers), nicknames online, reporters in news."""
+    pools = t.pools
+    u = rng.random(m)
+    uid = np.where(u < 0.08, rng.integers(1000, 1300, m), rng.integers(1, 10_000_000, m))
+    nick = (pools["NICK_HEADS"][rng.integers(0, len(V.NICK_HEADS), m)]
+            + pools["NICK_TAILS"][rng.integers(0, len(V.NICK_TAILS), m)])
+    digits = rng.integers(10, 10_000, m)
+    with_digits = rng.random(m) < 0.5
+    reporter = (pools["REPORTER_NAMES"][rng.integers(0, len(V.REPORTER_NAMES), m)] + " "
+                + pools["SURNAMES"][rng.integers(0, len(V.SURNAMES), m)]
+                + np.array(_GIVEN_NAMES, dtype=object)[rng.integers(0, len(_GIVEN_NAMES), m)])
+    out = np.full(m, None, dtype=object)
+    request = style == _S_REQ
+    out[request] = [f"U{x:07d}" for x in uid[request]]
+    social = (style == _S_WEIBO) | (style == _S_FORUM)
+    out[social] = [f"{a}{b}" if w else a for a, b, w in zip(nick[social], digits[social], with_digits[social])]
+    news = style == _S_NEWS
+    out[news] = reporter[news]
+    out[request & (u > 0.97)] = None   # anonymous callers and writers
+    return out
+
+
+# --- public API ------------------------------------------------------------------------
+
+
+def _checked(n: int, days: int, seed: int, end: datetime | None) -> tuple[int, int, int, int]:
+    if int(n) != n or n < 0:
+        raise ValueError(f"n must be a whole number >= 0, got {n!r}")
+    if int(days) != days or days < 1:
+        raise ValueError(f"days must be a whole number >= 1, got {days!r}")
+    if int(seed) != seed or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    end = default_end() if end is None else end
+    if not isinstance(end, datetime):   # pandas.Timestamp is a datetime; a date is not enough
+        raise TypeError(f"end must be a datetime, got {type(end).__name__}")
+    return int(n), int(days), int(seed), _to_seconds(end)
+
+
+def iter_item_batches(n: int, days: int = 180, seed: int = 42, end: datetime | None = None,
+                      batch_size: int = 100_000) -> Iterator[pd.DataFrame]:
+    """Yield the rows of ``generate_items(n, days, seed, end)`` in batches of exactly ``batch_size``
+    rows (the last may be shorter).  Each batch keeps its global row positions as index, so
+    ``pd.concat(batches)`` equals ``generate_items(...)``.  At most one internal block
+    (BLOCK_SIZE rows) plus one batch are held at a time.
+    """
+    if int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    n, days, seed, end_s = _checked(n, days, seed, end)
+    if n == 0:
+        return
+    plan = _plan(n, days, seed, end_s)
+    pending: list[pd.DataFrame] = []
+    held = 0
+    for b in range((n + BLOCK_SIZE - 1) // BLOCK_SIZE):
+        block = _block(plan, b)
+        while len(block):
+            take = min(batch_size - held, len(block))
+            pending.append(block.iloc[:take])
+            block = block.iloc[take:]
+            held += take
+            if held == batch_size:
+                yield pending[0] if len(pending) == 1 else pd.concat(pending)
+                pending, held = [], 0
+    if pending:
+        yield pending[0] if len(pending) == 1 else pd.concat(pending)
+
+
+def generate_items(n: int, days: int = 180, seed: int = 42, end: datetime | None = None) -> pd.DataFrame:
+    """``n`` fictional items over the ``days`` days ending at ``end`` (default: the latest 08:00
+    local time), in CANONICAL_COLUMNS.  The same arguments always give the same frame.
+
+    Text columns use pandas' ``str`` dtype (missing = NA); ``published_at``/``replied_at`` are
+    naive Asia/Shanghai ``datetime64[us]``; ``sentiment`` is always missing (scored later).
+    """
+    n, days, seed, end_s = _checked(n, days, seed, end)
+    if n == 0:
+        frame = pd.DataFrame({c: pd.array([], dtype="str") for c in TEXT_COLUMNS})
+        frame["published_at"] = frame["replied_at"] = np.array([], dtype="datetime64[us]")
+        frame["is_valid"] = np.array([], dtype=bool)
+        frame["likes"] = frame["dislikes"] = np.array([], dtype=np.int64)
+        return frame[CANONICAL_COLUMNS]
+    end = datetime(1970, 1, 1) + timedelta(seconds=end_s)
+    return pd.concat(list(iter_item_batches(n, days, seed, end, batch_size=BLOCK_SIZE)))
+
+
+def planned_incidents(n: int, days: int = 180, seed: int = 42, end: datetime | None = None) -> pd.DataFrame:
+    """The incidents (bursts) that ``generate_items`` with the same arguments contains: ground
+    truth for checking hot-topic grouping and spike alerts.  One row per incident, by onset."""
+    n, days, seed, end_s = _checked(n, days, seed, end)
+    plan = _plan(max(n, 1), days, seed, end_s)
+    specs = {spec["key"]: spec for spec in V.INCIDENTS}
+    rows = [dict(key=key, name=specs[key]["name"], kind=specs[key]["kind"], category=specs[key]["category"],
+                 subcategory=specs[key]["subcategory"], region=specs[key]["region"],
+                 onset=pd.Timestamp(int(onset), unit="s"), expected_items=round(share * n))
+            for key, onset, share in zip(plan.incidents, plan.inc_onset, plan.inc_share)]
+    columns = ["key", "name", "kind", "category", "subcategory", "region", "onset", "expected_items"]
+    return pd.DataFrame(rows, columns=columns).sort_values("onset", ignore_index=True)
