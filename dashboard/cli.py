@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     with_db(sub.add_parser("check", help="run the data checks in queries/checks/ (exit 1 when any finds rows)"))
 
+    sub.add_parser("sentiment", help="label text from stdin: one text per line in, one of 正面/中性/负面 per line out",
+                   description="Reads UTF-8 text, one item per line, and writes one label per line (blank line → 中性). "
+                               "Uses the same offline lexicon scorer as ingest (data/dicts/sentiment/).")
+
     p = with_db(sub.add_parser("serve", help="open the dashboard (loads demo data when the store is empty)"))
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty store")
@@ -80,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings().with_db(args.db)
+    settings = Settings().with_db(getattr(args, "db", None))
     if getattr(args, "max_reject_share", None) is not None:
         if not 0 <= args.max_reject_share <= 1:
             print("错误：--max-reject-share 应在 0 到 1 之间", file=sys.stderr)
@@ -89,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = replace(settings, max_reject_share=args.max_reject_share)
     handler = {"ingest": cmd_ingest, "watch": cmd_watch, "demo": cmd_demo, "query": cmd_query,
-               "check": cmd_check, "serve": cmd_serve}[args.command]
+               "check": cmd_check, "sentiment": cmd_sentiment, "serve": cmd_serve}[args.command]
     try:
         return handler(args, settings)
     except UsageError as exc:
@@ -342,6 +346,24 @@ def cmd_check(args, settings: Settings) -> int:
     finally:
         con.close()
     return EXIT_OK if problems == 0 else EXIT_FAILED
+
+
+# --- sentiment ---------------------------------------------------------------
+
+def cmd_sentiment(args, settings: Settings) -> int:
+    import io
+
+    from dashboard.core.sentiment import get_lexicon, label_stream
+    from dashboard.core.text import get_tokenizer
+
+    tokenizer = get_tokenizer(settings.dicts_dir)
+    get_lexicon(settings.dicts_dir, tokenizer=tokenizer)
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
+    for label in label_stream((line.rstrip("\n") for line in stdin), tokenizer=tokenizer):
+        stdout.write(label + "\n")
+    stdout.flush()
+    return EXIT_OK
 
 
 # --- serve -------------------------------------------------------------------

@@ -101,3 +101,10 @@ def test_ingest_hands_over_to_a_running_owner(data_dir, tmp_path):
         owner.terminate()
         owner.wait(timeout=30)
     assert run_cli("query", "admin/store_summary", "--format", "json", data_dir=data_dir).returncode == 0
+
+
+def test_sentiment_reads_lines_and_writes_labels(data_dir):
+    lines = "物业乱收费，多次投诉没人管，非常气愤！\n感谢城管局及时处理，效率很高，点赞！\n\n请问公积金提取需要哪些材料？\n"
+    result = run_cli("sentiment", data_dir=data_dir, input=lines)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["负面", "正面", "中性", "中性"]

@@ -251,3 +251,21 @@ def test_outcome_json_for_handover(con, settings, drop):
     path = loader.write_outcome(settings, outcome)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["status"] == "loaded" and data["loaded_new"] == 6 and data["sha256"] == outcome.sha256
+
+
+def test_sentiment_is_scored_at_ingest_unless_the_data_has_it(con, settings, drop, tmp_path):
+    ingest_file(con, drop("messages_utf8.csv"), settings)
+    scored = dict(con.execute("select id, sentiment from items").fetchall())
+    assert scored["1001"] == "负面" and scored["1005"] == "正面"      # 乱收费 complaint; thanks
+    assert set(con.execute("select distinct sentiment_source from items").fetchall()) == {("model",)}
+
+    # A file with its own labels: the label wins, and a later unlabelled drop never replaces it.
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("编号,标题,时间,情感倾向\nS1,服务态度很好，感谢,2020-01-01 10:00,负面\n", encoding="utf-8")
+    ingest_file(con, labelled, settings)
+    unlabelled = tmp_path / "unlabelled.csv"
+    unlabelled.write_text("编号,标题,时间,点赞数\nS1,服务态度很好，感谢,2020-01-01 10:00,3\n", encoding="utf-8")
+    outcome = ingest_file(con, unlabelled, settings)
+    assert outcome.updated == 1                                     # likes changed
+    row = con.execute("select sentiment, sentiment_source, likes from items where id = 'S1'").fetchall()[0]
+    assert row == ("负面", "data", 3)

@@ -248,6 +248,27 @@ def test_empty_and_none(rj):
     assert rj.tokens(" \n\t　") == []
 
 
+@pytest.mark.parametrize("sentence", PARITY_SENTENCES + [None])
+def test_analyse_equals_tokens_and_term_counts(rj, jb, sentence):
+    for tokenizer in (rj, jb):
+        tokens, counts = tokenizer.analyse(sentence)
+        assert tokens == tokenizer.tokens(sentence)
+        assert counts == tokenizer.term_counts(sentence)
+        assert list(counts) == list(tokenizer.term_counts(sentence))  # same order too
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PARITY_POOL), max_size=60).map("".join))
+def test_analyse_equals_tokens_and_term_counts_on_random_text(rj, sentence):
+    assert rj.analyse(sentence) == (rj.tokens(sentence), rj.term_counts(sentence))
+
+
+def test_analyse_with_custom_dictionaries(custom_pair):
+    for tokenizer in custom_pair:
+        sentence = "蓝星花园小区的XY-9型号和新冠COVID，紫色警报！The end"
+        assert tokenizer.analyse(sentence) == (tokenizer.tokens(sentence), tokenizer.term_counts(sentence))
+
+
 def test_terms_are_a_subsequence_of_tokens_modulo_spelling(rj):
     sentence = PARITY_SENTENCES[0] + PARITY_SENTENCES[6]
     toks = rj.tokens(sentence)

@@ -99,5 +99,8 @@ class AnalyticsSettings:
     reminder_rule: str = field(default_factory=lambda: os.environ.get("YUQING_REMINDER_RULE", "both"))
     # "pooled": sum of numerators / sum of denominators; "mean": mean of department rates.
     average_mode: str = field(default_factory=lambda: os.environ.get("YUQING_AVERAGE_MODE", "pooled"))
+    # Ratings that count as "satisfied" (the bulletin counts 满意 and 基本满意).
+    satisfied_values: tuple[str, ...] = field(default_factory=lambda: tuple(
+        v.strip() for v in os.environ.get("YUQING_SATISFIED_VALUES", "满意,基本满意").split(",") if v.strip()))
     # The monitoring day starts at this hour (0 = calendar day).
     day_start_hour: int = field(default_factory=lambda: _env_int("YUQING_DAY_START_HOUR", 8))

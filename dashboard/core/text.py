@@ -535,6 +535,26 @@ class Tokenizer:
         """``{term: count}`` for one text."""
         return dict(Counter(self.terms(text)))
 
+    def analyse(self, text: str | None) -> tuple[list[str], dict[str, int]]:
+        """``(tokens(text), term_counts(text))`` from ONE segmentation pass.
+
+        Ingest uses it to store the word-cloud terms and score sentiment from
+        the same cut (see ``dashboard.core.sentiment.score_tokens``).
+        """
+        segments = self._segments(text or "")
+        tokens = [tok for _, tok in segments]
+        memo_get = self._term_memo.get
+        classify = self._classify
+        counts: dict[str, int] = {}
+        for kind, tok in segments:
+            if kind == "cjk" or kind in _TERM_KINDS:
+                term = memo_get(tok)
+                if term is None:
+                    term = classify(kind, tok)
+                if term:
+                    counts[term] = counts.get(term, 0) + 1
+        return tokens, counts
+
 
 # --------------------------------------------------------------------------- #
 # Process-wide cache

@@ -19,7 +19,8 @@ select
         or coalesce(s.replied_at, i.replied_at) is distinct from i.replied_at
         or coalesce(s.reply_content, i.reply_content) is distinct from i.reply_content
         or coalesce(s.satisfaction, i.satisfaction) is distinct from i.satisfaction
-        or coalesce(s.sentiment, i.sentiment) is distinct from i.sentiment
+        or (s.sentiment_source = 'data' or i.sentiment_source is distinct from 'data')
+           and coalesce(s.sentiment, i.sentiment) is distinct from i.sentiment
         or coalesce(s.author, i.author) is distinct from i.author
         or coalesce(s.likes, i.likes) is distinct from i.likes
         or coalesce(s.dislikes, i.dislikes) is distinct from i.dislikes

@@ -13,7 +13,10 @@ update items set
     replied_at = coalesce(s.replied_at, items.replied_at),
     reply_content = coalesce(s.reply_content, items.reply_content),
     satisfaction = coalesce(s.satisfaction, items.satisfaction),
-    sentiment = coalesce(s.sentiment, items.sentiment),
+    sentiment = case when s.sentiment_source = 'data' or items.sentiment_source is distinct from 'data'
+                     then coalesce(s.sentiment, items.sentiment) else items.sentiment end,
+    sentiment_source = case when s.sentiment_source = 'data' or items.sentiment_source is distinct from 'data'
+                            then coalesce(s.sentiment_source, items.sentiment_source) else items.sentiment_source end,
     author = coalesce(s.author, items.author),
     likes = coalesce(s.likes, items.likes),
     dislikes = coalesce(s.dislikes, items.dislikes),

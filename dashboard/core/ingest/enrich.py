@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from dashboard.core.pii import mask_text
+from dashboard.core.sentiment import get_lexicon, score_tokens
 from dashboard.core.text import get_tokenizer
 
 # Below this many items one process is faster than starting workers.
@@ -41,21 +42,25 @@ def add_masks(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _term_rows(args: tuple[str | None, list[str], list[str]]) -> tuple[list[str], list[str], list[int]]:
+def _analyse_chunk(args: tuple[str | None, list[str], list[str]]) -> tuple[list[str], list[str], list[int], list[str]]:
+    """One segmentation per item gives both its word-cloud terms and its sentiment."""
     dicts_dir, ids, texts = args
     tokenizer = get_tokenizer(Path(dicts_dir) if dicts_dir else None)
-    out_ids, out_terms, out_counts = [], [], []
+    lexicon = get_lexicon(dicts_dir, tokenizer=tokenizer)
+    out_ids, out_terms, out_counts, labels = [], [], [], []
     for item_id, text in zip(ids, texts):
-        for term, count in tokenizer.term_counts(text).items():
+        tokens, counts = tokenizer.analyse(text)
+        labels.append(score_tokens(tokens, lexicon))
+        for term, count in counts.items():
             out_ids.append(item_id)
             out_terms.append(term)
             out_counts.append(min(count, 32767))
-    return out_ids, out_terms, out_counts
+    return out_ids, out_terms, out_counts, labels
 
 
-def item_terms(frame: pd.DataFrame, dicts_dir: Path | None = None,
-               progress: Progress | None = None) -> pd.DataFrame:
-    """(item_id, term, n) for title + content of every row."""
+def analyse_items(frame: pd.DataFrame, dicts_dir: Path | None = None,
+                  progress: Progress | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """(item_id, term, n) rows and a sentiment label per item, from title + content."""
     ids = frame["id"].tolist()
     texts = [" ".join(part for part in (title, content) if part)
              for title, content in zip(frame["title"], frame["content"])]
@@ -66,17 +71,18 @@ def item_terms(frame: pd.DataFrame, dicts_dir: Path | None = None,
     if len(ids) >= PARALLEL_THRESHOLD and workers > 1:
         # spawn, not fork: the dashboard process runs threads, and forking those is unsafe
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            for done, result in enumerate(pool.map(_term_rows, chunks), start=1):
+            for done, result in enumerate(pool.map(_analyse_chunk, chunks), start=1):
                 results.append(result)
                 if progress:
-                    progress("分词", done / len(chunks))
+                    progress("分词与情感", done / len(chunks))
     else:
         for done, chunk in enumerate(chunks, start=1):
-            results.append(_term_rows(chunk))
+            results.append(_analyse_chunk(chunk))
             if progress:
-                progress("分词", done / len(chunks))
-    return pd.DataFrame({
+                progress("分词与情感", done / len(chunks))
+    terms = pd.DataFrame({
         "item_id": [x for r in results for x in r[0]],
         "term": [x for r in results for x in r[1]],
         "n": pd.array([x for r in results for x in r[2]], dtype="int16"),
     })
+    return terms, [label for r in results for label in r[3]]

@@ -183,7 +183,11 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
                            result.rejections, columns.describe(table.headers))
 
     frame = enrich.add_masks(result.frame)
-    terms = enrich.item_terms(frame, settings.dicts_dir, progress=progress)
+    terms, labels = enrich.analyse_items(frame, settings.dicts_dir, progress=progress)
+    # A label in the file (a person's judgement) wins over the scorer's.
+    given = frame["sentiment"].notna()
+    frame["sentiment_source"] = given.map({True: "data", False: "model"}).astype(object)
+    frame["sentiment"] = frame["sentiment"].where(given, pd.Series(labels, index=frame.index, dtype=object))
     if progress:
         progress("写入数据库", 0.9)
     outcome = _commit(con, frame, terms, result, meta, columns, table, rows_read)
