@@ -1,0 +1,407 @@
+"""Alerts: what needs a leader's attention on a monitoring day. No streamlit here.
+
+`current_alerts(con, day)` returns a list of `Alert`, most severe first. Every alert explains itself in
+one Chinese sentence with its numbers and says how to fetch the items behind it
+(`alert.items(con)` runs `alert.query` with `alert.params`).
+
+The rules (`AlertRules`, shown to readers by `rules_text()`)
+------------------------------------------------------------
+Day       The monitoring day D: items with ``day_of(published_at, settings.day_start_hour) = D``
+          (08:00 to 08:00 by default; 07:59 belongs to the day before). ``day`` defaults to the current
+          monitoring day. Figures are taken as of the earlier of the end of D and now.
+Scope     The optional ``filters`` narrow every alert (their period is ignored: the day sets it).
+Baseline  Trailing: the ``baseline_days`` (14) days before D, each day with no items counting as 0 —
+          but only days from the store's first day on; with fewer than ``min_baseline_days`` (7) such
+          days there is no baseline and no spike/surge alert. Same weekday: D−7, D−14, … D−28 (days from
+          the store's first day on).
+volume_spike (数量激增), per value of 分类, 地区, 渠道, 部门 and for 全部:
+          n = items on D; m, s = mean and (population) standard deviation of the trailing daily counts;
+          w = mean of the same-weekday counts (when there are any); baseline b = max(m, w).
+          Spike when n ≥ min_count (5) and n ≥ spike_ratio (2) × b and n ≥ m + spike_sd (3) × s.
+          So 0 → 1 (or 0 → 4) is never a spike; 0 → 5 is. 高 when n ≥ high_ratio (3) × b and
+          n ≥ 2 × min_count, else 中.
+negative_surge (负面占比上升), same dimensions:
+          k = 负面 items on D, t = items on D with a sentiment; share = k ÷ t; baseline share
+          p = Σ负面 ÷ Σ scored over the trailing days (needs ≥ negative_min_scored scored items).
+          Surge when t ≥ negative_min_scored (10), k ≥ min_count (5), share ≥ p + negative_rise (15
+          percentage points) and share ≥ negative_ratio (1.5) × p. 高 when share ≥ 50% and
+          k ≥ 2 × min_count, else 中.
+watch_word (关注词): a watch word (data/dicts/watchwords.txt) is a term of an item published on D.
+          One alert per word; severity is the word's (高/中/低).
+overdue (超期未答复): per department, valid items with no reply as of as_of, published more than
+          settings.overdue_days days before it (any publication date). Severity follows what changed
+          on the day: 高 when ≥ min_count items crossed the limit during D, 中 when 1–4 did, 低 for a
+          standing backlog (nothing new). Items without a department (未标注: nobody to chase) are
+          always 低.
+reminder (部门提醒): per named department, the items already due — published in the
+          ``reminder_window_days`` (30) monitoring days ending overdue_days days before D — with at
+          least settings.min_denominator valid items, below settings.reminder_threshold on both rates
+          (reminder_rule "both") or either ("either"). 中 when below on both, 低 when below on one.
+Dedup     One alert per cause per day: the key is kind | dimension | value | day; a repeated key keeps
+          the most severe alert (then the one with most items).
+Order     severity (高, 中, 低), then kind (关注词, 激增, 负面, 超期, 提醒), then items (most first), then key.
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.core import metrics, store
+from dashboard.core.config import AnalyticsSettings
+from dashboard.core.filters import Filters, current_day, day_period, days_period
+from dashboard.core.text import load_watchwords
+
+__all__ = ["Alert", "AlertRules", "SEVERITIES", "KIND_LABELS", "DIMENSION_LABELS", "current_alerts", "dedupe",
+           "rules_text"]
+
+SEVERITIES = ("高", "中", "低")
+KIND_LABELS = {
+    "watch_word": "关注词",
+    "volume_spike": "数量激增",
+    "negative_surge": "负面占比上升",
+    "overdue": "超期未答复",
+    "reminder": "部门提醒",
+}
+KIND_ORDER = tuple(KIND_LABELS)
+DIMENSION_LABELS = {"category": "分类", "region": "地区", "channel": "渠道", "department": "部门", "all": "全部",
+                    "word": "关注词"}
+# Which Filters field (and query parameter) narrows items to one value of a dimension.
+_DIMENSION_FILTER = {"category": "categories", "region": "regions", "channel": "channels",
+                     "department": "departments"}
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    min_count: int = 5
+    baseline_days: int = 14
+    weekday_weeks: int = 4
+    min_baseline_days: int = 7
+    spike_ratio: float = 2.0
+    spike_sd: float = 3.0
+    high_ratio: float = 3.0
+    negative_min_scored: int = 10
+    negative_rise: float = 0.15
+    negative_ratio: float = 1.5
+    negative_high_share: float = 0.5
+    reminder_window_days: int = 30
+    dimensions: tuple[str, ...] = ("category", "region", "channel", "department", "all")
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str                    # a key of KIND_LABELS
+    severity: str                # 高 / 中 / 低
+    day: date                    # the monitoring day
+    dimension: str               # category / region / channel / department / all / word
+    value: str                   # the dimension's value (a category, a department, a watch word …)
+    message: str                 # one Chinese sentence with the numbers
+    count: int                   # how many items are behind it
+    query: str                   # the query that returns those items …
+    params: dict = field(default_factory=dict, compare=False, hash=False)   # … with these parameters
+    figures: dict = field(default_factory=dict, compare=False, hash=False)  # the numbers in the message
+
+    @property
+    def key(self) -> str:
+        """Stable across runs: one alert per cause per day."""
+        return f"{self.kind}|{self.dimension}|{self.value}|{self.day.isoformat()}"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def dimension_label(self) -> str:
+        return DIMENSION_LABELS.get(self.dimension, self.dimension)
+
+    def items(self, con) -> pd.DataFrame:
+        """The items behind this alert."""
+        return store.run_query(con, self.query, **self.params)
+
+    def as_row(self) -> dict:
+        return {"severity": self.severity, "kind": self.kind_label, "day": self.day,
+                "dimension": self.dimension_label, "value": self.value, "count": self.count,
+                "message": self.message, "key": self.key}
+
+
+def _sort_key(alert: Alert) -> tuple:
+    return (SEVERITIES.index(alert.severity), KIND_ORDER.index(alert.kind) if alert.kind in KIND_ORDER else 99,
+            -alert.count, alert.key)
+
+
+def dedupe(alerts: list[Alert]) -> list[Alert]:
+    """One alert per key (kind | dimension | value | day): the most severe, then the one with most items.
+    Returned in severity order."""
+    best: dict[str, Alert] = {}
+    for alert in alerts:
+        kept = best.get(alert.key)
+        if kept is None or (SEVERITIES.index(alert.severity), -alert.count) < (SEVERITIES.index(kept.severity),
+                                                                               -kept.count):
+            best[alert.key] = alert
+    return sorted(best.values(), key=_sort_key)
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def _day_text(day: date, day_start_hour: int) -> str:
+    text = f"{day.month}月{day.day}日"
+    if day_start_hour:
+        text += f"（{day_start_hour:02d}:00 至次日 {day_start_hour:02d}:00）"
+    return text
+
+
+def _moment_text(moment: datetime) -> str:
+    return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
+
+
+def _narrow(params: dict, dimension: str, value: str) -> dict:
+    """The standard parameters narrowed to one value of a dimension (inside any existing selection)."""
+    if dimension in _DIMENSION_FILTER:
+        params = dict(params, **{_DIMENSION_FILTER[dimension]: [value]})
+    return params
+
+
+def _base_params(filters: Filters) -> dict:
+    params = filters.params()
+    params.pop("start")
+    params.pop("end")
+    return params
+
+
+def _label(dimension: str, value: str) -> str:
+    return "全部信息" if dimension == "all" else f"{DIMENSION_LABELS[dimension]}「{value}」"
+
+
+# ------------------------------------------------------------------------------------ the alerts
+def current_alerts(con, day: date | None = None, settings: AnalyticsSettings | None = None,
+                   dicts_dir: str | Path | None = None, filters: Filters | None = None,
+                   rules: AlertRules | None = None, now: datetime | None = None) -> list[Alert]:
+    """Every alert for monitoring day `day` (default: the current one), most severe first."""
+    settings = settings or AnalyticsSettings()
+    rules = rules or AlertRules()
+    filters = filters or Filters()
+    now = now or metrics.now_local()
+    hour = settings.day_start_hour
+    day = day or current_day(now, hour)
+    period = day_period(day, hour)
+    as_of = min(period.end, now)
+    alerts: list[Alert] = []
+    alerts += _volume_alerts(con, day, hour, filters, rules)
+    alerts += _watch_word_alerts(con, day, hour, filters, dicts_dir)
+    alerts += _overdue_alerts(con, day, hour, as_of, filters, settings, rules)
+    alerts += _reminder_alerts(con, day, hour, as_of, filters, settings, rules)
+    return dedupe(alerts)
+
+
+def _volume_alerts(con, day: date, hour: int, filters: Filters, rules: AlertRules) -> list[Alert]:
+    coverage = store.run_query(con, "alerts/coverage", day_start_hour=hour)
+    first_day = coverage.iat[0, 0]
+    if first_day is None or pd.isna(first_day):
+        return []
+    first_day = pd.Timestamp(first_day).date()
+    lookback = max(rules.baseline_days, 7 * rules.weekday_weeks)
+    window = days_period(day - timedelta(days=lookback), day, hour)
+    base = _base_params(filters)
+    counts = store.run_query(con, "alerts/daily_counts", **base, start=window.start, end=window.end,
+                             day_start_hour=hour)
+    if counts.empty:
+        return []
+    counts["day"] = pd.to_datetime(counts["day"]).dt.date
+    trailing_days = [day - timedelta(days=k) for k in range(1, rules.baseline_days + 1)
+                     if day - timedelta(days=k) >= first_day]
+    weekday_days = [day - timedelta(days=7 * k) for k in range(1, rules.weekday_weeks + 1)
+                    if day - timedelta(days=7 * k) >= first_day]
+    if len(trailing_days) < rules.min_baseline_days:
+        return []
+    today_rows = counts[counts["day"] == day]
+    alerts = []
+    day_params = dict(base, start=day_period(day, hour).start, end=day_period(day, hour).end,
+                      day_start_hour=hour)
+    for row in today_rows.itertuples(index=False):
+        if row.dimension not in rules.dimensions:
+            continue
+        history = counts[(counts["dimension"] == row.dimension) & (counts["value"] == row.value)]
+        by_day = {d: r for d, r in zip(history["day"], history.itertuples(index=False))}
+        alert = _spike(row, by_day, trailing_days, weekday_days, day, hour, day_params, rules)
+        if alert:
+            alerts.append(alert)
+        alert = _negative(row, by_day, trailing_days, day, hour, day_params, rules)
+        if alert:
+            alerts.append(alert)
+    return alerts
+
+
+def _spike(row, by_day, trailing_days, weekday_days, day, hour, day_params, rules) -> Alert | None:
+    n = int(row.items)
+    if n < rules.min_count:
+        return None
+    trailing = [int(by_day[d].items) if d in by_day else 0 for d in trailing_days]
+    mean = statistics.fmean(trailing)
+    sd = statistics.pstdev(trailing)
+    weekday = [int(by_day[d].items) if d in by_day else 0 for d in weekday_days]
+    weekday_mean = statistics.fmean(weekday) if weekday else None
+    baseline = max(mean, weekday_mean or 0.0)
+    if not (n >= rules.spike_ratio * baseline and n >= mean + rules.spike_sd * sd):
+        return None
+    high = n >= rules.high_ratio * baseline and n >= 2 * rules.min_count
+    label = _label(row.dimension, row.value)
+    if baseline > 0:
+        compare = (f"是前 {len(trailing_days)} 天日均 {mean:.1f} 件"
+                   + (f"、前 {len(weekday)} 周同星期日均 {weekday_mean:.1f} 件" if weekday_mean is not None else "")
+                   + f"中较高者的 {n / baseline:.1f} 倍")
+    else:
+        compare = f"而前 {len(trailing_days)} 天没有此类信息"
+    message = f"{_day_text(day, hour)}{label}新增 {n} 件，{compare}，超过激增阈值。"
+    return Alert(
+        kind="volume_spike", severity="高" if high else "中", day=day, dimension=row.dimension, value=row.value,
+        message=message, count=n, query="alerts/items", params=_narrow(day_params, row.dimension, row.value),
+        figures={"today": n, "trailing_mean": mean, "trailing_sd": sd, "weekday_mean": weekday_mean,
+                 "baseline": baseline, "trailing_days": len(trailing_days), "weekday_days": len(weekday)},
+    )
+
+
+def _negative(row, by_day, trailing_days, day, hour, day_params, rules) -> Alert | None:
+    scored, negative = int(row.scored), int(row.negative)
+    if scored < rules.negative_min_scored or negative < rules.min_count:
+        return None
+    base_scored = sum(int(by_day[d].scored) for d in trailing_days if d in by_day)
+    base_negative = sum(int(by_day[d].negative) for d in trailing_days if d in by_day)
+    if base_scored < rules.negative_min_scored:
+        return None
+    share, base_share = negative / scored, base_negative / base_scored
+    if not (share >= base_share + rules.negative_rise and share >= rules.negative_ratio * base_share):
+        return None
+    high = share >= rules.negative_high_share and negative >= 2 * rules.min_count
+    label = _label(row.dimension, row.value)
+    message = (f"{_day_text(day, hour)}{label}负面信息 {negative} 件，占有情感判断的 {scored} 件的 "
+               f"{share * 100:.1f}%，前 {len(trailing_days)} 天为 {base_share * 100:.1f}%"
+               f"（{base_negative}/{base_scored}），上升 {(share - base_share) * 100:.1f} 个百分点。")
+    params = _narrow(day_params, row.dimension, row.value)
+    params["sentiments"] = ["负面"]
+    return Alert(
+        kind="negative_surge", severity="高" if high else "中", day=day, dimension=row.dimension, value=row.value,
+        message=message, count=negative, query="alerts/items", params=params,
+        figures={"negative": negative, "scored": scored, "share": share, "baseline_negative": base_negative,
+                 "baseline_scored": base_scored, "baseline_share": base_share},
+    )
+
+
+def _watch_word_alerts(con, day, hour, filters, dicts_dir) -> list[Alert]:
+    words = load_watchwords(dicts_dir)
+    if not words:
+        return []
+    period = day_period(day, hour)
+    params = dict(_base_params(filters), start=period.start, end=period.end, day_start_hour=hour)
+    hits = store.run_query(con, "alerts/watchword_items", **params, words=sorted(words))
+    alerts = []
+    for word, group in hits.groupby("word", sort=True):
+        n = int(group["id"].nunique())
+        first = str(group.sort_values(["published_at", "id"]).iloc[0]["title"] or "")
+        sample = first if len(first) <= 24 else first[:24] + "…"
+        severity = words.get(word, "中")
+        message = (f"{_day_text(day, hour)}有 {n} 条信息出现关注词「{word}」（{severity}），"
+                   f"如「{sample}」。")
+        alerts.append(Alert(
+            kind="watch_word", severity=severity if severity in SEVERITIES else "中", day=day, dimension="word",
+            value=word, message=message, count=n, query="alerts/watchword_items",
+            params=dict(params, words=[word]), figures={"items": n, "word_severity": severity},
+        ))
+    return alerts
+
+
+def _overdue_alerts(con, day, hour, as_of, filters, settings, rules) -> list[Alert]:
+    """Per department: valid items open for more than overdue_days as of as_of (any publication date).
+    Those that crossed the limit during the monitoring day are exactly the ones published in
+    [day start − limit, as_of − limit): counted with a second run of the same query."""
+    limit = timedelta(days=settings.overdue_days)
+    def overdue(start, end) -> pd.DataFrame:
+        return store.run_query(con, "alerts/overdue_by_department", **dict(
+            filters.params(), start=start, end=end, as_of=as_of, overdue_days=settings.overdue_days))
+
+    backlog = overdue(None, as_of)
+    if backlog.empty:
+        return []
+    fresh = overdue(day_period(day, hour).start - limit, as_of - limit)
+    fresh = dict(zip(fresh["department"], fresh["overdue_open"]))
+    params = dict(_base_params(filters), start=None, end=as_of, as_of=as_of, overdue_days=settings.overdue_days,
+                  overdue_kind=metrics.OVERDUE_OPEN, limit=None)
+    alerts = []
+    for row in backlog.itertuples(index=False):
+        n, new_today = int(row.overdue_open), int(fresh.get(row.department, 0))
+        oldest = float(row.oldest_days)
+        unlabelled = row.department == metrics.UNLABELLED
+        if unlabelled:
+            severity = "低"
+        else:
+            severity = "高" if new_today >= rules.min_count else "中" if new_today else "低"
+        who = "未标注承办单位的 " if unlabelled else f"「{row.department}」有 "
+        message = (f"截至{_moment_text(as_of)}，{who}{n} 件有效诉求超过 {settings.overdue_days} 天未答复（最久 {oldest:.1f} 天"
+                   + (f"，本监测日新超期 {new_today} 件" if new_today else "") + "）。")
+        alerts.append(Alert(
+            kind="overdue", severity=severity, day=day, dimension="department", value=row.department,
+            message=message, count=n, query="metrics/overdue_items",
+            params=_narrow(params, "department", row.department),
+            figures={"overdue_open": n, "oldest_days": oldest, "new_today": new_today,
+                     "overdue_days": settings.overdue_days},
+        ))
+    return alerts
+
+
+def _reminder_alerts(con, day, hour, as_of, filters, settings, rules) -> list[Alert]:
+    last = day - timedelta(days=settings.overdue_days + 1)
+    first = last - timedelta(days=rules.reminder_window_days - 1)
+    window = days_period(first, last, hour)
+    scoped = filters.with_period(window)
+    table = metrics.department_table(con, scoped, settings, as_of=as_of, compare_previous=False)
+    table = table[(table["group"] != metrics.UNLABELLED) & (table["valid"] >= settings.min_denominator)]
+    below = table[table["reminder"]]
+    threshold = settings.reminder_threshold
+    alerts = []
+    for row in below.itertuples(index=False):
+        both = row.reply_rate < threshold and row.satisfaction_rate < threshold
+        which = "均" if both else "有一项"
+        message = (f"{first.month}月{first.day}日至{last.month}月{last.day}日受理、已到答复期限的有效诉求中，"
+                   f"「{row.department}」答复率 {row.reply_rate * 100:.1f}%（{row.replied}/{row.valid}）、"
+                   f"满意率 {row.satisfaction_rate * 100:.1f}%（{row.satisfied}/{row.valid}），"
+                   f"{which}低于 {threshold * 100:g}%。")
+        params = dict(scoped.params(), as_of=as_of,
+                      satisfied_values=metrics.satisfied_values(settings), limit=None)
+        params = _narrow(params, "department", row.department)
+        alerts.append(Alert(
+            kind="reminder", severity="中" if both else "低", day=day, dimension="department",
+            value=row.department, message=message, count=int(row.valid - row.satisfied),
+            query="metrics/shortfall_items", params=params,
+            figures={"valid": int(row.valid), "replied": int(row.replied), "satisfied": int(row.satisfied),
+                     "reply_rate": float(row.reply_rate), "satisfaction_rate": float(row.satisfaction_rate),
+                     "window_start": window.start, "window_end": window.end},
+        ))
+    return alerts
+
+
+def rules_text(settings: AnalyticsSettings | None = None, rules: AlertRules | None = None) -> list[str]:
+    """The alert rules, in Chinese, to print beside the alerts."""
+    settings = settings or AnalyticsSettings()
+    r = rules or AlertRules()
+    hour = settings.day_start_hour
+    day = f"监测日（{hour:02d}:00 至次日 {hour:02d}:00）" if hour else "自然日"
+    return [
+        f"统计口径：按{day}统计。",
+        f"数量激增：当日件数不少于 {r.min_count} 件，且不低于基线的 {_fmt(r.spike_ratio)} 倍、"
+        f"不低于前 {r.baseline_days} 天日均值加 {_fmt(r.spike_sd)} 倍标准差；基线取前 {r.baseline_days} 天日均值与"
+        f"前 {r.weekday_weeks} 周同星期日均值中较高者；历史不足 {r.min_baseline_days} 天不判断。",
+        f"负面占比上升：当日有情感判断的信息不少于 {r.negative_min_scored} 件、负面不少于 {r.min_count} 件，"
+        f"负面占比比前 {r.baseline_days} 天高 {r.negative_rise * 100:g} 个百分点以上且达到其 {_fmt(r.negative_ratio)} 倍。",
+        "关注词：当日新发布的信息中出现关注词表中的词，每个词每天一条提醒，级别取该词的级别。",
+        f"超期未答复：有效诉求发布超过 {settings.overdue_days} 天仍未答复，按承办单位汇总；本监测日新超期不少于 "
+        f"{r.min_count} 件为高、1 至 {r.min_count - 1} 件为中、没有新超期为低（未标注承办单位的始终为低）。",
+        f"部门提醒：近 {r.reminder_window_days} 天已到答复期限的有效诉求（不少于 {settings.min_denominator} 件）中，"
+        f"答复率、满意率{'均' if settings.reminder_rule == 'both' else '任一项'}低于 "
+        f"{settings.reminder_threshold * 100:g}%。",
+        "同一原因（类型、维度、取值、日期相同）每天只提醒一次。",
+    ]

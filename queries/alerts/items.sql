@@ -1,0 +1,18 @@
+-- The items behind a volume or negative-share alert: items published in [$start, $end) that match the
+-- filters (an alert narrows them to its dimension value, e.g. $categories = ['城乡建设'], and for a
+-- negative-share alert $sentiments = ['负面']). Newest first. Titles are the masked copies.
+select
+    id,
+    published_at,
+    day_of(published_at, $day_start_hour) as day,
+    coalesce(title_masked, title) as title,
+    channel,
+    category,
+    region,
+    coalesce(department, '未标注') as department,
+    sentiment,
+    is_valid,
+    replied_at
+from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+order by published_at desc, id
+limit $limit

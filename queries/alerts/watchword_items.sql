@@ -1,0 +1,39 @@
+-- Items published in [$start, $end) that match the filters and contain one of the watch words $words.
+-- One row per (word, item). A word hits when it is one of the item's terms (item_terms) or occurs in
+-- its title or content (case-insensitive): the tokenizer may keep a watch word inside a longer
+-- dictionary word (发生爆炸), and a watch list must not miss it. $words NULL means no words, so no rows
+-- ("every term" is not a watch list). Titles are the masked copies.
+with words as (
+    select distinct unnest(coalesce(cast($words as varchar[]), [])) as word
+),
+scoped as (
+    select *
+    from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+),
+hits as (
+    select w.word, s.id
+    from scoped as s
+    join words as w
+      on contains(lower(coalesce(s.title, '')), lower(w.word))
+      or contains(lower(coalesce(s.content, '')), lower(w.word))
+    union
+    select w.word, t.item_id as id
+    from item_terms as t
+    join words as w on t.term = w.word
+    where t.item_id in (select id from scoped)
+)
+select
+    h.word,
+    i.id,
+    i.published_at,
+    day_of(i.published_at, $day_start_hour) as day,
+    coalesce(i.title_masked, i.title) as title,
+    i.channel,
+    i.category,
+    i.region,
+    coalesce(i.department, '未标注') as department,
+    i.sentiment
+from scoped as i
+join hits as h on h.id = i.id
+order by h.word, i.published_at desc, i.id
+limit $limit

@@ -1,0 +1,74 @@
+-- The responsiveness bulletin's figures for items published in [$start, $end) that match the filters:
+-- one row per department (row_kind 'department'), per group (row_kind 'group': 市直 / 县市区 / 其他 /
+-- 未标注) and for everything (row_kind 'total', group_name '合计').
+--   received        every item (valid or not)
+--   valid           is_valid
+--   replied         valid and replied_at <= as_of
+--   satisfied       replied and satisfaction in $satisfied_values (NULL: 满意, 基本满意)
+--   open_items      valid and not replied as of as_of
+--   overdue_open    open for more than $overdue_days days (NULL: 15) as of as_of
+--   replied_late    replied more than $overdue_days days after publication
+--   response_days_* reply time (days) of replied items: median, 90th percentile, slowest
+-- as_of = $as_of, or when NULL the earlier of $end and the database's local time.
+-- Items without a department count under 未标注 (group 未标注). A department's group is the level most of
+-- its items carry (ties: the first in 市直, 县市区, 其他 order); items with no level fall in 其他.
+with params as (
+    select coalesce(cast($as_of as timestamp), least(cast($end as timestamp), localtimestamp)) as as_of,
+           coalesce(cast($overdue_days as double), 15) as limit_days,
+           coalesce($satisfied_values, ['满意', '基本满意']) as satisfied_values
+),
+scoped as (
+    select
+        coalesce(i.department, '未标注') as department,
+        i.department is null as unlabelled,
+        i.department_level,
+        i.is_valid,
+        i.is_valid and i.replied_at is not null and i.replied_at <= p.as_of as replied,
+        i.satisfaction,
+        list_contains(p.satisfied_values, i.satisfaction) as is_satisfied_value,
+        epoch(i.replied_at - i.published_at) / 86400.0 as reply_days,
+        greatest(epoch(p.as_of - i.published_at) / 86400.0, 0) as open_days,
+        p.limit_days
+    from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword) as i,
+         params as p
+),
+levels as (
+    select department,
+           case when bool_or(unlabelled) then '未标注' else coalesce(department_level, '其他') end as group_name
+    from scoped
+    group by department, department_level
+    qualify row_number() over (
+        partition by department
+        order by count(*) desc,
+                 case coalesce(department_level, '其他') when '市直' then 1 when '县市区' then 2 else 3 end
+    ) = 1
+),
+tagged as (
+    select s.*, l.group_name
+    from scoped as s
+    join levels as l using (department)
+)
+select
+    case when grouping(group_name) = 1 then 'total'
+         when grouping(department) = 1 then 'group'
+         else 'department' end as row_kind,
+    coalesce(group_name, '合计') as group_name,
+    department,
+    count(*) as received,
+    count(*) filter (where is_valid) as valid,
+    count(*) filter (where replied) as replied,
+    count(*) filter (where replied and is_satisfied_value) as satisfied,
+    count(*) filter (where replied and satisfaction = '满意') as very_satisfied,
+    count(*) filter (where replied and satisfaction = '基本满意') as basic_satisfied,
+    count(*) filter (where replied and satisfaction = '不满意') as unsatisfied,
+    count(*) filter (where replied and satisfaction is null) as unrated,
+    count(*) filter (where is_valid and not replied) as open_items,
+    count(*) filter (where is_valid and not replied and open_days > limit_days) as overdue_open,
+    count(*) filter (where replied and reply_days > limit_days) as replied_late,
+    median(reply_days) filter (where replied) as response_days_median,
+    quantile_cont(reply_days, 0.9) filter (where replied) as response_days_p90,
+    max(reply_days) filter (where replied) as response_days_max,
+    max(open_days) filter (where is_valid and not replied) as oldest_open_days
+from tagged
+group by grouping sets ((group_name, department), (group_name), ())
+order by grouping(group_name), group_name, grouping(department), department

@@ -1,0 +1,34 @@
+-- The valid items published in [$start, $end) that keep a department below 100%: not satisfied as of
+-- as_of. status: 未答复 (no reply by as_of), 不满意, 未评价 (replied, not rated), or the rating when it is
+-- not in $satisfied_values (NULL: 满意, 基本满意 count as satisfied).
+-- as_of = $as_of, or when NULL the earlier of $end and now. Titles are the masked copies.
+with params as (
+    select coalesce(cast($as_of as timestamp), least(cast($end as timestamp), localtimestamp)) as as_of,
+           coalesce($satisfied_values, ['满意', '基本满意']) as satisfied_values
+),
+scoped as (
+    select
+        i.*,
+        i.replied_at is not null and i.replied_at <= p.as_of as replied,
+        list_contains(p.satisfied_values, i.satisfaction) as is_satisfied_value
+    from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword) as i,
+         params as p
+    where i.is_valid
+)
+select
+    id,
+    case when not replied then '未答复'
+         when satisfaction is null then '未评价'
+         else satisfaction end as status,
+    published_at,
+    case when replied then replied_at end as replied_at,
+    coalesce(department, '未标注') as department,
+    department_level,
+    category,
+    region,
+    channel,
+    coalesce(title_masked, title) as title
+from scoped
+where not (replied and coalesce(is_satisfied_value, false))
+order by department, published_at, id
+limit $limit
