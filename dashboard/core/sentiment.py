@@ -65,6 +65,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from dashboard.core.text import Tokenizer, default_dicts_dir, get_tokenizer
+from dashboard.core.text import dictionary_lines as _lines
 
 __all__ = [
     "POSITIVE", "NEUTRAL", "NEGATIVE", "LABELS",
@@ -117,28 +118,6 @@ TRANSPARENT = ("是", "的", "得", "地", "都", "也", "够", "会", "能", "�
 # --------------------------------------------------------------------------- #
 # Lexicon files
 # --------------------------------------------------------------------------- #
-
-def _lines(data: bytes | None) -> Iterator[str]:
-    """Meaningful lines, with the same rules as the other dictionary files:
-    UTF-8 (BOM ok; GB18030 fallback), '#' starts a comment (whole line or after
-    whitespace), blank lines ignored."""
-    if not data:
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        log.warning("sentiment lexicon file is not UTF-8; reading it as GB18030")
-        text = data.decode("gb18030", errors="replace")
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        cut = re.search(r"\s#", line)
-        if cut:
-            line = line[: cut.start()].rstrip()
-        if line:
-            yield line
-
 
 def _parse_weighted(data: bytes | None, default: float, name: str,
                     allow_zero: bool = False) -> dict[str, float]:

@@ -207,7 +207,7 @@ def _read_bytes(path: Path) -> bytes | None:
         return None
 
 
-def _lines(data: bytes | None) -> Iterable[str]:
+def dictionary_lines(data: bytes | None) -> Iterable[str]:
     """Meaningful lines: UTF-8 (BOM ok), stripped, no blanks, no '#' comments.
 
     A comment is a line starting with '#', or ' #…' at the end of a line.
@@ -233,7 +233,7 @@ def _lines(data: bytes | None) -> Iterable[str]:
 
 def _parse_userdict(data: bytes | None) -> list[UserWord]:
     words: list[UserWord] = []
-    for line in _lines(data):
+    for line in dictionary_lines(data):
         parts = line.split()
         word, freq, tag = parts[0], None, None
         rest = parts[1:]
@@ -248,7 +248,7 @@ def _parse_userdict(data: bytes | None) -> list[UserWord]:
 
 def _parse_stopwords(data: bytes | None) -> frozenset[str]:
     out: set[str] = set()
-    for line in _lines(data):
+    for line in dictionary_lines(data):
         for word in line.split():
             word = word.translate(_FULLWIDTH_ALNUM_TABLE)
             out.add(word)
@@ -258,7 +258,7 @@ def _parse_stopwords(data: bytes | None) -> frozenset[str]:
 
 def _parse_watchwords(data: bytes | None, source: str = WATCHWORDS_FILE) -> dict[str, str]:
     out: dict[str, str] = {}
-    for line in _lines(data):
+    for line in dictionary_lines(data):
         parts = line.split()
         word = parts[0]
         severity = DEFAULT_SEVERITY

@@ -68,27 +68,23 @@ def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
             return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := fh.read(sample_bytes):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("gb18030")()
-        try:
-            while chunk := fh.read(sample_bytes):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "gb18030"
-        except UnicodeDecodeError as exc:
-            raise ReadError(
-                "无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）：请另存为 UTF-8 后重试，"
-                "或用 --encoding 指定编码"
-            ) from exc
+        for codec in _DETECT_ORDER:
+            fh.seek(0)
+            if _decodes_fully(fh, codec, sample_bytes):
+                return codec
+    raise ReadError(
+        "无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）：请另存为 UTF-8 后重试，或用 --encoding 指定编码")
+
+
+def _decodes_fully(fh, codec: str, chunk_bytes: int) -> bool:
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        while chunk := fh.read(chunk_bytes):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def normalise_encoding_name(encoding: str) -> str:
