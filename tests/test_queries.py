@@ -8,7 +8,6 @@ from datetime import datetime
 import pytest
 
 from dashboard.core import store
-from dashboard.core.ingest import loader
 from dashboard.core.ingest.loader import ingest_file
 
 READ_QUERIES = [n for n in store.list_queries() if not n.startswith("ingest/")]

@@ -19,7 +19,6 @@ import duckdb
 
 from dashboard.core.config import Settings
 from dashboard.core.ingest.loader import FileOutcome, ingest_file, sha256_of, write_outcome
-from dashboard.core.ingest.readers import SUPPORTED_SUFFIXES
 
 log = logging.getLogger(__name__)
 
