@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import streamlit as st  # noqa: E402
 
 from dashboard.core.store import StoreBusy  # noqa: E402
+from dashboard.ui.filters import sidebar as sidebar_filters  # noqa: E402
 from dashboard.ui.store import get_store, refresh_on_new_data  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
@@ -27,7 +28,13 @@ except Exception as exc:  # the one place a start-up failure is shown
 
 refresh_on_new_data()
 
+admin_page = st.Page(PAGES_DIR / "admin.py", title="数据管理", icon="🗂️", url_path="admin", default=True)
 navigation = st.navigation([
-    st.Page(PAGES_DIR / "admin.py", title="数据管理", icon="🗂️", url_path="admin", default=True),
+    st.Page(PAGES_DIR / "trends.py", title="趋势", icon="📈", url_path="trends"),
+    st.Page(PAGES_DIR / "categories.py", title="分类", icon="🗃️", url_path="categories"),
+    st.Page(PAGES_DIR / "items.py", title="明细", icon="📄", url_path="items"),
+    admin_page,
 ])
+if navigation is not admin_page:   # the global filters (in the URL) for every page but 数据管理
+    sidebar_filters(navigation.url_path)
 navigation.run()

@@ -19,6 +19,7 @@ SAMPLE_PARAMS = {
     "min_count": 2, "baseline_days": 14, "window_days": 30, "item_ids": ["1001", "1002"],
     "topic_item_ids": ["1001", "1002"], "department": "未标注", "words": ["火灾"], "term": "物业费",
     "file_id": 1, "status": "loaded", "satisfied_values": ["满意"], "overdue_kind": "超期未答复",
+    "grain": "day", "dimension": "category", "subcategories": ["物业管理"], "offset": 0,
 }
 
 

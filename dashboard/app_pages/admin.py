@@ -69,7 +69,8 @@ log = query("admin/ingest_log")
 if log.empty:
     st.caption("还没有入库记录。")
 else:
-    shown = log.assign(status=log["status"].map(lambda s: STATUS_LABELS.get(s, s)))
+    shown = log.assign(status=log["status"].map(lambda s: STATUS_LABELS.get(s, s)),
+                       first_error=log["first_error"].fillna(""), message=log["message"].fillna(""))
     st.dataframe(
         shown[["id", "file_name", "status", "finished_at", "rows_read", "loaded_new", "updated",
                "unchanged_duplicates", "rejected", "first_error", "message"]],

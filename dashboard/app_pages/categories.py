@@ -1,0 +1,67 @@
+"""分类: category → subcategory shares and changes, category × region / channel heatmaps, drill-down."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.core import charts, drilldown
+from dashboard.core.config import AnalyticsSettings
+from dashboard.ui import filters as ui_filters
+from dashboard.ui import widgets
+from dashboard.ui.store import query
+
+HEATMAPS = {"region": "分类 × 地区", "channel": "分类 × 渠道"}
+
+st.title("分类")
+if not widgets.data_status():
+    st.stop()
+
+settings = AnalyticsSettings()
+f = ui_filters.current()
+params = f.params()
+previous_filters = f.with_period(f.period.previous())
+summary = query("trends/summary", **params).iloc[0]
+if int(summary["items"]) == 0:
+    widgets.no_items_note()
+    st.stop()
+
+tree = charts.category_tree(query("categories/tree", **params), query("categories/tree", **previous_filters.params()),
+                            settings.min_denominator)
+previous_summary = query("trends/summary", **previous_filters.params()).iloc[0]
+year_summary = query("trends/summary", **f.with_period(f.period.year_before()).params()).iloc[0]
+widgets.kpi_cards(charts.with_coverage(
+    charts.category_kpis(tree, summary, previous_summary, year_summary, settings.min_denominator), f.period,
+    ui_filters.store_summary()["first_published"]))
+
+st.subheader("分类构成")
+st.caption(f"本期 {drilldown.describe_period(f.period, f.day_start_hour)}；上期 "
+           f"{drilldown.describe_period(f.period.previous(), f.day_start_hour)}。点击色块查看条目，再次点击可展开二级分类。")
+tree_col, table_col = st.columns([3, 2])
+with tree_col:
+    tree_key = widgets.view_key("categories_tree", params)
+    tree_event = widgets.chart(charts.treemap_figure(tree), key=tree_key, group="categories")
+with table_col:
+    table = charts.category_table(tree)
+    table_key = widgets.view_key("categories_table", params)
+    picked = widgets.selectable_table(table, key=table_key, group="categories", height=440, column_config={
+        "占比": st.column_config.NumberColumn("占比", format="%.1f%%"),
+        "环比": st.column_config.TextColumn("环比", help="与上一等长周期相比；上期少于 "
+                                                   f"{settings.min_denominator} 条时给出条数差"),
+    })
+
+heat_keys = {}
+heat_events = {}
+for tab, dimension in zip(st.tabs(list(HEATMAPS.values())), HEATMAPS):
+    with tab:
+        matrix = query("categories/matrix", **params, dimension=dimension)
+        heat_keys[dimension] = widgets.view_key(f"categories_heat_{dimension}", params)
+        heat_events[dimension] = widgets.chart(charts.heatmap_figure(matrix, "category", dimension),
+                                               key=heat_keys[dimension], group="categories")
+
+drill = widgets.pick_drill("categories", {
+    tree_key: lambda: drilldown.from_treemap_selection(tree_event, f),
+    table_key: lambda: drilldown.from_table_rows(table, picked, f, {"分类": "category"}),
+    **{key: (lambda d=dimension: drilldown.from_heatmap_selection(heat_events[d], f, "category", d))
+       for dimension, key in heat_keys.items()},
+})
+widgets.drill_panel(drill, key="categories_drill",
+                    hint="点击树图色块、表格行或热力图格子，可在此查看对应的条目。")

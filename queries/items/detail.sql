@@ -1,0 +1,28 @@
+-- The items with these ids ($item_ids), for the detail view: masked text (coalesce(*_masked, raw)),
+-- the reply and its timing. The author is masked by the caller (core/pii.mask_name).
+-- Reads through filtered_items() with the filters, so an id outside the current view returns nothing.
+select
+    id,
+    published_at,
+    coalesce(title_masked, title) as title,
+    coalesce(content_masked, content) as content,
+    channel,
+    source,
+    category,
+    subcategory,
+    region,
+    department,
+    department_level,
+    sentiment,
+    is_valid,
+    replied_at,
+    date_diff('second', published_at, replied_at) / 3600.0 as response_hours,
+    coalesce(reply_masked, reply_content) as reply_content,
+    satisfaction,
+    author,
+    likes,
+    dislikes,
+    url
+from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+where list_contains($item_ids, id)
+order by published_at desc, id
