@@ -28,11 +28,15 @@ except Exception as exc:  # the one place a start-up failure is shown
 
 refresh_on_new_data()
 
-admin_page = st.Page(PAGES_DIR / "admin.py", title="数据管理", icon="🗂️", url_path="admin", default=True)
+admin_page = st.Page(PAGES_DIR / "admin.py", title="数据管理", icon=":material/database:", url_path="admin")
 navigation = st.navigation([
-    st.Page(PAGES_DIR / "trends.py", title="趋势", icon="📈", url_path="trends"),
-    st.Page(PAGES_DIR / "categories.py", title="分类", icon="🗃️", url_path="categories"),
-    st.Page(PAGES_DIR / "items.py", title="明细", icon="📄", url_path="items"),
+    st.Page(PAGES_DIR / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page(PAGES_DIR / "hot.py", title="热点与预警", icon=":material/local_fire_department:", url_path="hot"),
+    st.Page(PAGES_DIR / "trends.py", title="趋势", icon=":material/show_chart:", url_path="trends"),
+    st.Page(PAGES_DIR / "categories.py", title="分类", icon=":material/category:", url_path="categories"),
+    st.Page(PAGES_DIR / "words.py", title="词云", icon=":material/cloud:", url_path="words"),
+    st.Page(PAGES_DIR / "departments.py", title="部门", icon=":material/apartment:", url_path="departments"),
+    st.Page(PAGES_DIR / "items.py", title="明细", icon=":material/list_alt:", url_path="items"),
     admin_page,
 ])
 if navigation is not admin_page:   # the global filters (in the URL) for every page but 数据管理

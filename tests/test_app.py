@@ -39,6 +39,8 @@ def app_env(tmp_path, monkeypatch):
 
 def test_admin_page_on_an_empty_store(app_env):
     at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception                              # the default page (总览) copes with no data
+    at.switch_page("app_pages/admin.py").run()
     assert not at.exception
     assert at.title[0].value == "数据管理"
     assert any("还没有数据" in i.value for i in at.info)
@@ -54,6 +56,7 @@ def test_admin_page_lists_ingests_and_picks_up_new_drops(app_env):
     con.close()
 
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/admin.py").run()
     assert not at.exception
     assert at.metric[0].value == "6"
     log = at.dataframe[0].value
@@ -74,3 +77,22 @@ def test_admin_page_lists_ingests_and_picks_up_new_drops(app_env):
     assert not (settings.inbox_dir / "second.csv").exists()
     # the quarantined file offers its refused rows for download
     assert at.selectbox[0].value is not None
+
+
+def test_every_page_of_the_router_renders_on_demo_data(app_env):
+    from datetime import datetime
+
+    from dashboard.core.demo import generate_items
+    from dashboard.core.ingest.loader import ingest_frame
+
+    settings = app_env
+    con = store.connect(settings.db_path)
+    ingest_frame(con, generate_items(1500, days=40, seed=5, end=datetime(2024, 5, 1, 8)), settings, "demo")
+    con.close()
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception
+    pages = ["overview", "hot", "trends", "categories", "words", "departments", "items", "admin"]
+    for page in pages:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, page
+        assert at.title, f"{page} has no title"

@@ -1,0 +1,139 @@
+"""部门: responsiveness per department (the monthly bulletin's figures), 市直 vs 县市区, honour and
+reminder lists, group rates with their formulas, and one department in detail (trend, items).
+
+Figures come from core/metrics.py (through ui/cached.py); the rules are printed in an expander.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.core import charts, drilldown, metrics
+from dashboard.core.config import AnalyticsSettings
+from dashboard.ui import cached, widgets
+from dashboard.ui import filters as ui_filters
+from dashboard.ui.store import query
+
+NONE = "（选择部门）"
+DETAIL_ROWS = 200
+COLUMNS = {
+    "department": "部门", "received": "受理", "valid": "有效", "replied": "已答复", "reply_rate": "答复率",
+    "satisfied": "满意", "satisfaction_rate": "满意率", "response_days_median": "答复用时中位数（天）",
+    "response_days_p90": "答复用时P90（天）", "overdue_open": "超期未答复", "replied_late": "超期答复",
+    "rank": "名次", "rank_change": "名次变化", "tiny": "有效件不足", "honour": "表扬", "reminder": "提醒",
+}
+LIST_COLUMNS = {"department": "部门", "valid": "有效", "replied": "已答复", "satisfied": "满意",
+                "reply_rate": "答复率", "satisfaction_rate": "满意率", "tiny": "有效件不足", "below": "低于提醒线"}
+CONFIG = {
+    "答复率": st.column_config.NumberColumn("答复率", format="percent", help="已答复 ÷ 有效件"),
+    "满意率": st.column_config.NumberColumn("满意率", format="percent", help="满意（含基本满意）÷ 有效件"),
+    "答复用时中位数（天）": st.column_config.NumberColumn("答复用时中位数（天）", format="%.1f"),
+    "答复用时P90（天）": st.column_config.NumberColumn("答复用时P90（天）", format="%.1f"),
+    "名次变化": st.column_config.NumberColumn("名次变化", format="%+d", help="上期名次 − 本期名次：正数为上升"),
+    "有效件不足": st.column_config.CheckboxColumn("有效件不足", help="有效件少于最小分母，比率仅供参考"),
+}
+
+st.title("部门")
+if not widgets.data_status():
+    st.stop()
+
+settings = AnalyticsSettings()
+f = ui_filters.current()
+hour = f.day_start_hour
+st.caption(f"时间：{drilldown.describe_period(f.period, hour)}。答复情况以统计截止时间为准（时间段结束与当前时间中较早者）；"
+           f"名次变化与上一个等长时间段相比。有效件少于 {settings.min_denominator} 件的比率标 * 或勾选「有效件不足」，仅供参考。")
+with st.expander("统计规则", icon=":material/rule:"):
+    st.text("\n".join(f"• {line}" for line in cached.rules_text()))
+
+table = cached.department_table(f)
+if table.empty:
+    widgets.no_items_note()
+    st.stop()
+groups = {g.group: g for g in cached.group_summary(f)}
+total = groups[metrics.TOTAL]
+widgets.kpi_cards([
+    charts.Kpi(label="受理", value=total.received, text=f"{total.received:,}", formula="所选时间段内交办到部门的诉求"),
+    charts.Kpi(label="有效", value=total.valid, text=f"{total.valid:,}", formula="其中标为有效的诉求"),
+    charts.Kpi(label="平均答复率", value=total.reply_average.value, text=str(total.reply_average),
+               formula=total.reply_average.formula, small_base=total.reply_average.tiny),
+    charts.Kpi(label="平均满意率", value=total.satisfaction_average.value, text=str(total.satisfaction_average),
+               formula=total.satisfaction_average.formula, small_base=total.satisfaction_average.tiny),
+    charts.Kpi(label="超期未答复", value=total.overdue_open, text=f"{total.overdue_open:,}",
+               formula=f"有效诉求发布后超过 {settings.overdue_days} 天仍未答复", higher_is_worse=True),
+])
+
+present = [g for g in metrics.GROUPS if g in ("市直", "县市区") or (table["group"] == g).any()]
+for tab, group in zip(st.tabs(present), present):
+    with tab:
+        summary = groups.get(group)
+        if summary is not None:
+            left, right = st.columns(2)
+            with left:
+                st.metric(f"{group}平均答复率", str(summary.reply_average), border=True,
+                          help=f"{summary.reply.formula}；{summary.reply_mean.formula}")
+                st.caption(f"{summary.reply.formula}；{summary.reply_mean.formula}")
+            with right:
+                st.metric(f"{group}平均满意率", str(summary.satisfaction_average), border=True,
+                          help=f"{summary.satisfaction.formula}；{summary.satisfaction_mean.formula}")
+                st.caption(f"{summary.satisfaction.formula}；{summary.satisfaction_mean.formula}")
+        rows = table[table["group"] == group]
+        st.dataframe(rows[list(COLUMNS)].rename(columns=COLUMNS), hide_index=True, column_config=CONFIG,
+                     key=f"departments_table_{group}")
+        if group == metrics.UNLABELLED:
+            st.caption("未标注承办单位的诉求不参加排名、表扬和提醒。")
+            continue
+        honour, reminder = st.columns(2)
+        with honour:
+            st.markdown("**表扬名单**（答复率、满意率均为 100%）")
+            listed = cached.honour_list(f, group)
+            if listed.empty:
+                st.caption("没有。")
+            else:
+                st.dataframe(listed[[c for c in LIST_COLUMNS if c in listed.columns]].rename(columns=LIST_COLUMNS),
+                             hide_index=True, column_config=CONFIG, key=f"departments_honour_{group}")
+        with reminder:
+            rule = "均" if settings.reminder_rule == "both" else "有一项"
+            st.markdown(f"**提醒名单**（答复率、满意率{rule}低于 {settings.reminder_threshold * 100:g}%）")
+            listed = cached.reminder_list(f, group)
+            if listed.empty:
+                st.caption("没有。")
+            else:
+                st.dataframe(listed[[c for c in LIST_COLUMNS if c in listed.columns]].rename(columns=LIST_COLUMNS),
+                             hide_index=True, column_config=CONFIG, key=f"departments_reminder_{group}")
+
+# ------------------------------------------------------------------------------------- detail
+st.subheader("部门详情")
+names = [d for d in table["department"].tolist() if d != metrics.UNLABELLED]
+chosen = st.selectbox("部门", [NONE, *names], key="departments_detail")
+if chosen == NONE:
+    st.caption("选择一个部门，查看它的趋势、名次、超期诉求和条目。")
+    st.stop()
+
+row = table[table["department"] == chosen].iloc[0]
+reply, satisfaction = metrics.department_rates(row, settings)
+cols = st.columns(5)
+cols[0].metric("有效", f"{int(row['valid']):,}", border=True)
+cols[1].metric("答复率", str(reply), help=reply.formula, border=True)
+cols[2].metric("满意率", str(satisfaction), help=satisfaction.formula, border=True)
+cols[3].metric("名次", "—" if row["rank"] is None or str(row["rank"]) == "<NA>" else f"{int(row['rank'])}",
+               help=f"在「{row['group']}」组内", border=True)
+cols[4].metric("超期未答复", f"{int(row['overdue_open']):,}", border=True)
+st.caption(f"{reply.formula}；{satisfaction.formula}")
+
+fdept = drilldown.narrow(f, "department", [chosen])
+volume = query("trends/volume", **fdept.params(), grain="day", dimension=None, day_start_hour=hour)
+widgets.chart(charts.volume_figure(charts.fill_buckets(volume, fdept.period, "day", hour), grain="day",
+                                   title="每日条目数"),
+              key=widgets.view_key("departments_trend", fdept), selectable=False)
+
+overdue = cached.overdue_items(fdept, limit=200)
+if not overdue.empty:
+    st.markdown("**超期诉求**")
+    st.dataframe(drilldown.item_table(overdue.rename(columns={"overdue_kind": "超期类型", "days": "天数"})),
+                 hide_index=True, column_config=widgets.ITEM_COLUMNS, key="departments_detail_overdue")
+
+st.markdown("**条目**")
+total_items = int(query("items/count", **fdept.params(), subcategories=None).iat[0, 0])
+rows = query("items/list", **fdept.params(), subcategories=None, limit=DETAIL_ROWS, offset=0)
+st.caption(f"共 {total_items:,} 条" + (f"，下方显示最新 {DETAIL_ROWS} 条" if total_items > DETAIL_ROWS else ""))
+st.dataframe(drilldown.item_table(rows), hide_index=True, column_config=widgets.ITEM_COLUMNS, height=360,
+             key="departments_detail_items")

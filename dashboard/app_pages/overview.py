@@ -1,0 +1,132 @@
+"""总览: one monitoring day at a glance — totals with 环比/同比, negative share, alerts, hot topics,
+rising terms, departments to remind, the items that drew most attention.
+
+The day is the last day of the sidebar's time range (by default the current monitoring day, or the
+day of the newest data when the store ends before today); the other sidebar filters apply too.
+Item text is shown only through st.dataframe / st.text, never markdown.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.core import charts, drilldown
+from dashboard.core.charts import Kpi
+from dashboard.core.config import AnalyticsSettings
+from dashboard.ui import cached, widgets
+from dashboard.ui import filters as ui_filters
+from dashboard.ui.store import query
+
+SEVERITY_ICONS = {"高": ":material/error:", "中": ":material/warning:", "低": ":material/info:"}
+ALERTS_SHOWN = 6
+TOPICS_SHOWN = 5
+
+st.title("总览")
+if not widgets.data_status():
+    st.stop()
+
+settings = AnalyticsSettings()
+f = ui_filters.current()
+hour = f.day_start_hour
+default_day = cached.view_day(f)
+pick, note = st.columns([1, 3], vertical_alignment="bottom")
+with pick:
+    day = st.date_input("监测日" if hour else "日期", value=default_day, max_value=default_day, format="YYYY-MM-DD",
+                        key=widgets.view_key("overview_day", default_day, hour),
+                        help="默认是侧栏时间范围的最后一天；数据早于今天时即最新数据所在的一天。")
+fd = cached.day_filters(f, day)
+with note:
+    st.caption(f"本页统计：{drilldown.describe_period(fd.period, hour)}。"
+               "环比与前一天相比，同比与去年同一天相比；侧栏的分类、渠道等筛选同样适用。")
+
+# ------------------------------------------------------------------------------------ headline
+params = fd.params()
+summary = query("trends/summary", **params).iloc[0]
+previous = query("trends/summary", **fd.with_period(fd.period.previous()).params()).iloc[0]
+year = query("trends/summary", **fd.with_period(fd.period.year_before()).params()).iloc[0]
+items_kpi, _, negative_kpi = charts.summary_kpis(summary, previous, year, 1, settings.min_denominator)
+reply_kpi = charts.rate_kpi(
+    "答复率", float(summary["replied"] or 0), float(summary["valid"] or 0),
+    (float(previous["replied"] or 0), float(previous["valid"] or 0)),
+    (float(year["replied"] or 0), float(year["valid"] or 0)) if int(year["items"] or 0) else None,
+    settings.min_denominator, "当日发布的有效诉求中已答复的 ÷ 当日有效诉求（截至目前）")
+alerts = cached.current_alerts(f, day)
+by_severity = {s: sum(1 for a in alerts if a.severity == s) for s in ("高", "中", "低")}
+alerts_kpi = Kpi(label="预警", value=len(alerts), text=str(len(alerts)),
+                 formula="当日触发的预警条数（数量激增、负面占比上升、关注词、超期未答复、部门提醒），规则见「热点与预警」页",
+                 notes=(f"高 {by_severity['高']} · 中 {by_severity['中']} · 低 {by_severity['低']}",))
+first_item = ui_filters.store_summary()["first_published"]
+widgets.kpi_cards(charts.with_coverage([items_kpi, negative_kpi, reply_kpi], fd.period, first_item) + [alerts_kpi])
+
+# ------------------------------------------------------------------------------------- alerts
+left, right = st.columns(2)
+with left:
+    st.subheader("预警")
+    if not alerts:
+        st.caption("当日没有触发预警。")
+    else:
+        table = pd.DataFrame([a.as_row() for a in alerts])[["severity", "kind", "value", "count", "message"]]
+        st.dataframe(table.rename(columns={"severity": "级别", "kind": "类型", "value": "对象", "count": "条目",
+                                           "message": "说明"}),
+                     hide_index=True, height=min(38 + 35 * len(table), 250), key="overview_alerts_table",
+                     column_config={"说明": st.column_config.TextColumn("说明", width="large")})
+        for alert in alerts[:ALERTS_SHOWN]:
+            label = f"{alert.severity} · {alert.kind_label} · {widgets.md_escape(alert.value)}（{alert.count} 条）"
+            with st.expander(label, icon=SEVERITY_ICONS.get(alert.severity)):
+                st.text(alert.message)
+                rows = cached.alert_items(alert)
+                st.dataframe(drilldown.item_table(rows), hide_index=True, height=220,
+                             column_config=widgets.ITEM_COLUMNS, key=f"overview_alert_{alert.key}")
+        if len(alerts) > ALERTS_SHOWN:
+            st.caption(f"另有 {len(alerts) - ALERTS_SHOWN} 条预警，见「热点与预警」页。")
+
+# --------------------------------------------------------------------------------- hot topics
+with right:
+    st.subheader("热点话题")
+    hot = cached.hot_topics(fd, limit=TOPICS_SHOWN)
+    if not hot:
+        st.caption("当日没有形成话题（至少 3 条相互关联的信息）。")
+    else:
+        st.dataframe(pd.DataFrame([{"话题": t.label, "条目": t.size, "人数": t.people, "点赞": t.likes,
+                                    "代表性原话": t.quotes[0] if t.quotes else t.representative_title,
+                                    "最新": t.last_at} for t in hot]),
+                     hide_index=True, key="overview_topics",
+                     column_config={"代表性原话": st.column_config.TextColumn("代表性原话", width="large"),
+                                    "最新": st.column_config.DatetimeColumn("最新", format="MM-DD HH:mm")})
+
+# ------------------------------------------------------------------------ rising terms, reminders
+left, right = st.columns(2)
+with left:
+    st.subheader("上升词")
+    rising = cached.rising_terms(fd, limit=10, min_count=3)
+    if rising.empty:
+        st.caption("与前一天相比没有明显上升的词（至少 3 条信息使用）。")
+    else:
+        st.dataframe(rising[["term", "count", "prev_count", "lift"]].rename(
+            columns={"term": "词语", "count": "当日条目", "prev_count": "前一天条目", "lift": "上升倍数"}),
+            hide_index=True, key="overview_rising",
+            column_config={"上升倍数": st.column_config.NumberColumn("上升倍数", format="%.1f")})
+with right:
+    st.subheader("提醒部门")
+    reminders = [a for a in alerts if a.kind == "reminder"]
+    if not reminders:
+        st.caption("没有低于提醒线的部门（已到答复期限的诉求）。")
+    else:
+        st.dataframe(pd.DataFrame([{"部门": a.value, "有效件": a.figures["valid"],
+                                    "答复率": a.figures["reply_rate"], "满意率": a.figures["satisfaction_rate"],
+                                    "级别": a.severity} for a in reminders]),
+                     hide_index=True, key="overview_reminders",
+                     column_config={"答复率": st.column_config.NumberColumn("答复率", format="percent"),
+                                    "满意率": st.column_config.NumberColumn("满意率", format="percent")})
+        st.caption("统计已到答复期限的诉求（提醒规则见「部门」页与「热点与预警」页）。")
+
+# ----------------------------------------------------------------------------- attention items
+st.subheader("高关注信息")
+attention = cached.attention_items(fd, limit=10)
+if attention.empty:
+    widgets.no_items_note()
+else:
+    shown = attention[["published_at", "title", "channel", "category", "department", "sentiment", "likes"]]
+    st.dataframe(drilldown.item_table(shown).rename(columns={"点赞数": "点赞"}), hide_index=True,
+                 key="overview_attention", column_config=widgets.ITEM_COLUMNS)
+    st.caption("按点赞数从多到少，同样点赞时负面在前、较新的在前。")
