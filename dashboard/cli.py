@@ -370,6 +370,7 @@ def cmd_sentiment(args, settings: Settings) -> int:
 
 def cmd_serve(args, settings: Settings) -> int:
     from dashboard.core import store
+    from dashboard.core.ingest.inbox import open_owner
 
     try:
         con = store.connect(settings.db_path)
@@ -382,11 +383,23 @@ def cmd_serve(args, settings: Settings) -> int:
             load_demo(con, settings, args.demo_items, 180, 42, show_progress=True)
     finally:
         con.close()
-    env = dict(os.environ, YUQING_DB=str(settings.db_path), YUQING_DATA_DIR=str(settings.data_dir))
-    app = PROJECT_ROOT / "dashboard" / "streamlit_app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--browser.gatherUsageStats", "false"]
-    print(f"看板地址：http://localhost:{args.port}", file=sys.stderr)
+    # Pages build their Settings from the environment: point them at this store.
+    os.environ["YUQING_DB"] = str(settings.db_path)
+    os.environ["YUQING_DATA_DIR"] = str(settings.data_dir)
+    # Own the store and watch the inbox from the start, before any page is opened.
+    open_owner(Settings())
     os.chdir(PROJECT_ROOT)  # streamlit reads .streamlit/config.toml from here
-    os.execve(sys.executable, command, env)
-    return EXIT_OK  # not reached
+    print(f"看板地址：http://localhost:{args.port}", file=sys.stderr)
+    _run_streamlit(PROJECT_ROOT / "dashboard" / "streamlit_app.py", args.port)
+    return EXIT_OK
+
+
+def _run_streamlit(app: Path, port: int) -> None:
+    """Streamlit's own `streamlit run`, in this process, so the store opened above is shared."""
+    from streamlit import config as streamlit_config
+    from streamlit.web import bootstrap
+
+    flags = {"server.port": port, "browser.gatherUsageStats": False}
+    streamlit_config._main_script_path = str(app)
+    bootstrap.load_config_options(flag_options=flags)
+    bootstrap.run(str(app), False, [], flags)

@@ -107,3 +107,37 @@ def test_sentiment_reads_lines_and_writes_labels(data_dir):
     result = run_cli("sentiment", data_dir=data_dir, input=lines)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["负面", "正面", "中性", "中性"]
+
+
+def test_serve_owns_the_store_and_ingests_drops_before_any_page_is_opened(data_dir):
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, YUQING_DATA_DIR=str(data_dir), YUQING_SETTLE_SECONDS="0.5")
+    server = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--no-demo", "--port", str(port)],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the dashboard did not start")
+        (data_dir / "inbox" / "drop.csv").write_bytes((FIXTURES / "messages_utf8.csv").read_bytes())
+        deadline = time.time() + 60
+        while not list((data_dir / "archive").rglob("*-drop.csv")) and time.time() < deadline:
+            time.sleep(0.5)
+        assert list((data_dir / "archive").rglob("*-drop.csv")), "the watcher did not ingest the drop"
+        assert run_cli("ingest", str(FIXTURES / "late_reply.csv"), "--wait", "60",
+                       data_dir=data_dir).returncode == 0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    summary = run_cli("query", "admin/store_summary", "--format", "json", data_dir=data_dir)
+    assert json.loads(summary.stdout)[0]["items"] == 6

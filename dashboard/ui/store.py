@@ -1,37 +1,25 @@
 """Streamlit-side access to the store: one owned connection, cached queries, live refresh.
 
-The dashboard process owns the DuckDB file (DESIGN.md): it opens it read-write
-once (st.cache_resource) and runs the inbox watcher in a background thread.
+The dashboard process owns the DuckDB file (DESIGN.md): `serve` opens it read-write
+at start-up and runs the inbox watcher in a background thread (core/ingest/inbox.py);
+pages reach the same connection through `get_store()`.
 Query results are cached per (query, params, data version), so a new drop
 refreshes every page without a restart.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import duckdb
 import pandas as pd
 import streamlit as st
 
 from dashboard.core import store
 from dashboard.core.config import Settings
-from dashboard.core.ingest.inbox import InboxWatcher
-
-
-@dataclass
-class Store:
-    con: duckdb.DuckDBPyConnection
-    settings: Settings
-    watcher: InboxWatcher
+from dashboard.core.ingest.inbox import Owner, open_owner
 
 
 @st.cache_resource(show_spinner="正在打开数据库……")
-def get_store() -> Store:
-    settings = Settings()
-    con = store.connect(settings.db_path)
-    watcher = InboxWatcher(con, settings)
-    watcher.start()
-    return Store(con=con, settings=settings, watcher=watcher)
+def get_store() -> Owner:
+    """The process's owned store (opened at server start by `python -m dashboard serve`)."""
+    return open_owner(Settings())
 
 
 def data_version() -> int:

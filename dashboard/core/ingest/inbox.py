@@ -12,11 +12,13 @@ import logging
 import shutil
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 
+from dashboard.core import store
 from dashboard.core.config import Settings
 from dashboard.core.ingest.loader import FileOutcome, ingest_file, sha256_of, write_outcome
 
@@ -145,3 +147,42 @@ def hand_over(path: Path, settings: Settings, timeout: float,
             on_wait(deadline - time.time())
         time.sleep(0.5)
     return None
+
+
+@dataclass
+class Owner:
+    """The process that owns the store: its one read-write connection and its inbox watcher."""
+
+    con: duckdb.DuckDBPyConnection
+    settings: Settings
+    watcher: InboxWatcher
+
+
+_owner: Owner | None = None
+_owner_lock = threading.Lock()
+
+
+def _alive(owner: Owner) -> bool:
+    try:
+        owner.con.execute("select 1").fetchall()
+        return True
+    except duckdb.Error:
+        return False
+
+
+def open_owner(settings: Settings) -> Owner:
+    """Open the store and start the watcher once per process (the dashboard server calls this
+    at start-up, so drops are ingested before anyone opens a page; pages reuse it)."""
+    global _owner
+    with _owner_lock:
+        if _owner is not None and _owner.settings.db_path == settings.db_path and _alive(_owner):
+            return _owner
+        if _owner is not None:
+            _owner.watcher.stop()
+        con = store.connect(settings.db_path)
+        for folder in (settings.inbox_dir, settings.archive_dir, settings.rejected_dir, settings.outcomes_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        watcher = InboxWatcher(con, settings)
+        watcher.start()
+        _owner = Owner(con=con, settings=settings, watcher=watcher)
+        return _owner

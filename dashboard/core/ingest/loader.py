@@ -172,7 +172,7 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
                            columns.describe(table.headers))
 
     if progress:
-        progress("校验", 0.2)
+        progress("校验", 0.1)
     result = normalise(table, columns, profile)
     rejected = len(result.rejections)
     if rows_read and rejected / rows_read > settings.max_reject_share:
@@ -183,7 +183,9 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
                            result.rejections, columns.describe(table.headers))
 
     frame = enrich.add_masks(result.frame)
-    terms, labels = enrich.analyse_items(frame, settings.dicts_dir, progress=progress)
+    # the tokenising stage spans 20%..90% of the file's progress bar
+    stage = (lambda label, f: progress(label, 0.2 + 0.7 * f)) if progress else None
+    terms, labels = enrich.analyse_items(frame, settings.dicts_dir, progress=stage)
     # A label in the file (a person's judgement) wins over the scorer's.
     given = frame["sentiment"].notna()
     frame["sentiment_source"] = given.map({True: "data", False: "model"}).astype(object)
