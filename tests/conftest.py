@@ -36,3 +36,25 @@ def drop(settings):
         shutil.copy(FIXTURES / name, target)
         return target
     return _drop
+
+
+@pytest.fixture
+def app_data_dir(tmp_path, monkeypatch):
+    """A data folder for Streamlit page tests: the environment points the app at it, the caches
+    start empty, and the owned store and its watcher are closed afterwards."""
+    import streamlit as st
+
+    from dashboard.core.ingest.inbox import close_owner
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("YUQING_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("YUQING_DB", str(data_dir / "warehouse.duckdb"))
+    monkeypatch.setenv("YUQING_SETTLE_SECONDS", "0")
+    close_owner()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield data_dir
+    close_owner()
+    st.cache_resource.clear()
+    st.cache_data.clear()

@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import store
@@ -18,23 +17,8 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py"
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    data_dir = tmp_path / "data"
-    monkeypatch.setenv("YUQING_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("YUQING_DB", str(data_dir / "warehouse.duckdb"))
-    monkeypatch.setenv("YUQING_SETTLE_SECONDS", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield settings_for(data_dir)
-    from dashboard.ui.store import get_store
-
-    try:
-        handle = get_store()
-        handle.watcher.stop()
-        handle.con.close()
-    except Exception:
-        pass
-    st.cache_resource.clear()
+def app_env(app_data_dir):
+    return settings_for(app_data_dir)
 
 
 def test_admin_page_on_an_empty_store(app_env):

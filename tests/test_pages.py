@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import store
@@ -58,30 +57,6 @@ def built_store(tmp_path_factory) -> Path:
     return settings.db_path
 
 
-def _env(tmp_path, monkeypatch):
-    data_dir = tmp_path / "data"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    monkeypatch.setenv("YUQING_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("YUQING_DB", str(data_dir / "warehouse.duckdb"))
-    monkeypatch.setenv("YUQING_SETTLE_SECONDS", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    return data_dir
-
-
-def _stop_store():
-    from dashboard.ui.store import get_store
-
-    try:
-        handle = get_store()
-        handle.watcher.stop()
-        handle.con.close()
-    except Exception:
-        pass
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
 def _opener():
     def open_page(page: str, **params) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
@@ -93,18 +68,14 @@ def _opener():
 
 
 @pytest.fixture
-def app(built_store, tmp_path, monkeypatch):
-    data_dir = _env(tmp_path, monkeypatch)
-    shutil.copy(built_store, data_dir / "warehouse.duckdb")
-    yield _opener()
-    _stop_store()
+def app(built_store, app_data_dir):
+    shutil.copy(built_store, app_data_dir / "warehouse.duckdb")
+    return _opener()
 
 
 @pytest.fixture
-def empty_app(tmp_path, monkeypatch):
-    _env(tmp_path, monkeypatch)
-    yield _opener()
-    _stop_store()
+def empty_app(app_data_dir):
+    return _opener()
 
 
 def run(name: str, **params) -> pd.DataFrame:

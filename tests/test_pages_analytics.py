@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.core import store
@@ -55,15 +54,8 @@ def built_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def app(built_store, tmp_path, monkeypatch):
-    data_dir = tmp_path / "data"
-    data_dir.mkdir(parents=True)
-    shutil.copy(built_store, data_dir / "warehouse.duckdb")
-    monkeypatch.setenv("YUQING_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("YUQING_DB", str(data_dir / "warehouse.duckdb"))
-    monkeypatch.setenv("YUQING_SETTLE_SECONDS", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def app(built_store, app_data_dir, tmp_path):
+    shutil.copy(built_store, app_data_dir / "warehouse.duckdb")
     router = tmp_path / "router.py"
     router.write_text(textwrap.dedent(ROUTER.format(root=str(ROOT), pages=str(PAGES))), encoding="utf-8")
 
@@ -72,14 +64,7 @@ def app(built_store, tmp_path, monkeypatch):
         at.switch_page(str(PAGES / f"{name}.py"))
         return at.run()
 
-    yield open_page
-    from dashboard.ui.store import get_store
-
-    handle = get_store()
-    handle.watcher.stop()
-    handle.con.close()
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return open_page
 
 
 def run(name: str, **params):

@@ -186,3 +186,16 @@ def open_owner(settings: Settings) -> Owner:
         watcher.start()
         _owner = Owner(con=con, settings=settings, watcher=watcher)
         return _owner
+
+
+def close_owner() -> None:
+    """Stop the watcher and close the owned store (tests; a clean shutdown)."""
+    global _owner
+    with _owner_lock:
+        if _owner is not None:
+            _owner.watcher.stop()
+            try:
+                _owner.con.close()
+            except duckdb.Error:
+                pass
+        _owner = None
