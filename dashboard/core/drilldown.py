@@ -438,6 +438,9 @@ ITEM_COLUMNS = {
     "department_level": "部门级别", "sentiment": "情感", "is_valid": "有效诉求", "replied_at": "答复时间",
     "response": "响应时长", "response_hours": "响应时长（小时）", "reply_content": "答复内容",
     "satisfaction": "满意度", "author": "作者", "likes": "点赞数", "dislikes": "反对数", "url": "链接",
+    # columns the alert and overdue item queries add
+    "word": "关注词", "day": "监测日", "overdue_kind": "超期类型", "days": "已过天数", "open_days": "未答复天数",
+    "waited": "等待天数", "limit_days": "时限（天）",
 }
 
 
