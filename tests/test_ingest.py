@@ -269,3 +269,18 @@ def test_sentiment_is_scored_at_ingest_unless_the_data_has_it(con, settings, dro
     assert outcome.updated == 1                                     # likes changed
     row = con.execute("select sentiment, sentiment_source, likes from items where id = 'S1'").fetchall()[0]
     assert row == ("负面", "data", 3)
+
+
+def test_a_column_mostly_empty_still_loads(con, settings, tmp_path):
+    """DuckDB must not guess a column's type from a sample of rows: one item with personal data among
+    5,000 (sampling misses it) used to fail with "Unimplemented type for cast (VARCHAR -> NULL)"."""
+    rows = ["编号,标题,时间,内容,点赞数"]
+    for i in range(5000):
+        content = "请回电13812345678" if i == 3183 else "路灯不亮请维修"
+        rows.append(f"{i},第{i}条留言,2020-01-01 10:00,{content},{3 if i == 3183 else ''}")
+    path = tmp_path / "sparse_pii.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    outcome = ingest_file(con, path, settings)
+    assert outcome.status == "loaded" and outcome.loaded_new == 5000
+    masked = con.execute("select content_masked, likes, pii_kinds from items where id = '3183'").fetchall()[0]
+    assert masked == ("请回电138****5678", 3, ["mobile"])

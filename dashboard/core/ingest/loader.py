@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dashboard.core import store
 from dashboard.core.config import Settings
@@ -210,8 +211,7 @@ def _missing_required(columns: ColumnMap) -> str:
 
 def _commit(con, frame: pd.DataFrame, terms: pd.DataFrame, result: Normalised, meta: dict[str, Any],
             columns: ColumnMap, table: RawTable, rows_read: int) -> FileOutcome:
-    staged = frame[[*frame.columns]].copy()
-    staged["is_valid"] = staged["is_valid"].astype("boolean")
+    staged = _typed(frame)
     rejections = _rejections_frame(result.rejections)
     with _WRITE_LOCK:
         cursor = con.cursor()
@@ -258,6 +258,33 @@ def _check_balance(outcome: FileOutcome) -> None:
     total = outcome.loaded_new + outcome.updated + outcome.unchanged_duplicates + outcome.rejected
     if total != outcome.rows_read:
         raise IngestAborted(f"行数不平衡：读取 {outcome.rows_read} 行，但新增+更新+重复+拒绝 = {total}")
+
+
+# Explicit Arrow types for the staged rows: DuckDB would otherwise guess each column's type from
+# its first rows, and a column empty there (no personal data in the first thousand items) is
+# guessed as NULL and then fails on the first real value.
+_STAGED_SCHEMA = pa.schema([
+    *[(name, pa.string()) for name in (
+        "id", "title", "content", "channel", "source", "category", "subcategory", "region", "department",
+        "department_level", "reply_content", "satisfaction", "sentiment", "author", "url", "extra",
+        "title_masked", "content_masked", "reply_masked", "sentiment_source")],
+    ("published_at", pa.timestamp("us")), ("replied_at", pa.timestamp("us")), ("is_valid", pa.bool_()),
+    ("likes", pa.int64()), ("dislikes", pa.int64()), ("pii_kinds", pa.list_(pa.string())), ("line", pa.int64()),
+])
+
+
+def _typed(frame: pd.DataFrame) -> pa.Table:
+    columns = {}
+    for field in _STAGED_SCHEMA:
+        values = frame[field.name]
+        if pa.types.is_timestamp(field.type):
+            columns[field.name] = pa.array(values.to_numpy(dtype="datetime64[us]"), type=field.type,
+                                           mask=values.isna().to_numpy())
+        else:
+            columns[field.name] = pa.array(
+                [None if v is None or (not isinstance(v, (list, str)) and pd.isna(v)) else v for v in values],
+                type=field.type)
+    return pa.table(columns, schema=_STAGED_SCHEMA)
 
 
 def _rejections_frame(rejections: list[Rejection]) -> pd.DataFrame:
