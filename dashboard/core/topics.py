@@ -18,24 +18,27 @@ How items are grouped into topics
    per pair, are the pair's cosine.  (Exact, unless a term is shared by more
    than 64 items within the window around the pair; such common terms weigh
    little, so the cosine is then slightly underestimated.)  At most
-   ``PAIR_BUDGET`` (3 million) term-pairs are formed, so a flood of template
+   ``PAIR_BUDGET`` (2 million) term-pairs are formed, so a flood of template
    texts cannot make a request slow; beyond it the nearest neighbours count.
 4. A pair is linked when its cosine is at least ``LINK_THRESHOLD`` (0.25) and
    it shares at least ``MIN_SHARED_TERMS`` (2) terms; linked items form topics
    (connected components, so a story that runs for months stays one topic as
    long as no gap exceeds the window).
 5. Chaining guard: a topic whose items are on average less similar than
-   ``MIN_COHESION`` (0.35) to its centroid is not one story (e.g. template texts
-   chained together); it is split again with a threshold raised by 0.1, until
-   every topic is cohesive.  On the real message-board export, real topics
-   have a cohesion of 0.5-0.8.
+   ``MIN_COHESION`` (0.35) to its centroid (the mean cosine is the length of
+   the sum of the items' unit vectors over their number) is not one story
+   (e.g. template texts chained together); its own links are looked at again
+   with a threshold raised by 0.1, until every topic is cohesive.  On the real
+   message-board export, real topics have a cohesion of 0.5-0.8.
 6. Topics with fewer than ``min_size`` items are dropped.
 
 Complexity, with N items in the filter and k = 16: the SQL is linear in the
 filter's term rows (a hash join, a group-by); in Python, sorting the N*k
-postings O(Nk log Nk), forming at most min(N*k*64, 3M) term-pairs and summing
+postings O(Nk log Nk), forming at most min(N*k*64, 2M) term-pairs and summing
 them per pair (a sort), components in a few vectorised passes over the links.
-Measured times: bench/hot_topics_real.py (see its docstring).
+Measured on 2 cores (bench/hot_topics_real.py): 0.5 s for 13k items of real
+message text, 1.35 s for 52k, 3.1 s for 104k; demo data 0.6 s / 1.3 s / 2.2 s
+for 10k / 52k / 100k items in the filter.  About half is the SQL.
 
 Ranking
 -------
@@ -45,8 +48,10 @@ anonymous placeholder, counts as one person), so a person who posts the same
 message fifteen times counts once; ``size`` (items) is reported beside it.
 ``recency = 1 - 0.5 * age / span``: ``age`` is the time from the topic's last
 item to the newest item in the filter, ``span`` the period's length (or, with
-no period, the filter's time span).  So 2,000 likes weigh like ~45 more people, and a
-topic that went quiet at the very start of the period keeps half its score.
+no period, the filter's time span).  So 2,000 likes weigh as much as 44
+people, and a topic that went quiet at the very start of the period keeps half
+its score.  ``min_size=1`` also lists single items (a message with 1,700 likes
+and no echo is then a "topic" of one).
 
 Labels, representative, quotes
 ------------------------------
@@ -67,7 +72,7 @@ either (a) the same author (not an anonymous placeholder) wrote both about the
 same issue: they share at least 2 of their 16 terms with a cosine of at least
 ``SAME_AUTHOR_MIN_SIMILARITY``, or they have the same category and the same
 department; or (b) whoever wrote them, the texts are near-identical: cosine at
-least ``NEAR_IDENTICAL_THRESHOLD`` (0.8) with at least 3 shared terms.
+least ``NEAR_IDENTICAL_THRESHOLD`` (0.9) with at least 3 shared terms.
 Channels do not matter.  Pairs join into groups; in each group the earliest
 item is the original and every later one a repeat.  Per department: items,
 repeat items (repeats whose own department it is) and the rate.  Authors are
@@ -103,10 +108,10 @@ MIN_SHARED_TERMS = 2            # ... and at least this many terms in common
 MIN_COHESION = 0.35             # mean cosine of a topic's items to its centroid, else split again
 SPLIT_STEP = 0.1
 NEIGHBOURS = 64                 # per term, each item is paired with this many later items
-PAIR_BUDGET = 3_000_000         # term-pairs formed at most per request
+PAIR_BUDGET = 2_000_000         # term-pairs formed at most per request
 LIKES_WEIGHT = 0.5              # score = (ln(1+people) + LIKES_WEIGHT ln(1+likes)) * recency
 CENTRAL_SHARE = 0.7             # representative: most liked item at >= 70% of the best centrality
-NEAR_IDENTICAL_THRESHOLD = 0.8  # repeat: near-identical texts
+NEAR_IDENTICAL_THRESHOLD = 0.9  # repeat: near-identical texts
 NEAR_IDENTICAL_SHARED = 3
 SAME_AUTHOR_MIN_SIMILARITY = 0.5
 AUTHOR_NEIGHBOURS = 16          # an author's item is compared with their next 16 items
@@ -314,28 +319,62 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             parent = nxt
 
 
-def _cluster(n: int, a: np.ndarray, b: np.ndarray, sims: np.ndarray, shared: np.ndarray,
-             threshold: float) -> np.ndarray:
-    """Topic label of every item, splitting loose components with a rising threshold.
+def _cohesion(labels: np.ndarray, members: np.ndarray, vectors: _Vectors) -> np.ndarray:
+    """Per component label: the mean cosine of its items to its centroid, which is the length of
+    the sum of its items' unit vectors divided by their number (exact; 0 for other labels)."""
+    n = len(labels)
+    k = vectors.terms.shape[1]
+    rows = np.repeat(members, k)
+    codes = vectors.terms[members].ravel().astype(np.int64)
+    weights = vectors.weights[members].ravel()
+    present = codes >= 0
+    rows, codes, weights = rows[present], codes[present], weights[present]
+    out = np.zeros(n)
+    if len(rows) == 0:
+        return out
+    v = max(vectors.size, 1)
+    key = labels[rows].astype(np.int64) * v + codes
+    if n * v < 2 ** (62 - _PRODUCT_BITS):
+        scale = 2 ** _PRODUCT_BITS - 1       # weights in [0, 1], kept to 1e-6: packed, one plain sort
+        packed = (key << _PRODUCT_BITS) | np.floor(weights * scale).astype(np.int64)
+        packed.sort()
+        key, weights = packed >> _PRODUCT_BITS, (packed & scale) / scale
+    else:
+        sort = np.argsort(key)
+        key, weights = key[sort], weights[sort]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    sums = np.add.reduceat(weights, starts)
+    norm2 = np.bincount(key[starts] // v, weights=sums ** 2, minlength=n)
+    sizes = np.bincount(labels[members], minlength=n)
+    return np.sqrt(norm2) / np.maximum(sizes, 1)
 
-    The mean cosine of a component's items to its centroid is sqrt(size + 2 S) / size, S being
-    the sum of the cosines of all pairs of its items; pairs that share no term add nothing, so S
-    comes from the pairs already found (pairs further apart than the window are left out, which
-    makes a long chain look a little less cohesive than it is).
-    """
+
+def _cluster(n: int, vectors: _Vectors, a: np.ndarray, b: np.ndarray, sims: np.ndarray, shared: np.ndarray,
+             threshold: float) -> np.ndarray:
+    """Topic label of every item: components of the links, loose components split again with a
+    threshold raised step by step (only their own links are looked at again)."""
     need = np.where(shared >= MIN_SHARED_TERMS, threshold, np.inf)
+    keep = sims >= need - _EPS
+    a, b, sims, need = a[keep], b[keep], sims[keep], need[keep]
+    labels = _components(n, a, b)
+    undecided = np.ones(n, dtype=bool)      # component labels that may still be split
     while True:
-        keep = sims >= need - _EPS
-        labels = _components(n, a[keep], b[keep])
         sizes = np.bincount(labels, minlength=n)
-        inside = labels[a] == labels[b]
-        pair_sum = np.bincount(labels[a][inside], weights=sims[inside], minlength=n)
-        cohesion = np.sqrt(sizes + 2 * pair_sum) / np.maximum(sizes, 1)
-        loose = (sizes >= 3) & (cohesion < MIN_COHESION)
-        raise_ = keep & loose[labels[a]] & (need < 1.0)
+        candidate = (sizes >= 3) & undecided
+        members = np.flatnonzero(candidate[labels])
+        loose = candidate & (_cohesion(labels, members, vectors) < MIN_COHESION)
+        play = loose[labels[a]]              # links inside loose components
+        raise_ = play & (need < 1.0)
         if not raise_.any():
             return labels
-        need[raise_] += SPLIT_STEP
+        need = np.where(raise_, need + SPLIT_STEP, need)
+        a, b, sims, need = a[play], b[play], sims[play], need[play]
+        keep = sims >= need - _EPS
+        a, b, sims, need = a[keep], b[keep], sims[keep], need[keep]
+        members = np.flatnonzero(loose[labels])
+        labels[members] = _components(n, a, b)[members]
+        undecided[:] = False
+        undecided[labels[members]] = True
 
 
 # --------------------------------------------------------------------------- #
@@ -351,7 +390,7 @@ def hot_topics(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20
         return []
     seconds = _seconds(items["published_at"])
     a, b, sims, shared = _pairs(vectors, seconds, window_days)
-    labels = _cluster(n, a, b, sims, shared, threshold)
+    labels = _cluster(n, vectors, a, b, sims, shared, threshold)
 
     sizes = np.bincount(labels, minlength=n)
     topic_labels = np.flatnonzero(sizes >= min_size)
