@@ -5,6 +5,8 @@ Figures come from core/metrics.py (through ui/cached.py); the rules are printed 
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
 
 from dashboard.core import charts, drilldown, metrics
@@ -41,6 +43,9 @@ f = ui_filters.current()
 hour = f.day_start_hour
 st.caption(f"时间：{drilldown.describe_period(f.period, hour)}。答复情况以统计截止时间为准（时间段结束与当前时间中较早者）；"
            f"名次变化与上一个等长时间段相比。有效件少于 {settings.min_denominator} 件的比率标 * 或勾选「有效件不足」，仅供参考。")
+if f.period and f.period.end > metrics.now_local() - timedelta(days=settings.overdue_days):
+    st.info(f"所选时间段的后段仍在 {settings.overdue_days} 天答复时限内，这些诉求尚未到期，答复率、满意率会偏低。"
+            "月度通报请在侧栏选择「上月」。")
 with st.expander("统计规则", icon=":material/rule:"):
     st.text("\n".join(f"• {line}" for line in cached.rules_text()))
 
