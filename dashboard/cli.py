@@ -74,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
                    description="Reads UTF-8 text, one item per line, and writes one label per line (blank line → 中性). "
                                "Uses the same offline lexicon scorer as ingest (data/dicts/sentiment/).")
 
+    p = with_db(sub.add_parser("report", help="write a report: the daily digest 舆情摘报 or the responsiveness bulletin",
+                               description="daily: 《舆情摘报》 for one monitoring day (--date D, default yesterday's), "
+                                           "numbered 第 N 期 in the store. bulletin: 留言办理情况通报 for --from D --to D, "
+                                           "or the calendar month of --date (YYYY-MM or YYYY-MM-DD; default last month)."))
+    p.add_argument("kind", choices=("daily", "bulletin"))
+    p.add_argument("--date", metavar="D", help="daily: the monitoring day YYYY-MM-DD; bulletin: a month YYYY-MM")
+    p.add_argument("--from", dest="date_from", metavar="D", help="bulletin: first day YYYY-MM-DD (with --to)")
+    p.add_argument("--to", dest="date_to", metavar="D", help="bulletin: last day YYYY-MM-DD, inclusive")
+    p.add_argument("--format", choices=("docx", "md"), help="default: from the suffix of -o (.docx, else md)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the report")
+
     p = with_db(sub.add_parser("serve", help="open the dashboard (loads demo data when the store is empty)"))
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty store")
@@ -93,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = replace(settings, max_reject_share=args.max_reject_share)
     handler = {"ingest": cmd_ingest, "watch": cmd_watch, "demo": cmd_demo, "query": cmd_query,
-               "check": cmd_check, "sentiment": cmd_sentiment, "serve": cmd_serve}[args.command]
+               "check": cmd_check, "sentiment": cmd_sentiment, "serve": cmd_serve,
+               "report": cmd_report}[args.command]
     try:
         return handler(args, settings)
     except UsageError as exc:
@@ -346,6 +358,78 @@ def cmd_check(args, settings: Settings) -> int:
     finally:
         con.close()
     return EXIT_OK if problems == 0 else EXIT_FAILED
+
+
+# --- report ------------------------------------------------------------------
+
+def _parse_day(text: str, option: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UsageError(f"{option} 日期格式应为 YYYY-MM-DD，收到 {text!r}") from exc
+
+
+def _parse_month(text: str):
+    from datetime import date
+
+    parts = text.strip().split("-")
+    try:
+        if len(parts) == 2:
+            return date(int(parts[0]), int(parts[1]), 1)
+        return _parse_day(text, "--date")
+    except ValueError as exc:
+        raise UsageError(f"--date 月份格式应为 YYYY-MM 或 YYYY-MM-DD，收到 {text!r}") from exc
+
+
+def cmd_report(args, settings: Settings) -> int:
+    from datetime import timedelta
+
+    from dashboard.core import metrics, reports, store
+    from dashboard.core.config import AnalyticsSettings
+    from dashboard.core.filters import current_day, days_period
+
+    analytics = AnalyticsSettings()
+    fmt = args.format or ("docx" if args.output.lower().endswith(".docx") else "md")
+    if args.kind == "daily":
+        if args.date_from or args.date_to:
+            raise UsageError("摘报只针对一个监测日：请用 --date，不要用 --from/--to")
+        day = (_parse_day(args.date, "--date") if args.date
+               else current_day(metrics.now_local(), analytics.day_start_hour) - timedelta(days=1))
+    else:
+        if bool(args.date_from) != bool(args.date_to):
+            raise UsageError("--from 与 --to 需要同时给出")
+        if args.date and args.date_from:
+            raise UsageError("--date 与 --from/--to 只能选一种")
+        if args.date_from:
+            first, last = _parse_day(args.date_from, "--from"), _parse_day(args.date_to, "--to")
+            if last < first:
+                raise UsageError("--to 不能早于 --from")
+            period = days_period(first, last, 0)
+        else:
+            month = (_parse_month(args.date) if args.date
+                     else (metrics.now_local().date().replace(day=1) - timedelta(days=1)))
+            period = metrics.month_period(month.year, month.month)
+    if not settings.db_path.exists():
+        raise UsageError(f"数据库 {settings.db_path} 不存在：请先运行 python -m dashboard demo 或 ingest")
+    try:
+        con = store.connect(settings.db_path)      # writable: the digest stores its issue number
+    except store.StoreBusy as exc:
+        raise UsageError("数据库正被看板占用：请先停止看板再生成报告") from exc
+    try:
+        if args.kind == "daily":
+            report = reports.daily_digest(con, day, analytics, dicts_dir=settings.dicts_dir)
+        else:
+            report = reports.bulletin_report(con, period, analytics)
+    finally:
+        con.close()
+    try:
+        path = report.save(Path(args.output).expanduser(), fmt)
+    except OSError as exc:
+        raise UsageError(f"无法写入 {args.output}：{exc}") from exc
+    print(f"已写出 {path}（{report.title}{'，' + report.subtitle[0] if report.subtitle else ''}）")
+    return EXIT_OK
 
 
 # --- sentiment ---------------------------------------------------------------

@@ -1,0 +1,405 @@
+"""Printable reports: the monthly responsiveness bulletin (通报) and the daily digest 《舆情摘报》.
+
+No streamlit here. A `Report` is a list of blocks (headings, paragraphs, tables) rendered two ways
+with the same content: `.markdown()` and `.docx_bytes()` (python-docx; `.save(path)` picks by suffix).
+
+Rules
+-----
+Deterministic   the same data gives the same text: no "generated now" in the body (the generation time
+                goes only into the DOCX core properties). Figures are taken as of the earlier of the period
+                end and now (metrics.default_as_of), so a closed period always reads the same.
+Personal data   only masked titles/quotes (title_masked, topic quotes); authors never appear.
+Caps            every list that is cut says so: "另有 N 条/个……未列出".
+Bulletin        calendar days (00:00); figures from metrics.bulletin()/department_table(); the "average"
+                rate follows AnalyticsSettings.average_mode and the text says which one it is.
+Digest          one monitoring day (settings.day_start_hour, 08:00–08:00); numbered 第 N 期 via the
+                report_issues table (queries/reports/digest_issue.sql, issue_digest.sql): a number is
+                never reused and the same period regenerated keeps its number.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.core import alerts as alerts_mod
+from dashboard.core import metrics, store, topics
+from dashboard.core.config import AnalyticsSettings
+from dashboard.core.filters import Filters, Period, day_period
+
+__all__ = ["Report", "bulletin_report", "daily_digest", "issue_number", "BODY_FONT", "HEADING_FONT",
+           "OVERDUE_CAP", "ALERT_CAP", "TOPIC_CAP", "REMINDER_CAP"]
+
+BODY_FONT = "仿宋"
+HEADING_FONT = "黑体"
+TABLE_STYLE = "Table Grid"
+OVERDUE_CAP = 20
+ALERT_CAP = 10
+TOPIC_CAP = 5
+REMINDER_CAP = 10
+CN_NUM = "一二三四五六七八九十"
+
+
+# ------------------------------------------------------------------------------------------ report
+@dataclass
+class Report:
+    """A report as blocks: ("heading", level, text), ("paragraph", text), ("table", headers, rows),
+    ("note", text). `title` and `subtitle` lines head it."""
+
+    kind: str
+    title: str
+    subtitle: list[str] = field(default_factory=list)
+    blocks: list[tuple] = field(default_factory=list)
+    generated_at: datetime | None = None      # DOCX core properties only, never in the body
+
+    # building
+    def heading(self, text: str, level: int = 1) -> None:
+        self.blocks.append(("heading", level, text))
+
+    def paragraph(self, text: str) -> None:
+        self.blocks.append(("paragraph", text))
+
+    def note(self, text: str) -> None:
+        self.blocks.append(("note", text))
+
+    def table(self, headers: list[str], rows: list[list]) -> None:
+        self.blocks.append(("table", list(headers), [[_cell(v) for v in row] for row in rows]))
+
+    # reading
+    def paragraphs(self) -> list[str]:
+        return [b[1] for b in self.blocks if b[0] in ("paragraph", "note")]
+
+    def text(self) -> str:
+        return self.markdown()
+
+    def markdown(self) -> str:
+        lines = [f"# {self.title}", ""]
+        for line in self.subtitle:
+            lines += [line, ""]
+        for block in self.blocks:
+            if block[0] == "heading":
+                lines += [f"{'#' * (block[1] + 1)} {block[2]}", ""]
+            elif block[0] == "paragraph":
+                lines += [block[1], ""]
+            elif block[0] == "note":
+                lines += [f"> {block[1]}", ""]
+            elif block[0] == "table":
+                _, headers, rows = block
+                lines.append("| " + " | ".join(_md(h) for h in headers) + " |")
+                lines.append("|" + "|".join("---" for _ in headers) + "|")
+                lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
+                lines.append("")
+        return "\n".join(lines).rstrip() + "\n"
+
+    def docx_bytes(self) -> bytes:
+        from docx import Document
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        doc = Document()
+        for style_name, font in (("Normal", BODY_FONT), ("Title", HEADING_FONT), ("Heading 1", HEADING_FONT),
+                                 ("Heading 2", HEADING_FONT), ("Heading 3", HEADING_FONT),
+                                 ("Subtitle", BODY_FONT), ("Quote", BODY_FONT)):
+            style = doc.styles[style_name]
+            style.font.name = font
+            rpr = style.element.get_or_add_rPr()
+            fonts = rpr.find(qn("w:rFonts"))
+            if fonts is None:
+                fonts = rpr.makeelement(qn("w:rFonts"), {})
+                rpr.append(fonts)
+            for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+                fonts.set(qn(attr), font)
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                fonts.attrib.pop(qn(attr), None)
+        doc.styles["Normal"].font.size = Pt(14)
+        props = doc.core_properties
+        props.title = self.title
+        props.subject = self.kind
+        props.author = "舆情看板"
+        props.last_modified_by = "舆情看板"
+        props.comments = ""
+        if self.generated_at is not None:
+            props.created = self.generated_at
+            props.modified = self.generated_at
+        doc.add_heading(self.title, 0)
+        for line in self.subtitle:
+            doc.add_paragraph(line, style="Subtitle")
+        for block in self.blocks:
+            if block[0] == "heading":
+                doc.add_heading(block[2], min(block[1], 3))
+            elif block[0] == "paragraph":
+                doc.add_paragraph(block[1])
+            elif block[0] == "note":
+                doc.add_paragraph(block[1], style="Quote")
+            elif block[0] == "table":
+                _, headers, rows = block
+                table = doc.add_table(rows=1, cols=len(headers), style=TABLE_STYLE)
+                for cell, header in zip(table.rows[0].cells, headers):
+                    cell.text = header
+                    for run in cell.paragraphs[0].runs:
+                        run.bold = True
+                for row in rows:
+                    cells = table.add_row().cells
+                    for cell, value in zip(cells, row):
+                        cell.text = value
+                doc.add_paragraph("")
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        return buffer.getvalue()
+
+    def save(self, path: str | Path, fmt: str | None = None) -> Path:
+        path = Path(path)
+        fmt = fmt or ("docx" if path.suffix.lower() == ".docx" else "md")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "docx":
+            path.write_bytes(self.docx_bytes())
+        else:
+            path.write_text(self.markdown(), encoding="utf-8")
+        return path
+
+
+def _cell(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    return str(value)
+
+
+def _md(value: str) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+# ---------------------------------------------------------------------------------------- formats
+def _date_cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _moment_cn(moment: datetime, with_year: bool = False) -> str:
+    text = f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+    return f"{moment.year}年{text}" if with_year else text
+
+
+def _pct(value) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value * 100:.1f}%"
+
+
+def _threshold(settings: AnalyticsSettings) -> str:
+    return f"{settings.reminder_threshold * 100:g}%"
+
+
+def _more(n: int, unit: str, what: str) -> str:
+    return f"另有 {n} {unit}{what}未列出。"
+
+
+def _period_days(period: Period) -> tuple[date, date]:
+    """First and last day of a period made of whole days."""
+    return period.start.date(), (period.end - timedelta(microseconds=1) - timedelta(hours=period.start.hour)).date()
+
+
+# --------------------------------------------------------------------------------------- bulletin
+def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = None,
+                    as_of: datetime | None = None, overdue_cap: int = OVERDUE_CAP) -> Report:
+    """The monthly (or any period's) responsiveness bulletin: DOMAIN.md's shape, with the ranking and
+    the overdue items."""
+    settings = settings or AnalyticsSettings()
+    filters = Filters(period=period)
+    b = metrics.bulletin(con, filters, settings, as_of)
+    table = metrics.department_table(con, filters, settings, b.as_of)
+    reminders = metrics.reminder_list(con, filters, settings, b.as_of, table=table)
+    first, last = _period_days(period)
+    span = (f"{_date_cn(first)}至{last.month}月{last.day}日" if first.year == last.year
+            else f"{_date_cn(first)}至{_date_cn(last)}")
+    m, c, total = b.municipal, b.county, b.total
+    pooled = settings.average_mode != "mean"
+    how = ("平均值为合计比率，即已答复件数、满意件数分别除以有效件数" if pooled
+           else "平均值为各部门比率的算术平均")
+    threshold = _threshold(settings)
+    both = "均" if settings.reminder_rule == "both" else "有一项"
+
+    report = Report("bulletin", "网民留言办理情况通报",
+                    [f"（{span}）", f"统计截止：{_moment_cn(b.as_of, with_year=True)}"],
+                    generated_at=None)
+    report.heading("一、总体情况")
+    report.paragraph(
+        f"{span}，本栏目共受理网民留言 {total.received} 件，其中有效留言 {total.valid} 件；"
+        f"交由市直部门办理 {m.valid} 件，交由各县市区办理 {c.valid} 件。"
+        f"市直部门已答复 {m.replied} 件，网民表示满意 {m.satisfied} 件，"
+        f"平均答复率为 {_rounded(m.reply_average)}，平均满意率为 {_rounded(m.satisfaction_average)}（{how}）。")
+    report.paragraph(
+        f"各县市区已答复 {c.replied} 件，网民表示满意 {c.satisfied} 件，"
+        f"平均答复率为 {_rounded(c.reply_average)}，平均满意率为 {_rounded(c.satisfaction_average)}。"
+        f"截至统计截止时间，超期未答复 {total.overdue_open} 件，超期答复 {total.replied_late} 件。")
+    report.table(["类别", "单位数", "受理", "有效", "已答复", "答复率", "满意", "满意率"],
+                 [[g.group, g.departments, g.received, g.valid, g.replied, _pct(g.reply_average.value),
+                   g.satisfied, _pct(g.satisfaction_average.value)] for g in b.groups.values()])
+
+    report.heading("二、通报表扬")
+    if b.honour:
+        report.paragraph(f"答复率、满意率均达到 100% 的单位共 {len(b.honour)} 个，予以通报表扬："
+                         f"{'、'.join(b.honour)}。")
+    else:
+        report.paragraph("本期没有答复率、满意率均达到 100% 的单位。")
+
+    report.heading("三、提醒督办")
+    if len(reminders):
+        report.paragraph(f"答复率、满意率{both}低于 {threshold} 的单位共 {len(reminders)} 个，予以提醒，"
+                         f"请加快办理、提高答复质量：{'、'.join(reminders['department'])}。各单位办理情况如下：")
+        report.table(["单位", "类别", "有效", "已答复", "答复率", "满意", "满意率", "低于阈值"],
+                     [[r.department + ("*" if r.tiny else ""), r.group, r.valid, r.replied, _pct(r.reply_rate),
+                       r.satisfied, _pct(r.satisfaction_rate), r.below] for r in reminders.itertuples()])
+        if reminders["tiny"].any():
+            report.paragraph(f"注：标“*”的单位有效件少于 {settings.min_denominator} 件，比率仅供参考。")
+    else:
+        report.paragraph(f"本期没有答复率、满意率{both}低于 {threshold} 的单位。")
+
+    report.heading("四、办理情况排名")
+    report.paragraph("各单位在本组内按答复率、满意率（高者在前）、答复用时中位数（短者在前）、有效件数（多者在前）排名，"
+                     "完全相同者名次并列；未标注承办单位的留言不参加排名。")
+    for group in ("市直", "县市区", "其他"):
+        rows = table[(table["group"] == group) & table["rank"].notna()]
+        if rows.empty:
+            continue
+        report.heading(f"{group}{'部门' if group == '市直' else ''}", 2)
+        report.table(["名次", "单位", "有效", "已答复", "答复率", "满意", "满意率", "答复用时中位数（天）", "超期未答复", "较上期名次"],
+                     [[int(r["rank"]), r["department"], r["valid"], r["replied"], _pct(r["reply_rate"]),
+                       r["satisfied"], _pct(r["satisfaction_rate"]),
+                       "—" if pd.isna(r["response_days_median"]) else f"{r['response_days_median']:.1f}",
+                       r["overdue_open"], _movement(r["rank_change"])] for _, r in rows.iterrows()])
+
+    report.heading("五、超期办理情况")
+    overdue = pd.concat([metrics.overdue_items(con, filters, settings, b.as_of, kind=kind)
+                         for kind in (metrics.OVERDUE_OPEN, metrics.REPLIED_LATE)], ignore_index=True)
+    if overdue.empty:
+        report.paragraph(f"本期没有超过 {settings.overdue_days} 天未答复或超期答复的有效留言。")
+    else:
+        counts = overdue["overdue_kind"].value_counts()
+        report.paragraph(f"本期有效留言中，超过 {settings.overdue_days} 天未答复的 "
+                         f"{int(counts.get(metrics.OVERDUE_OPEN, 0))} 件，超过 {settings.overdue_days} 天才答复的 "
+                         f"{int(counts.get(metrics.REPLIED_LATE, 0))} 件，合计 {len(overdue)} 件，"
+                         f"先未答复、后超期答复，按天数由多到少列出前 {min(overdue_cap, len(overdue))} 件：")
+        shown = overdue.head(overdue_cap)
+        report.table(["编号", "情况", "天数", "发布时间", "承办单位", "标题"],
+                     [[r["id"], r["overdue_kind"], f"{r['days']:.1f}", f"{r['published_at']:%Y-%m-%d %H:%M}",
+                       r["department"], r["title"]] for _, r in shown.iterrows()])
+        if len(overdue) > len(shown):
+            report.paragraph(_more(len(overdue) - len(shown), "件", "超期留言"))
+
+    report.heading("附：统计口径")
+    for i, rule in enumerate(b.rules, start=1):
+        report.note(f"{i}. {rule}")
+    return report
+
+
+def _movement(change) -> str:
+    if change is None or pd.isna(change):
+        return "—"
+    change = int(change)
+    return "持平" if change == 0 else (f"上升 {change}" if change > 0 else f"下降 {-change}")
+
+
+def _rounded(rate: metrics.Rate) -> str:
+    value = rate.rounded()
+    return "—" if value is None else f"{value}%"
+
+
+# ----------------------------------------------------------------------------------------- digest
+def issue_number(con, period: Period, now: datetime | None = None) -> int:
+    """The digest's 第 N 期 for this period: the existing number, else the next one (stored)."""
+    found = store.run_query(con, "reports/digest_issue", start=period.start, end=period.end)
+    if found.empty:
+        store.run_query(con, "reports/issue_digest", start=period.start, end=period.end,
+                        as_of=now or metrics.now_local())
+        found = store.run_query(con, "reports/digest_issue", start=period.start, end=period.end)
+    return int(found.iat[0, 0])
+
+
+def _change(now: int, before: int) -> str:
+    diff = now - before
+    if before == 0:
+        return f"上期为 0 条" if now else "与上期持平（均为 0 条）"
+    rate = f"{abs(diff) / before * 100:.1f}%"
+    if diff > 0:
+        return f"较上期增加 {diff} 条（环比上升 {rate}）"
+    if diff < 0:
+        return f"较上期减少 {-diff} 条（环比下降 {rate}）"
+    return "与上期持平"
+
+
+def _summary(con, period: Period) -> dict:
+    row = store.run_query(con, "trends/summary", **Filters(period=period).params()).iloc[0]
+    return {k: (0 if pd.isna(row[k]) else int(row[k])) for k in ("items", "scored", "negative", "valid", "replied")}
+
+
+def daily_digest(con, day: date, settings: AnalyticsSettings | None = None, dicts_dir: str | Path | None = None,
+                 now: datetime | None = None, alert_cap: int = ALERT_CAP, topic_cap: int = TOPIC_CAP,
+                 reminder_cap: int = REMINDER_CAP) -> Report:
+    """《舆情摘报》 for monitoring day `day` (settings.day_start_hour to the same hour the next day)."""
+    settings = settings or AnalyticsSettings()
+    hour = settings.day_start_hour
+    period = day_period(day, hour)
+    generated = now or metrics.now_local()
+    number = issue_number(con, period, generated)
+    start, end = period.start, period.end
+
+    report = Report("daily_digest", "舆情摘报",
+                    [f"第 {number} 期", f"监测时段：{_moment_cn(start, True)} 至 {_moment_cn(end, True)}"],
+                    generated_at=generated)
+    today, before = _summary(con, period), _summary(con, period.previous())
+    report.heading("一、总体情况")
+    negative_share = f"，占已判定倾向信息的 {today['negative'] / today['scored'] * 100:.1f}%" if today["scored"] else ""
+    report.paragraph(
+        f"本期共监测到舆情信息 {today['items']} 条，{_change(today['items'], before['items'])}；"
+        f"其中负面信息 {today['negative']} 条{negative_share}，{_change(today['negative'], before['negative'])}；"
+        f"有效诉求 {today['valid']} 件，截至本期结束已答复 {today['replied']} 件。")
+
+    found = alerts_mod.current_alerts(con, day, settings, dicts_dir=dicts_dir, now=min(generated, end))
+    warnings = [a for a in found if a.kind != "reminder"]
+    reminders = [a for a in found if a.kind == "reminder"]
+    hot = topics.hot_topics(con, Filters(period=period), limit=200) if today["items"] else []
+
+    if not warnings and not hot and not reminders:
+        report.heading("二、重要舆情")
+        report.paragraph("本期无重要舆情。")
+        return report
+
+    report.heading("二、预警提示")
+    if warnings:
+        report.paragraph(f"本期共有预警 {len(warnings)} 条，按严重程度排列如下：")
+        for i, alert in enumerate(warnings[:alert_cap], start=1):
+            report.paragraph(f"{i}. 【{alert.severity}·{alert.kind_label}】{alert.message}")
+        if len(warnings) > alert_cap:
+            report.paragraph(_more(len(warnings) - alert_cap, "条", "预警（严重程度较低）"))
+    else:
+        report.paragraph("本期无预警。")
+
+    report.heading("三、热点话题")
+    if hot:
+        for i, topic in enumerate(hot[:topic_cap], start=1):
+            report.heading(f"（{CN_NUM[i - 1] if i <= 10 else i}）{topic.label}", 2)
+            same_day = topic.first_at.date() == topic.last_at.date()
+            last = f"{topic.last_at:%H:%M}" if same_day else _moment_cn(topic.last_at)
+            departments = "、".join([d for d in topic.departments if d != metrics.UNLABELLED][:3]) or "未标注"
+            report.paragraph(
+                f"本期相关信息 {topic.size} 条，涉及 {topic.people} 位网民，首条发布于 {_moment_cn(topic.first_at)}，"
+                f"最新一条发布于 {last}；主要来源：{'、'.join(topic.channels[:3]) or '未标注'}；"
+                f"涉及单位：{departments}。代表性留言：《{topic.representative_title}》。")
+            for quote in topic.quotes[:2]:
+                report.note(f"网民原话：“{quote}”")
+        if len(hot) > topic_cap:
+            report.paragraph(_more(len(hot) - topic_cap, "个", "规模较小的话题"))
+    else:
+        report.paragraph("本期未形成热点话题。")
+
+    report.heading("四、提醒部门")
+    if reminders:
+        report.paragraph(f"以下 {len(reminders)} 个单位近期已到期诉求的答复率、满意率低于 {_threshold(settings)}，"
+                         f"请督促办理：")
+        for i, alert in enumerate(reminders[:reminder_cap], start=1):
+            report.paragraph(f"{i}. {alert.message}")
+        if len(reminders) > reminder_cap:
+            report.paragraph(_more(len(reminders) - reminder_cap, "个", "单位"))
+    else:
+        report.paragraph("本期没有需要提醒的单位。")
+    return report

@@ -1,0 +1,172 @@
+"""Reports: the responsiveness bulletin (golden Markdown + DOCX) and the daily digest 《舆情摘报》."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from dashboard.cli import main
+from dashboard.core import reports
+from dashboard.core.filters import day_period
+from tests.test_metrics import FEB, HONOUR, REMINDED, RULES, bulletin_rows, load, make_item
+
+GOLDEN = Path(__file__).parent / "golden"
+DIGEST_NOW = datetime(2024, 3, 10, 12, 0)
+
+
+@pytest.fixture
+def bulletin_store(con, settings):
+    load(con, settings, bulletin_rows(), "bulletin")
+    return con
+
+
+def test_bulletin_markdown_matches_golden(bulletin_store):
+    text = reports.bulletin_report(bulletin_store, FEB, RULES).markdown()
+    assert text == (GOLDEN / "bulletin.md").read_text(encoding="utf-8")
+
+
+def test_bulletin_sentence_has_the_domain_figures_in_order(bulletin_store):
+    report = reports.bulletin_report(bulletin_store, FEB, RULES)
+    overall = report.paragraphs()[0]
+    numbers = [int(n) for n in re.findall(r"(\d+) 件", overall)]
+    assert numbers == [540, 336, 205, 131, 195, 185]
+    assert "2024年2月1日至2月29日" in overall
+    assert "平均答复率为 95%，平均满意率为 90%（平均值为合计比率" in overall
+    honour = next(p for p in report.paragraphs() if "100%" in p and "表扬" in p)
+    assert "共 22 个" in honour and all(name in honour for name in HONOUR)
+    reminder = next(p for p in report.paragraphs() if "予以提醒" in p)
+    assert "均低于 90% 的单位共 4 个" in reminder and all(name in reminder for name in REMINDED)
+
+
+def test_bulletin_states_mean_mode(bulletin_store):
+    from dataclasses import replace
+
+    text = reports.bulletin_report(bulletin_store, FEB, replace(RULES, average_mode="mean")).markdown()
+    assert "平均值为各部门比率的算术平均" in text
+
+
+def test_bulletin_is_deterministic_and_caps_overdue(bulletin_store):
+    a = reports.bulletin_report(bulletin_store, FEB, RULES).markdown()
+    assert a == reports.bulletin_report(bulletin_store, FEB, RULES).markdown()
+    capped = reports.bulletin_report(bulletin_store, FEB, RULES, overdue_cap=1).markdown()
+    total = int(re.search(r"合计 (\d+) 件", capped).group(1))
+    assert total > 1 and f"另有 {total - 1} 件超期留言未列出。" in capped
+
+
+def test_bulletin_docx_round_trip(bulletin_store, tmp_path):
+    path = reports.bulletin_report(bulletin_store, FEB, RULES).save(tmp_path / "b.docx")
+    doc = Document(str(path))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "网民留言办理情况通报"
+    assert any("共受理网民留言 540 件，其中有效留言 336 件" in t for t in texts)
+    assert any(t.startswith("一、总体情况") for t in texts)
+    honour = next(t for t in texts if "予以通报表扬" in t)
+    assert all(name in honour for name in HONOUR)
+    assert len(doc.tables) >= 4
+    reminded = {row.cells[0].text for row in doc.tables[1].rows[1:]}
+    assert reminded == set(REMINDED)
+    assert doc.tables[0].style.name == "Table Grid"
+    fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "仿宋"
+
+
+# ------------------------------------------------------------------------------------------ digest
+def _day_items(day: date, n: int, prefix: str) -> list[dict]:
+    start = day_period(day, 8).start
+    return [make_item(f"{prefix}{k:03d}", start + timedelta(minutes=30 + 20 * k), "市城管局", "市直",
+                      title=f"幸福小区门口垃圾堆放无人清理{k}",
+                      content=f"幸福小区门口垃圾堆放好几天无人清理，臭味很大，请城管局尽快处理。第{k}次反映。")
+            for k in range(n)]
+
+
+@pytest.fixture
+def digest_store(con, settings):
+    load(con, settings, _day_items(date(2024, 3, 1), 6, "D") + _day_items(date(2024, 3, 2), 4, "E"), "digest")
+    return con
+
+
+def test_digest_numbering_persists_and_never_repeats(digest_store):
+    first = reports.daily_digest(digest_store, date(2024, 3, 1), RULES, now=DIGEST_NOW)
+    second = reports.daily_digest(digest_store, date(2024, 3, 2), RULES, now=DIGEST_NOW)
+    again = reports.daily_digest(digest_store, date(2024, 3, 1), RULES, now=DIGEST_NOW)
+    assert (first.subtitle[0], second.subtitle[0], again.subtitle[0]) == ("第 1 期", "第 2 期", "第 1 期")
+    assert first.markdown() == again.markdown()
+    assert "监测时段：2024年3月1日 08:00 至 2024年3月2日 08:00" in first.markdown()
+    assert "本期共监测到舆情信息 6 条" in first.markdown()
+    assert "本期共监测到舆情信息 4 条，较上期减少 2 条（环比下降 33.3%）" in second.markdown()
+    rows = digest_store.execute("select kind, number from report_issues order by number").fetchall()
+    assert rows == [("daily_digest", 1), ("daily_digest", 2)]
+
+
+def test_digest_empty_day(digest_store):
+    text = reports.daily_digest(digest_store, date(2024, 2, 1), RULES, now=DIGEST_NOW).markdown()
+    assert "本期无重要舆情。" in text and "本期共监测到舆情信息 0 条" in text
+
+
+def test_digest_topic_and_cap(digest_store):
+    report = reports.daily_digest(digest_store, date(2024, 3, 1), RULES, now=DIGEST_NOW, topic_cap=0)
+    text = report.markdown()
+    assert re.search(r"另有 \d+ 个规模较小的话题未列出。", text)
+    full = reports.daily_digest(digest_store, date(2024, 3, 1), RULES, now=DIGEST_NOW).markdown()
+    assert "三、热点话题" in full and "网民原话：“" in full and "本期相关信息 6 条" in full
+
+
+def test_digest_alert_cap(con, settings):
+    # four watch-word items, each a different watch word → several alerts; cap 1 → "另有 N 条"
+    day = date(2024, 3, 5)
+    start = day_period(day, 8).start
+    words = ["火灾", "跳楼", "集体上访", "欠薪"]
+    load(con, settings, [make_item(f"W{k}", start + timedelta(hours=1 + k), title=f"关于{w}的反映",
+                                   content=f"这里发生了{w}，大家很担心。") for k, w in enumerate(words)])
+    report = reports.daily_digest(con, day, RULES, now=DIGEST_NOW, alert_cap=1)
+    text = report.markdown()
+    shown = re.search(r"本期共有预警 (\d+) 条", text)
+    assert shown, text
+    total = int(shown.group(1))
+    assert total >= 2, text
+    assert f"另有 {total - 1} 条预警（严重程度较低）未列出。" in text
+
+
+def test_digest_docx_and_no_authors(digest_store):
+    digest_store.execute("update items set author = '张三丰'")
+    report = reports.daily_digest(digest_store, date(2024, 3, 1), RULES, now=DIGEST_NOW)
+    assert "张三丰" not in report.markdown()
+    doc = Document(io.BytesIO(report.docx_bytes()))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "舆情摘报" and "第 1 期" in texts
+    assert doc.core_properties.created.replace(tzinfo=None) == DIGEST_NOW
+
+
+# --------------------------------------------------------------------------------------------- CLI
+def test_cli_bulletin_markdown(bulletin_store, settings, tmp_path, capsys):
+    bulletin_store.close()
+    out = tmp_path / "x.md"
+    code = main(["report", "bulletin", "--db", str(settings.db_path), "--from", "2024-02-01", "--to", "2024-02-29",
+                 "-o", str(out)])
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# 网民留言办理情况通报") and "共受理网民留言 540 件" in text
+
+
+def test_cli_daily_docx(digest_store, settings, tmp_path):
+    digest_store.close()
+    out = tmp_path / "d.docx"
+    assert main(["report", "daily", "--db", str(settings.db_path), "--date", "2024-03-01", "-o", str(out)]) == 0
+    assert Document(str(out)).paragraphs[0].text == "舆情摘报"
+
+
+@pytest.mark.parametrize("argv", [
+    ["report", "bulletin", "--from", "2024-02-30", "--to", "2024-03-01"],
+    ["report", "bulletin", "--from", "2024-02-01"],
+    ["report", "daily", "--date", "昨天"],
+    ["report", "daily", "--from", "2024-02-01", "--to", "2024-02-02"],
+])
+def test_cli_usage_errors(settings, tmp_path, argv, capsys):
+    code = main(argv + ["--db", str(settings.db_path), "-o", str(tmp_path / "x.md")])
+    assert code == 2
+    assert "错误" in capsys.readouterr().err
