@@ -327,10 +327,14 @@ def cmd_query(args, settings: Settings) -> int:
     except store.QueryNotFound as exc:
         raise UsageError(exc.args[0]) from exc
     con = _open_for_reading(settings)
+    import duckdb
+
     try:
         frame = store.run_query(con, args.name, **params)
     except TypeError as exc:
         raise UsageError(str(exc)) from exc
+    except duckdb.Error as exc:  # e.g. a parameter of the wrong type, or a statement that writes
+        raise UsageError(f"查询 {args.name} 无法执行：{str(exc).splitlines()[0]}") from exc
     finally:
         con.close()
     if args.format == "json":

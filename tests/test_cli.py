@@ -141,3 +141,9 @@ def test_serve_owns_the_store_and_ingests_drops_before_any_page_is_opened(data_d
         server.wait(timeout=30)
     summary = run_cli("query", "admin/store_summary", "--format", "json", data_dir=data_dir)
     assert json.loads(summary.stdout)[0]["items"] == 6
+
+
+def test_query_errors_are_messages_not_tracebacks(data_dir):
+    assert run_cli("demo", "--items", "50", "--days", "3", data_dir=data_dir).returncode == 0
+    bad = run_cli("query", "trends/summary", "--param", "start=notadate", data_dir=data_dir)
+    assert bad.returncode == 2 and "无法执行" in bad.stderr and "Traceback" not in bad.stderr
