@@ -78,12 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
                                description="daily: 《舆情摘报》 for one monitoring day (--date D, default yesterday's), "
                                            "numbered 第 N 期 in the store. bulletin: 留言办理情况通报 for --from D --to D, "
                                            "or the calendar month of --date (YYYY-MM or YYYY-MM-DD; default last month)."))
-    p.add_argument("kind", choices=("daily", "bulletin"))
+    p.add_argument("kind", choices=("daily", "bulletin", "special"))
     p.add_argument("--date", metavar="D", help="daily: the monitoring day YYYY-MM-DD; bulletin: a month YYYY-MM")
     p.add_argument("--from", dest="date_from", metavar="D", help="bulletin: first day YYYY-MM-DD (with --to)")
     p.add_argument("--to", dest="date_to", metavar="D", help="bulletin: last day YYYY-MM-DD, inclusive")
     p.add_argument("--format", choices=("docx", "md"), help="default: from the suffix of -o (.docx, else md)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the report")
+    for option, dest in (("--category", "categories"), ("--channel", "channels"), ("--region", "regions"),
+                         ("--department", "departments")):
+        p.add_argument(option, dest=dest, action="append", metavar="NAME",
+                       help="special: only these (repeatable)")
+    p.add_argument("--keyword", help="special: items whose title or text contains this")
+    p.add_argument("--title", help="special: the report's title (default 舆情专报)")
 
     p = with_db(sub.add_parser("serve", help="open the dashboard (loads demo data when the store is empty)"))
     p.add_argument("--port", type=int, default=8501)
@@ -396,11 +402,28 @@ def cmd_report(args, settings: Settings) -> int:
 
     analytics = AnalyticsSettings()
     fmt = args.format or ("docx" if args.output.lower().endswith(".docx") else "md")
+    if args.kind != "special" and (args.categories or args.channels or args.regions or args.departments
+                                   or args.keyword or args.title):
+        raise UsageError("--category/--channel/--region/--department/--keyword/--title 只用于 special（专报）")
     if args.kind == "daily":
         if args.date_from or args.date_to:
             raise UsageError("摘报只针对一个监测日：请用 --date，不要用 --from/--to")
         day = (_parse_day(args.date, "--date") if args.date
                else current_day(metrics.now_local(), analytics.day_start_hour) - timedelta(days=1))
+    elif args.kind == "special":
+        if args.date:
+            raise UsageError("专报请用 --from/--to 指定时间段（可省略，表示全部时间）")
+        first = _parse_day(args.date_from, "--from") if args.date_from else None
+        last = _parse_day(args.date_to, "--to") if args.date_to else None
+        if first and last and last < first:
+            raise UsageError("--to 不能早于 --from")
+        period = None
+        if first or last:
+            from datetime import datetime as _datetime
+            from dashboard.core.filters import Period
+            start = _datetime.combine(first, _datetime.min.time()) if first else _datetime(1900, 1, 1)
+            end = days_period(last, last, 0).end if last else _datetime(2999, 1, 1)
+            period = Period(start, end)
     else:
         if bool(args.date_from) != bool(args.date_to):
             raise UsageError("--from 与 --to 需要同时给出")
@@ -424,6 +447,15 @@ def cmd_report(args, settings: Settings) -> int:
     try:
         if args.kind == "daily":
             report = reports.daily_digest(con, day, analytics, dicts_dir=settings.dicts_dir)
+        elif args.kind == "special":
+            from dashboard.core.filters import Filters
+
+            def listed(values):
+                return tuple(values) if values else None
+            filters = Filters(period=period, categories=listed(args.categories), channels=listed(args.channels),
+                              regions=listed(args.regions), departments=listed(args.departments),
+                              keyword=args.keyword)
+            report = reports.special_report(con, filters, title=args.title)
         else:
             report = reports.bulletin_report(con, period, analytics)
     finally:

@@ -170,3 +170,93 @@ def test_cli_usage_errors(settings, tmp_path, argv, capsys):
     code = main(argv + ["--db", str(settings.db_path), "-o", str(tmp_path / "x.md")])
     assert code == 2
     assert "错误" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------ special
+from dashboard.core.filters import Filters, Period  # noqa: E402
+
+SPECIAL = Period(datetime(2024, 4, 1), datetime(2024, 4, 4))
+
+
+def _special_rows() -> list[dict]:
+    base = datetime(2024, 4, 1, 9)
+    rows = []
+    for k in range(7):
+        published = base + timedelta(days=k % 3, hours=k)
+        rows.append(make_item(
+            f"S{k:02d}", published, "市城管局" if k < 5 else "市水务局", "市直",
+            replied=published + timedelta(days=2) if k in (0, 1, 5) else None,
+            sentiment="负面" if k < 4 else "中性", channel="留言板" if k % 2 == 0 else "微博",
+            region="A区" if k < 6 else "B区", title=f"幸福路积水{k}",
+            content=f"幸福路一下雨就积水，出行很不方便，请尽快处理。联系电话13800138000。第{k}条"))
+    rows.append(make_item("OTHER", base, "市教育局", "市直", category="教育", title="学校", content="别的事情"))
+    return rows
+
+
+@pytest.fixture
+def special_store(con, settings):
+    load(con, settings, _special_rows(), "special")
+    con.execute("update items set author = '李四光'")
+    return con
+
+
+def test_special_report_figures(special_store):
+    f = Filters(period=SPECIAL, categories=("城乡建设",))
+    report = reports.special_report(special_store, f)
+    text = report.markdown()
+    assert report.title == "舆情专报"
+    assert "所选范围内共有舆情信息 7 条" in text
+    assert "首条发布于 2024年4月1日 09:00" in text
+    assert "已答复 3 条，答复率 42.9%（已答复 ÷ 全部信息），答复用时中位数 2.0 天" in text
+    assert "市城管局（5 条）、市水务局（2 条）" in text and "A区（6 条）、B区（1 条）" in text
+    assert "| 2024-04-01 | 3 |" in text and "| 2024-04-02 | 2 |" in text and "| 2024-04-03 | 2 |" in text
+    assert "| 负面 | 4 | 57.1% |" in text and "| 中性 | 3 | 42.9% |" in text
+    assert "| 市城管局 | 5 | 2 | 40.0% | 2.0 |" in text
+    assert "网民原话：“" in text
+    assert "13800138000" not in text and "李四光" not in text and "OTHER" not in text
+    assert text == reports.special_report(special_store, f).markdown()
+
+
+def test_special_report_appendix_cap_and_docx(special_store):
+    f = Filters(period=SPECIAL, categories=("城乡建设",))
+    report = reports.special_report(special_store, f, title="关于幸福路积水的专报", appendix_cap=2)
+    text = report.markdown()
+    assert "共 7 条，按发布时间先后列出前 2 条：" in text
+    assert "另有 5 条信息未列出。" in text
+    assert "| S00 |" in text and "| S06 |" not in text
+    doc = Document(io.BytesIO(report.docx_bytes()))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "关于幸福路积水的专报"
+    assert any("所选范围内共有舆情信息 7 条" in t for t in texts)
+    assert len(doc.tables[-1].rows) == 3
+
+
+def test_special_report_topic_and_empty(special_store):
+    from dashboard.core import topics
+
+    f = Filters(period=SPECIAL)
+    hot = topics.hot_topics(special_store, f)
+    assert hot
+    report = reports.special_report(special_store, f, topic=hot[0])
+    assert report.title.startswith("关于“") and f"所选范围内共有舆情信息 {hot[0].size} 条" in report.markdown()
+    empty = reports.special_report(special_store, Filters(period=SPECIAL, keyword="不存在的词"))
+    assert "所选范围内没有舆情信息。" in empty.markdown()
+
+
+def test_file_name():
+    r = reports.Report("daily_digest", "舆情摘报", ["第 3 期"])
+    assert reports.file_name(r, date(2026, 11, 10)) == "舆情摘报_第3期_2026-11-10.docx"
+
+
+def test_cli_special(special_store, settings, tmp_path):
+    special_store.close()
+    out = tmp_path / "s.md"
+    assert main(["report", "special", "--db", str(settings.db_path), "--from", "2024-04-01", "--to", "2024-04-03",
+                 "--category", "城乡建设", "--department", "市城管局", "--department", "市水务局", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# 舆情专报") and "所选范围内共有舆情信息 7 条" in text
+    docx = tmp_path / "s.docx"
+    assert main(["report", "special", "--db", str(settings.db_path), "--keyword", "积水", "--title", "积水专报",
+                 "-o", str(docx)]) == 0
+    assert Document(str(docx)).paragraphs[0].text == "积水专报"
+    assert main(["report", "daily", "--db", str(settings.db_path), "--category", "教育", "-o", str(out)]) == 2

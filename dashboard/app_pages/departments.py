@@ -13,6 +13,7 @@ from dashboard.core import charts, drilldown, metrics
 from dashboard.core.config import AnalyticsSettings
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
+from dashboard.ui.reports import report_downloads
 from dashboard.ui.store import query
 
 NONE = "（选择部门）"
@@ -48,6 +49,10 @@ if f.period and f.period.end > metrics.now_local() - timedelta(days=settings.ove
             "月度通报请在侧栏选择「上月」。")
 with st.expander("统计规则", icon=":material/rule:"):
     st.text("\n".join(f"• {line}" for line in cached.rules_text()))
+if f.period is not None:
+    report_downloads("departments_bulletin", "生成通报", lambda: cached.bulletin_report(f),
+                     lambda r: f"网民留言办理情况通报_{f.period.start:%Y-%m-%d}_{f.period.end - timedelta(microseconds=1):%Y-%m-%d}", signature=repr(f.period),
+                     help="《网民留言办理情况通报》：侧栏时间段（按自然日），全部部门。")
 
 table = cached.department_table(f)
 if table.empty:

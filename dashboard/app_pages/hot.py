@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.core import drilldown
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
+from dashboard.ui.reports import report_downloads
 
 SEVERITY_ICONS = {"高": ":material/error:", "中": ":material/warning:", "低": ":material/info:"}
 
@@ -86,6 +87,9 @@ st.text(f"时间：{topic.first_at:%Y-%m-%d %H:%M} 至 {topic.last_at:%Y-%m-%d %
         f"代表性标题：{topic.representative_title}")
 for quote in topic.quotes:
     st.text(f"“{quote}”")
+report_downloads("hot_special", "生成专报", lambda: cached.special_report(f, topic),
+                 lambda r: f"舆情专报_{topic.label}_{topic.first_at:%Y-%m-%d}", signature=f"{f!r}|{topic.topic_id}",
+                 help="《专报》：所选话题（侧栏筛选范围内）的概况、每日信息量、情感倾向、网民原话和信息列表。")
 items = cached.topic_items(topic.item_ids)
 st.dataframe(drilldown.item_table(items.sort_values("published_at", ascending=False, kind="stable")),
              hide_index=True, key="hot_topic_items", height=min(38 + 35 * len(items), 400),

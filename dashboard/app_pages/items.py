@@ -8,7 +8,8 @@ import streamlit as st
 from dashboard.core import drilldown
 from dashboard.core.exports import XLSX_MAX_ROWS
 from dashboard.ui import filters as ui_filters
-from dashboard.ui import widgets
+from dashboard.ui import cached, widgets
+from dashboard.ui.reports import report_downloads
 from dashboard.ui.store import query
 
 PAGE_SIZE = 1000
@@ -67,6 +68,9 @@ with right:
                        key="items_xlsx", on_click="ignore", disabled=too_many,
                        help=(f"超过 {XLSX_MAX_ROWS:,} 条时请导出 CSV（XLSX 生成较慢）；或缩小筛选范围。" if too_many
                              else f"全部 {total:,} 条。"))
+
+report_downloads("items_special", "生成专报", lambda: cached.special_report(f), lambda r: f"舆情专报_{stem.removeprefix('items_')}",
+                 signature=repr(f), help="《专报》：侧栏筛选条件下的全部信息（不含分类页下钻的二级分类）。")
 
 st.subheader("条目详情")
 if not picked:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import charts, drilldown
+from dashboard.core import charts, drilldown, reports
 from dashboard.core.charts import Kpi
 from dashboard.core.config import AnalyticsSettings
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
+from dashboard.ui.reports import report_downloads
 from dashboard.ui.store import query
 
 SEVERITY_ICONS = {"高": ":material/error:", "中": ":material/warning:", "低": ":material/info:"}
@@ -57,6 +58,10 @@ alerts_kpi = Kpi(label="预警", value=len(alerts), text=str(len(alerts)),
                  notes=(f"高 {by_severity['高']} · 中 {by_severity['中']} · 低 {by_severity['低']}",))
 first_item = ui_filters.store_summary()["first_published"]
 widgets.kpi_cards(charts.with_coverage([items_kpi, negative_kpi, reply_kpi], fd.period, first_item) + [alerts_kpi])
+report_downloads("overview_digest", "生成摘报", lambda: cached.daily_digest(day),
+                 lambda r: reports.file_name(r, day)[:-5], signature=f"{day}",
+                 help=f"《舆情摘报》：{day} 监测日（08:00 至次日 08:00），不受侧栏其他筛选影响。"
+                      "生成时编为第 N 期（同一天再次生成沿用原期号）。")
 
 # ------------------------------------------------------------------------------------- alerts
 left, right = st.columns(2)

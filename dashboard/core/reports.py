@@ -12,6 +12,9 @@ Personal data   only masked titles/quotes (title_masked, topic quotes); authors 
 Caps            every list that is cut says so: "另有 N 条/个……未列出".
 Bulletin        calendar days (00:00); figures from metrics.bulletin()/department_table(); the "average"
                 rate follows AnalyticsSettings.average_mode and the text says which one it is.
+Special         《专报》 on one hot topic or any filter selection (special_report): overview, volume by
+                day, sentiment split, masked quotes, the items as a capped appendix. Not numbered; the daily
+                volume is a table (no chart image yet).
 Digest          one monitoring day (settings.day_start_hour, 08:00–08:00); numbered 第 N 期 via the
                 report_issues table (queries/reports/digest_issue.sql, issue_digest.sql): a number is
                 never reused and the same period regenerated keeps its number.
@@ -30,8 +33,9 @@ from dashboard.core import metrics, store, topics
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, Period, day_period
 
-__all__ = ["Report", "bulletin_report", "daily_digest", "issue_number", "BODY_FONT", "HEADING_FONT",
-           "OVERDUE_CAP", "ALERT_CAP", "TOPIC_CAP", "REMINDER_CAP"]
+__all__ = ["Report", "bulletin_report", "daily_digest", "special_report", "issue_number", "file_name",
+           "BODY_FONT", "HEADING_FONT", "OVERDUE_CAP", "ALERT_CAP", "TOPIC_CAP", "REMINDER_CAP", "APPENDIX_CAP",
+           "QUOTE_CAP"]
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -40,6 +44,9 @@ OVERDUE_CAP = 20
 ALERT_CAP = 10
 TOPIC_CAP = 5
 REMINDER_CAP = 10
+APPENDIX_CAP = 100
+QUOTE_CAP = 3
+QUOTE_CHARS = 80
 CN_NUM = "一二三四五六七八九十"
 
 
@@ -402,4 +409,139 @@ def daily_digest(con, day: date, settings: AnalyticsSettings | None = None, dict
             report.paragraph(_more(len(reminders) - reminder_cap, "个", "单位"))
     else:
         report.paragraph("本期没有需要提醒的单位。")
+    return report
+
+
+# ---------------------------------------------------------------------------------------- special
+def file_name(report: Report, day: date | None = None, fmt: str = "docx") -> str:
+    """A download name like 舆情摘报_第3期_2026-11-10.docx (parts: title, issue if numbered, day)."""
+    parts = [report.title.strip("《》")]
+    if report.subtitle and report.subtitle[0].startswith("第 ") and report.subtitle[0].endswith(" 期"):
+        parts.append("第" + report.subtitle[0][2:-2] + "期")
+    if day is not None:
+        parts.append(day.isoformat())
+    name = "_".join(parts)
+    for bad in '\\/:*?"<>|':
+        name = name.replace(bad, "_")
+    return f"{name}.{fmt}"
+
+
+def _describe_filters(filters: Filters) -> str:
+    parts = []
+    for label, values in (("分类", filters.categories), ("渠道", filters.channels), ("地区", filters.regions),
+                          ("部门", filters.departments), ("倾向", filters.sentiments)):
+        if values:
+            parts.append(f"{label}：{'、'.join(values)}")
+    if (filters.keyword or "").strip():
+        parts.append(f"关键词：“{filters.keyword.strip()}”")
+    return "；".join(parts) or "全部信息"
+
+
+def _top(series: pd.Series, n: int = 5) -> str:
+    counts = series.value_counts()
+    counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    shown = [f"{k}（{v} 条）" for k, v in counts.head(n).items()]
+    more = f"等 {len(counts)} 个" if len(counts) > n else ""
+    return "、".join(shown) + more if shown else "无"
+
+
+def _quote(content) -> str | None:
+    if content is None or (not isinstance(content, str) and pd.isna(content)):
+        return None
+    text = " ".join(str(content).split())
+    if not text:
+        return None
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "……"
+
+
+def special_report(con, filters: Filters, title: str | None = None, topic: topics.Topic | None = None,
+                   appendix_cap: int = APPENDIX_CAP, quote_cap: int = QUOTE_CAP) -> Report:
+    """《专报》 on a hot topic (its items) or on any filter selection (the items matching `filters`).
+
+    Deterministic: the same data and filters give the same text. Titles and quotes are masked copies;
+    authors never appear. Reply figures: items with a reply ÷ all items of the report."""
+    rows = store.run_query(con, "items/list", **filters.params(), subcategories=None, limit=None, offset=0)
+    if topic is not None:
+        ids = set(topic.item_ids)
+        rows = rows[rows["id"].astype(str).isin(ids)]
+    rows = rows.drop(columns=["author"], errors="ignore")
+    rows = rows.sort_values(["published_at", "id"], kind="stable").reset_index(drop=True)
+    subject = title or (f"关于“{topic.label}”的舆情专报" if topic is not None else "舆情专报")
+    subtitle = []
+    if filters.period is not None:
+        subtitle.append(f"统计时段：{_moment_cn(filters.period.start, True)} 至 {_moment_cn(filters.period.end, True)}")
+    subtitle.append(f"范围：{_describe_filters(filters)}" + (f"；话题：{topic.label}" if topic is not None else ""))
+    report = Report("special", subject, subtitle)
+
+    n = len(rows)
+    report.heading("一、总体情况")
+    if n == 0:
+        report.paragraph("所选范围内没有舆情信息。")
+        return report
+    first_at, last_at = rows["published_at"].min(), rows["published_at"].max()
+    replied = rows["replied_at"].notna()
+    hours = rows.loc[replied, "response_hours"].dropna()
+    median = f"，答复用时中位数 {hours.median() / 24:.1f} 天" if len(hours) else ""
+    departments = rows["department"][rows["department"] != metrics.UNLABELLED]
+    report.paragraph(
+        f"所选范围内共有舆情信息 {n} 条，首条发布于 {_moment_cn(first_at, True)}，"
+        f"最新一条发布于 {_moment_cn(last_at, True)}。主要来源渠道：{_top(rows['channel'])}；"
+        f"涉及地区：{_top(rows['region'])}；涉及单位：{_top(departments) if len(departments) else '未标注'}。")
+    report.paragraph(
+        f"已答复 {int(replied.sum())} 条，答复率 {_pct(replied.sum() / n)}（已答复 ÷ 全部信息）{median}。")
+    if len(departments):
+        by_dept = (rows[rows["department"] != metrics.UNLABELLED]
+                   .assign(_replied=lambda d: d["replied_at"].notna())
+                   .groupby("department", sort=True)
+                   .agg(items=("id", "size"), replied=("_replied", "sum"),
+                        median_hours=("response_hours", "median"))
+                   .reset_index()
+                   .sort_values(["items", "department"], ascending=[False, True], kind="stable"))
+        report.table(["单位", "信息", "已答复", "答复率", "答复用时中位数（天）"],
+                     [[r.department, int(r.items), int(r.replied), _pct(r.replied / r.items),
+                       "—" if pd.isna(r.median_hours) else f"{r.median_hours / 24:.1f}"]
+                      for r in by_dept.itertuples()])
+
+    report.heading("二、每日信息量")
+    hour = filters.day_start_hour
+    days = (rows["published_at"] - pd.Timedelta(hours=hour)).dt.date
+    per_day = days.value_counts().sort_index()
+    report.table(["日期", "信息"], [[d.isoformat(), int(c)] for d, c in per_day.items()])
+    if hour:
+        report.note(f"按监测日（{hour:02d}:00 至次日 {hour:02d}:00）统计。")
+
+    report.heading("三、情感倾向")
+    order = ["负面", "中性", "正面", "未评分"]
+    counts = rows["sentiment"].value_counts()
+    labels = [s for s in order if s in counts.index] + sorted(s for s in counts.index if s not in order)
+    report.table(["倾向", "信息", "占比"], [[s, int(counts[s]), _pct(counts[s] / n)] for s in labels])
+
+    report.heading("四、网民原话")
+    quotes: list[str] = list(topic.quotes) if topic is not None else []
+    if len(quotes) < quote_cap:
+        texts = topics.topic_items(con, rows["id"].astype(str).tolist())
+        texts = texts.assign(_neg=texts["sentiment"].eq("负面").fillna(False))
+        texts = texts.sort_values(["likes", "_neg", "published_at", "id"], ascending=[False, False, False, True],
+                                  kind="stable")
+        for content in texts["content"]:
+            q = _quote(content)
+            if q and q not in quotes:
+                quotes.append(q)
+            if len(quotes) >= quote_cap:
+                break
+    if quotes:
+        for q in quotes[:quote_cap]:
+            report.note(f"网民原话：“{q}”")
+    else:
+        report.paragraph("没有可引用的原话。")
+
+    report.heading("附：信息列表")
+    shown = rows.head(appendix_cap)
+    report.paragraph(f"共 {n} 条，按发布时间先后列出" + (f"前 {len(shown)} 条：" if n > len(shown) else "："))
+    report.table(["编号", "发布时间", "渠道", "地区", "单位", "倾向", "答复", "标题"],
+                 [[r["id"], f"{r['published_at']:%Y-%m-%d %H:%M}", r["channel"], r["region"], r["department"],
+                   r["sentiment"], "已答复" if pd.notna(r["replied_at"]) else "未答复", r["title"]]
+                  for _, r in shown.iterrows()])
+    if n > len(shown):
+        report.paragraph(_more(n - len(shown), "条", "信息"))
     return report

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core import alerts as core_alerts
-from dashboard.core import metrics, store, terms, topics
+from dashboard.core import metrics, reports, store, terms, topics
 from dashboard.core.alerts import Alert
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, day_period
@@ -224,3 +224,18 @@ def wordcloud(filters: Filters, frequencies: dict[str, int], width: int = 900, h
 
 def now() -> datetime:
     return metrics.now_local()
+
+
+# ------------------------------------------------------------------------------------------ reports
+# Not cached: built only when the user presses a "生成" button (the digest numbers itself in the store).
+def daily_digest(day: date) -> "reports.Report":
+    """《舆情摘报》 for monitoring `day` (08:00 boundary, as DOMAIN.md defines it); assigns 第 N 期."""
+    return reports.daily_digest(_con(), day, AnalyticsSettings())
+
+
+def bulletin_report(filters: Filters) -> "reports.Report":
+    return reports.bulletin_report(_con(), filters.period, AnalyticsSettings())
+
+
+def special_report(filters: Filters, topic: Topic | None = None) -> "reports.Report":
+    return reports.special_report(_con(), filters, topic=topic)
