@@ -325,7 +325,7 @@ def issue_number(con, period: Period, now: datetime | None = None) -> int:
 def _change(now: int, before: int) -> str:
     diff = now - before
     if before == 0:
-        return f"上期为 0 条" if now else "与上期持平（均为 0 条）"
+        return "上期为 0 条" if now else "与上期持平（均为 0 条）"
     rate = f"{abs(diff) / before * 100:.1f}%"
     if diff > 0:
         return f"较上期增加 {diff} 条（环比上升 {rate}）"
