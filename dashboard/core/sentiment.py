@@ -66,6 +66,7 @@ from typing import Iterable, Iterator
 
 from dashboard.core.text import Tokenizer, default_dicts_dir, get_tokenizer
 from dashboard.core.text import dictionary_lines as _lines
+from dashboard.core.text import files_signature
 
 __all__ = [
     "POSITIVE", "NEUTRAL", "NEGATIVE", "LABELS",
@@ -307,17 +308,6 @@ _cache_lock = threading.Lock()
 _cache: dict[tuple[str, str, str], tuple[Lexicon, tuple, float]] = {}
 
 
-def _signature(d: Path) -> tuple:
-    sig = []
-    for name in LEXICON_FILES:
-        try:
-            st = (d / name).stat()
-            sig.append((name, st.st_mtime_ns, st.st_size))
-        except FileNotFoundError:
-            sig.append((name, None, None))
-    return tuple(sig)
-
-
 def _dicts_dir(dicts_dir: str | Path | None) -> Path:
     return (Path(dicts_dir).expanduser() if dicts_dir is not None else default_dicts_dir()).resolve()
 
@@ -343,7 +333,7 @@ def get_lexicon(dicts_dir: str | Path | None = None, tokenizer: Tokenizer | None
         return hit[0]
     with _cache_lock:
         hit = _cache.get(key)
-        sig = _signature(d)
+        sig = files_signature(d, LEXICON_FILES)
         if hit is not None and hit[1] == sig:
             _cache[key] = (hit[0], sig, time.monotonic())
             return hit[0]

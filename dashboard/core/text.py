@@ -573,9 +573,10 @@ class _CacheEntry:
     lock: threading.Lock
 
 
-def _signature(d: Path) -> tuple:
+def files_signature(d: Path, names: Iterable[str] = DICT_FILES) -> tuple:
+    """(name, mtime, size) of each file: changes when any of them is edited, added or removed."""
     sig = []
-    for name in DICT_FILES:
+    for name in names:
         try:
             st = (d / name).stat()
             sig.append((name, st.st_mtime_ns, st.st_size))
@@ -601,7 +602,7 @@ def get_tokenizer(dicts_dir: str | Path | None = None, backend: str = "auto") ->
         if not entry.lock.acquire(blocking=False):
             return entry.tokenizer  # another thread is checking / rebuilding
         try:
-            sig = _signature(d)
+            sig = files_signature(d)
             if sig != entry.signature:
                 log.info("dictionary files in %s changed; rebuilding tokenizer", d)
                 try:
@@ -616,7 +617,7 @@ def get_tokenizer(dicts_dir: str | Path | None = None, backend: str = "auto") ->
     with _cache_lock:
         entry = _cache.get(key)
         if entry is None:
-            sig = _signature(d)
+            sig = files_signature(d)
             entry = _CacheEntry(Tokenizer(d, backend), sig, time.monotonic(), threading.Lock())
             _cache[key] = entry
         return entry.tokenizer
