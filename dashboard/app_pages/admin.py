@@ -12,6 +12,7 @@ from dashboard.core.ingest.loader import STATUS_LABELS
 from dashboard.core.ingest.mapping import MappingError, list_profiles
 from dashboard.core.ingest.readers import SUPPORTED_SUFFIXES
 from dashboard.ui.store import get_store, query
+from dashboard.ui.widgets import md_escape
 
 st.title("数据管理")
 handle = get_store()
@@ -57,12 +58,12 @@ if uploads and st.button("放入收件箱", type="primary"):
 st.subheader("收件箱")
 waiting = inbox_files(settings)
 if handle.watcher.busy_with:
-    st.info(f"正在入库：{handle.watcher.busy_with}")
+    st.info(f"正在入库：{md_escape(handle.watcher.busy_with)}")
 if waiting:
     st.dataframe({"文件": [p.name for p in waiting], "大小（字节）": [p.stat().st_size for p in waiting]},
                  hide_index=True)
 else:
-    st.caption(f"收件箱（{settings.inbox_dir}）为空。")
+    st.caption(f"收件箱（{md_escape(settings.inbox_dir)}）为空。")
 
 st.subheader("入库记录")
 log = query("admin/ingest_log")
@@ -96,7 +97,7 @@ st.subheader("映射文件")
 try:
     profiles = list_profiles(settings.mappings_dir)
 except MappingError as exc:
-    st.error(f"{exc}。请修正该文件；修正前自动匹配不可用。")
+    st.error(f"{md_escape(exc)}。请修正该文件；修正前自动匹配不可用。")
     profiles = []
 if profiles:
     st.dataframe({
