@@ -28,9 +28,7 @@ st.subheader("预警")
 default_day = cached.view_day(f)
 pick, severity_col = st.columns([1, 2], vertical_alignment="bottom")
 with pick:
-    day = st.date_input("监测日" if hour else "日期", value=default_day, max_value=default_day, format="YYYY-MM-DD",
-                        key=widgets.view_key("hot_day", default_day, hour),
-                        help="默认是侧栏时间范围的最后一天；数据早于今天时即最新数据所在的一天。")
+    day = widgets.day_picker("hot_day", default_day, hour)
 with severity_col:
     severities = st.pills("级别", ["高", "中", "低"], selection_mode="multi", default=["高", "中", "低"],
                           key="hot_severity")

@@ -32,9 +32,7 @@ hour = f.day_start_hour
 default_day = cached.view_day(f)
 pick, note = st.columns([1, 3], vertical_alignment="bottom")
 with pick:
-    day = st.date_input("监测日" if hour else "日期", value=default_day, max_value=default_day, format="YYYY-MM-DD",
-                        key=widgets.view_key("overview_day", default_day, hour),
-                        help="默认是侧栏时间范围的最后一天；数据早于今天时即最新数据所在的一天。")
+    day = widgets.day_picker("overview_day", default_day, hour)
 fd = cached.day_filters(f, day)
 with note:
     st.caption(f"本页统计：{drilldown.describe_period(fd.period, hour)}。"

@@ -95,6 +95,13 @@ def view_key(prefix: str, *parts: Any) -> str:
     return f"{prefix}_{digest}"
 
 
+def day_picker(key: str, default_day: Any, hour: int) -> Any:
+    """The one-day picker of 总览 and 热点与预警: defaults to the last day of the sidebar range."""
+    return st.date_input("监测日" if hour else "日期", value=default_day, max_value=default_day, format="YYYY-MM-DD",
+                         key=view_key(key, default_day, hour),
+                         help="默认是侧栏时间范围的最后一天；数据早于今天时即最新数据所在的一天。")
+
+
 def _remember(group: str, key: str) -> Callable[[], None]:
     def callback() -> None:
         st.session_state[f"_last_selection_{group}"] = key
