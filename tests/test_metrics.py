@@ -1,7 +1,8 @@
 """Department responsiveness on fixtures whose right answers are known by construction.
 
 The acceptance fixture rebuilds DOMAIN.md's monthly bulletin: 1–29 February (2024 is a leap year),
-540 requests received, 336 valid, 205 to municipal departments and 131 to counties/districts;
+540 requests received (all assigned to a department; 60 web posts without one are left out by the
+bulletin), 336 valid, 205 to municipal departments and 131 to counties/districts;
 municipal departments replied to 195 and 185 were satisfied (95% / 90%); 22 departments at 100% on
 both rates; 4 departments below 90% on both.
 """
@@ -47,6 +48,7 @@ HONOUR = [f"市直属第{i:02d}局" for i in range(1, 23)]
 REMINDED = ["市甲管理处", "市乙服务中心", "市丙集团", "市丁银行"]
 MIDDLE = ["市戊局", "市己局", "市庚局", "市辛局", "市壬局"]
 COUNTIES = [f"A{i}区人民政府" for i in range(1, 8)]
+WEB_POSTS = 60
 
 
 class Builder:
@@ -89,24 +91,31 @@ def bulletin_rows() -> list[dict]:
                 sat = {0: "基本满意", 9: "不满意", 10: None}.get(j, "满意")
                 b.add(dept, "市直", satisfaction=sat)
     # 7 county governments: 6 × 19 valid (18 replied, satisfied) + 1 × 17 (16) = 131 valid, 124 replied.
-    # A1区's open item is answered on 3 March: after the period, so open as of its end.
+    # A1区's open item is answered on 3 March (不满意): after the period, so open as of its end; the
+    # bulletin report counts it (data cut-off 3 March), A1区 still below 100% satisfied: not honoured.
     for i, dept in enumerate(COUNTIES):
         size = 19 if i < 6 else 17
         for j in range(size):
             if j < size - 1:
                 b.add(dept, "县市区")
             elif i == 0:
-                b.add(dept, "县市区", reply_at=datetime(2024, 3, 3, 10), satisfaction="满意")
+                b.add(dept, "县市区", reply_at=datetime(2024, 3, 3, 10), satisfaction="不满意")
             else:
                 b.add(dept, "县市区", replied=False)
-    # 204 invalid items: 150 without a department, 54 assigned (34 municipal, 20 county); some replied.
+    # 204 invalid items, all assigned: 75 + 34 municipal, 75 + 20 county; some replied.
     for j in range(150):
-        b.add(None, None, valid=False, replied=j % 3 == 0, satisfaction="满意")
+        dept, level = (HONOUR[j // 2 % 22], "市直") if j % 2 == 0 else (COUNTIES[j // 2 % 7], "县市区")
+        b.add(dept, level, valid=False, replied=j % 3 == 0, satisfaction="满意")
     municipal = HONOUR[:20] + REMINDED + MIDDLE + HONOUR[:5]
     for dept in municipal[:34]:
         b.add(dept, "市直", valid=False, replied=False)
     for j in range(20):
         b.add(COUNTIES[j % 7], "县市区", valid=False, replied=j % 2 == 0, satisfaction="不满意")
+    # 60 web posts without a department (微博/论坛/新闻; half marked valid, none replied): the 部门 page
+    # counts them under 未标注, the bulletin (assigned requests only) leaves them out.
+    for j in range(WEB_POSTS):
+        b.rows.append(make_item(f"W{j:03d}", datetime(2024, 2, 1 + j % 28, 12, 15), None, None, valid=j % 2 == 0,
+                                channel=("微博", "论坛", "新闻")[j % 3], title=f"网帖{j}"))
     # Outside the period: must not count (the end is exclusive).
     b.rows.append(make_item("OUT1", datetime(2024, 1, 31, 23, 59, 59), HONOUR[0], "市直"))
     b.rows.append(make_item("OUT2", datetime(2024, 3, 1, 0, 0, 0), HONOUR[0], "市直"))
@@ -142,13 +151,25 @@ def test_bulletin_reproduces_the_domain_figures(bulletin_store):
 def test_group_summary_counts_every_item(bulletin_store):
     groups = {g.group: g for g in metrics.group_summary(bulletin_store, FEB_FILTERS, RULES)}
     assert list(groups) == ["市直", "县市区", "未标注", "合计"]
-    assert groups["市直"].received == 205 + 34 and groups["县市区"].received == 131 + 20
-    assert groups["未标注"].received == 150 and groups["未标注"].valid == 0
+    assert groups["市直"].received == 205 + 34 + 75 and groups["县市区"].received == 131 + 20 + 75
+    assert groups["未标注"].received == WEB_POSTS and groups["未标注"].valid == WEB_POSTS // 2
     assert groups["县市区"].replied == 124 and groups["县市区"].open_items == 7
-    assert sum(g.received for k, g in groups.items() if k != "合计") == groups["合计"].received == 540
+    assert sum(g.received for k, g in groups.items() if k != "合计") == groups["合计"].received == 540 + WEB_POSTS
     assert groups["市直"].departments == 31 and groups["县市区"].departments == 7
     frame = metrics.group_table(bulletin_store, FEB_FILTERS, RULES)
-    assert frame["received"].tolist() == [239, 151, 150, 540]
+    assert frame["received"].tolist() == [314, 226, WEB_POSTS, 540 + WEB_POSTS]
+
+
+def test_assigned_only_leaves_out_items_without_a_department(bulletin_store):
+    groups = {g.group: g for g in metrics.group_summary(bulletin_store, FEB_FILTERS, RULES, assigned_only=True)}
+    assert list(groups) == ["市直", "县市区", "合计"]
+    assert (groups["合计"].received, groups["合计"].valid) == (540, 336)
+    table = metrics.department_table(bulletin_store, FEB_FILTERS, RULES, assigned_only=True)
+    assert "未标注" not in set(table["department"])
+    every = metrics.overdue_items(bulletin_store, FEB_FILTERS, RULES)
+    assigned = metrics.overdue_items(bulletin_store, FEB_FILTERS, RULES, assigned_only=True)
+    assert "未标注" in set(every["department"]) and "未标注" not in set(assigned["department"])
+    assert len(every) - len(assigned) == (every["department"] == "未标注").sum() > 0
 
 
 def test_mean_of_department_rates_differs_from_pooled(bulletin_store):
@@ -198,7 +219,7 @@ def test_department_table_rows_and_figures(bulletin_store):
     assert (reminded["unsatisfied"], reminded["open_items"]) == (1, 2)
     assert reminded["reply_formula"] == "答复率 = 已答复 8 ÷ 有效件 10 = 80.0%"
     unlabelled = table.loc["未标注"]
-    assert unlabelled["group"] == "未标注" and unlabelled["received"] == 150
+    assert unlabelled["group"] == "未标注" and unlabelled["received"] == WEB_POSTS
     assert pd.isna(unlabelled["rank"]) and not unlabelled["honour"] and not unlabelled["reminder"]
     # ranks are 1-based within each group; the reminded departments tie on every key: all 28th of 31
     municipal = table[table["group"] == "市直"]

@@ -29,6 +29,11 @@ overdue   超期未答复 (overdue open): valid, no reply as of as_of, published
 aging     open items by elapsed time: ≤3天, 4–7天 (>3 and ≤7), 8–15天, 16–30天, >30天.
 未标注    items without a department are counted under 未标注 (group 未标注) in every table and total;
           未标注 is not a department, so it is never honoured, reminded or ranked.
+assigned  ``assigned_only=True`` (the bulletin's default, ``$assigned_only`` in the SQL) keeps only items
+          with a responsible department: requests assigned to departments, not web posts. Then there is
+          no 未标注 row. Tables for the 部门 page keep every item (the default False).
+cut-off   ``data_cutoff(con)``: the newest published_at / replied_at in the store. The bulletin report
+          judges replies as of it (replies known when the data was last updated).
 groups    a department's group (市直 / 县市区 / 其他) is the level most of its items carry.
 honour    named departments with ≥ 1 valid item at 100% on both rates (replied = satisfied = valid).
 reminder  named departments with ≥ 1 valid item below ``reminder_threshold`` (default 90%) on both
@@ -57,7 +62,7 @@ from dashboard.core.filters import Filters, Period, days_period
 __all__ = [
     "SATISFIED_DEFAULT", "UNLABELLED", "GROUPS", "TOTAL", "AGING_BANDS", "OVERDUE_OPEN", "REPLIED_LATE",
     "Rate", "GroupSummary", "Bulletin",
-    "now_local", "default_as_of", "satisfied_values", "month_period",
+    "now_local", "default_as_of", "data_cutoff", "satisfied_values", "month_period",
     "department_stats", "department_table", "department_rates", "group_summary", "group_table",
     "honour_list", "reminder_list", "overdue_items", "aging_bands", "shortfall_items", "bulletin",
     "rules_text",
@@ -183,18 +188,29 @@ def month_period(year: int, month: int, day_start_hour: int = 0) -> Period:
 
 
 def _params(filters: Filters, settings: AnalyticsSettings, as_of: datetime,
-            satisfied: tuple[str, ...] | None) -> dict:
+            satisfied: tuple[str, ...] | None, assigned_only: bool = False) -> dict:
     return dict(filters.params(), as_of=as_of, overdue_days=settings.overdue_days,
-                satisfied_values=satisfied_values(settings, satisfied))
+                satisfied_values=satisfied_values(settings, satisfied), assigned_only=assigned_only)
+
+
+def data_cutoff(con) -> datetime | None:
+    """The newest moment the store knows of: the latest published_at or replied_at of any item
+    (queries/metrics/data_cutoff.sql). Data, not the clock: the same data gives the same moment.
+    None when the store is empty."""
+    value = store.run_query(con, "metrics/data_cutoff").iat[0, 0]
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 
 
 # ------------------------------------------------------------------------------------- departments
 def department_stats(con, filters: Filters, settings: AnalyticsSettings | None = None,
-                     as_of: datetime | None = None, satisfied: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The raw counts of queries/metrics/department_stats.sql (department, group and total rows)."""
+                     as_of: datetime | None = None, satisfied: tuple[str, ...] | None = None,
+                     assigned_only: bool = False) -> pd.DataFrame:
+    """The raw counts of queries/metrics/department_stats.sql (department, group and total rows).
+    assigned_only: only items with a responsible department (the bulletin's scope)."""
     settings = settings or AnalyticsSettings()
     as_of = default_as_of(filters.period, as_of)
-    frame = store.run_query(con, "metrics/department_stats", **_params(filters, settings, as_of, satisfied))
+    frame = store.run_query(con, "metrics/department_stats",
+                            **_params(filters, settings, as_of, satisfied, assigned_only))
     for column in _COUNT_COLUMNS:
         frame[column] = frame[column].fillna(0).astype("int64")
     return frame
@@ -247,7 +263,8 @@ def _is_below(frame: pd.DataFrame, settings: AnalyticsSettings, rule: str | None
 
 def department_table(con, filters: Filters, settings: AnalyticsSettings | None = None,
                      as_of: datetime | None = None, satisfied: tuple[str, ...] | None = None,
-                     rule: str | None = None, compare_previous: bool = True) -> pd.DataFrame:
+                     rule: str | None = None, compare_previous: bool = True,
+                     assigned_only: bool = False) -> pd.DataFrame:
     """One row per department (and 未标注) with every figure of the bulletin.
 
     Columns: department, group, received, valid, replied, satisfied, very_satisfied, basic_satisfied,
@@ -256,11 +273,12 @@ def department_table(con, filters: Filters, settings: AnalyticsSettings | None =
     valid = 0), tiny, reply_formula, satisfaction_formula, honour, reminder, rank, previous_rank,
     rank_change (previous − current; + is up) — the last three nullable Int64, <NA> when not ranked
     (compare_previous=False skips the previous period: previous_rank and rank_change stay <NA>).
+    assigned_only: only items with a responsible department (no 未标注 row).
     Ordered by group (市直, 县市区, 其他, 未标注), rank, name.
     """
     settings = settings or AnalyticsSettings()
     as_of = default_as_of(filters.period, as_of)
-    table = _department_rows(con, filters, settings, as_of, satisfied)
+    table = _department_rows(con, filters, settings, as_of, satisfied, assigned_only)
     table["honour"] = ((table["group"] != UNLABELLED) & (table["valid"] > 0)
                        & (table["replied"] == table["valid"]) & (table["satisfied"] == table["valid"]))
     table["reminder"] = _is_below(table, settings, rule)
@@ -268,7 +286,8 @@ def department_table(con, filters: Filters, settings: AnalyticsSettings | None =
     previous_rank = pd.Series([None] * len(table), index=table.index, dtype=object)
     if filters.period is not None and compare_previous:
         before = filters.with_period(filters.period.previous())
-        earlier = _department_rows(con, before, settings, as_of - filters.period.length, satisfied)
+        earlier = _department_rows(con, before, settings, as_of - filters.period.length, satisfied,
+                                   assigned_only)
         earlier["rank"] = _ranks(earlier)
         lookup = {(g, d): r for g, d, r in zip(earlier["group"], earlier["department"], earlier["rank"])}
         previous_rank = pd.Series([lookup.get((g, d)) for g, d in zip(table["group"], table["department"])],
@@ -284,8 +303,8 @@ def department_table(con, filters: Filters, settings: AnalyticsSettings | None =
     return table.reset_index(drop=True)
 
 
-def _department_rows(con, filters, settings, as_of, satisfied) -> pd.DataFrame:
-    stats = department_stats(con, filters, settings, as_of, satisfied)
+def _department_rows(con, filters, settings, as_of, satisfied, assigned_only=False) -> pd.DataFrame:
+    stats = department_stats(con, filters, settings, as_of, satisfied, assigned_only)
     rows = stats[stats["row_kind"] == "department"].drop(columns=["row_kind"])
     rows = rows.rename(columns={"group_name": "group"})
     columns = ["department", "group", *_COUNT_COLUMNS, *_TIME_COLUMNS]
@@ -352,11 +371,13 @@ def _optional(value) -> float | None:
 
 
 def group_summary(con, filters: Filters, settings: AnalyticsSettings | None = None,
-                  as_of: datetime | None = None, satisfied: tuple[str, ...] | None = None) -> list[GroupSummary]:
-    """市直 and 县市区 always, 其他 and 未标注 when they have items, then 合计."""
+                  as_of: datetime | None = None, satisfied: tuple[str, ...] | None = None,
+                  assigned_only: bool = False) -> list[GroupSummary]:
+    """市直 and 县市区 always, 其他 and 未标注 when they have items, then 合计.
+    assigned_only: only items with a responsible department (then never 未标注)."""
     settings = settings or AnalyticsSettings()
     as_of = default_as_of(filters.period, as_of)
-    stats = department_stats(con, filters, settings, as_of, satisfied)
+    stats = department_stats(con, filters, settings, as_of, satisfied, assigned_only)
     departments = _with_rates(stats[stats["row_kind"] == "department"].rename(columns={"group_name": "group"}),
                               settings)
     totals = stats[stats["row_kind"] != "department"].set_index("group_name")
@@ -437,12 +458,14 @@ def _by_name(frame: pd.DataFrame) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------ item queries
 def overdue_items(con, filters: Filters, settings: AnalyticsSettings | None = None,
-                  as_of: datetime | None = None, kind: str | None = None, limit: int | None = None) -> pd.DataFrame:
-    """The overdue items (queries/metrics/overdue_items.sql): kind OVERDUE_OPEN, REPLIED_LATE or None (both)."""
+                  as_of: datetime | None = None, kind: str | None = None, limit: int | None = None,
+                  assigned_only: bool = False) -> pd.DataFrame:
+    """The overdue items (queries/metrics/overdue_items.sql): kind OVERDUE_OPEN, REPLIED_LATE or None (both).
+    assigned_only: only items with a responsible department."""
     settings = settings or AnalyticsSettings()
     as_of = default_as_of(filters.period, as_of)
     params = dict(filters.params(), as_of=as_of, overdue_days=settings.overdue_days, overdue_kind=kind,
-                  limit=limit)
+                  limit=limit, assigned_only=assigned_only)
     return store.run_query(con, "metrics/overdue_items", **params)
 
 
@@ -480,6 +503,7 @@ class Bulletin:
     reminder_rule: str
     day_start_hour: int = 0
     rules: list[str] = field(default_factory=list)
+    assigned_only: bool = True
 
     @property
     def total(self) -> GroupSummary:
@@ -515,38 +539,50 @@ class Bulletin:
 
 
 def bulletin(con, filters: Filters, settings: AnalyticsSettings | None = None, as_of: datetime | None = None,
-             satisfied: tuple[str, ...] | None = None) -> Bulletin:
-    """The bulletin for `filters.period` (required). Honour and reminder lists cover every group."""
+             satisfied: tuple[str, ...] | None = None, assigned_only: bool = True) -> Bulletin:
+    """The bulletin for `filters.period` (required). Honour and reminder lists cover every group.
+
+    assigned_only (default): the bulletin is about requests handled by departments, so only items with
+    a responsible department count (web posts without one are left out)."""
     settings = settings or AnalyticsSettings()
     if filters.period is None:
         raise ValueError("通报需要一个时间段")
     as_of = default_as_of(filters.period, as_of)
-    table = department_table(con, filters, settings, as_of, satisfied)
-    groups = {g.group: g for g in group_summary(con, filters, settings, as_of, satisfied)}
+    table = department_table(con, filters, settings, as_of, satisfied, assigned_only=assigned_only)
+    groups = {g.group: g for g in group_summary(con, filters, settings, as_of, satisfied, assigned_only)}
     return Bulletin(
         period=filters.period, as_of=as_of, groups=groups,
         honour=honour_list(con, filters, settings, as_of, table=table)["department"].tolist(),
         reminder=reminder_list(con, filters, settings, as_of, table=table)["department"].tolist(),
         reminder_threshold=settings.reminder_threshold, reminder_rule=settings.reminder_rule,
-        day_start_hour=filters.period.start.hour, rules=rules_text(settings, satisfied),
+        day_start_hour=filters.period.start.hour,
+        rules=rules_text(settings, satisfied, assigned_only=assigned_only), assigned_only=assigned_only,
     )
 
 
-def rules_text(settings: AnalyticsSettings | None = None, satisfied: tuple[str, ...] | None = None) -> list[str]:
-    """The rules behind the figures, in Chinese, to print beside them."""
+def rules_text(settings: AnalyticsSettings | None = None, satisfied: tuple[str, ...] | None = None,
+               assigned_only: bool = False, as_of_rule: str | None = None) -> list[str]:
+    """The rules behind the figures, in Chinese, to print beside them.
+
+    assigned_only: the scope is the requests assigned to a department (the bulletin); as_of_rule: how the
+    cut-off moment was chosen, when not the default (the earlier of the period end and now)."""
     settings = settings or AnalyticsSettings()
     values = "、".join(satisfied_values(settings, satisfied))
     threshold = f"{settings.reminder_threshold * 100:g}%"
     rule = "两项均" if settings.reminder_rule == "both" else "任一项"
     average = "各部门比率的平均" if settings.average_mode == "mean" else "合计件数之比"
+    scope = ("统计范围：所选时间段内发布、已转办至责任单位的诉求件（未标注责任单位的网络信息不计入）"
+             if assigned_only else "统计范围：所选时间段内发布、符合筛选条件的诉求")
+    as_of_rule = as_of_rule or "时间段结束与当前时间中较早者"
+    unlabelled = ([] if assigned_only else ["未标注承办单位的诉求计入“未标注”，不参加排名、表扬和提醒。"])
     return [
-        "统计范围：所选时间段内发布、符合筛选条件的诉求；答复情况以统计截止时间为准（默认为时间段结束与当前时间中较早者）。",
+        f"{scope}；答复情况以统计截止时间为准（{as_of_rule}）。",
         "答复率 = 已答复有效件 ÷ 有效件；满意率 = 满意有效件 ÷ 有效件（分母均为交办的有效件）。",
         f"“满意”包括：{values}；未答复的诉求不计入满意。",
         f"平均答复率、平均满意率按{average}计算。",
         f"有效件少于 {settings.min_denominator} 件的比率标注“*”，仅供参考。",
         f"超期：有效诉求发布后超过 {settings.overdue_days} 天未答复（超期未答复），或超过 {settings.overdue_days} 天才答复（超期答复）。",
-        "未标注承办单位的诉求计入“未标注”，不参加排名、表扬和提醒。",
+        *unlabelled,
         f"表扬：答复率、满意率均为 100%；提醒：答复率、满意率{rule}低于 {threshold}。",
         "排名：同组内依次按答复率、满意率（高者在前）、答复用时中位数（短者在前）、有效件数（多者在前），完全相同者名次并列；"
         "名次变化与上一个等长时间段相比。",

@@ -10,6 +10,8 @@
 --   replied_late    replied more than $overdue_days days after publication
 --   response_days_* reply time (days) of replied items: median, 90th percentile, slowest
 -- as_of = $as_of, or when NULL the earlier of $end and the database's local time.
+-- $assigned_only true: only items with a responsible department (requests assigned to a department; the
+-- bulletin's scope), so web posts without one are left out; NULL or false: every item.
 -- Items without a department count under 未标注 (group 未标注). A department's group is the level most of
 -- its items carry (ties: the first in 市直, 县市区, 其他 order); items with no level fall in 其他.
 with params as (
@@ -31,6 +33,7 @@ scoped as (
         p.limit_days
     from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword) as i,
          params as p
+    where not coalesce($assigned_only, false) or i.department is not null
 ),
 levels as (
     select department,
