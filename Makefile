@@ -26,5 +26,10 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m dashboard demo
 
+# `make bench ITEMS=1000000 [BENCH_ARGS='--sections queries,serve --db …']` (bench/README.md)
+ITEMS ?= 100000
+bench: $(STAMP)
+	$(PY) bench/run.py --items $(ITEMS) $(BENCH_ARGS)
+
 clean-venv:
 	rm -rf $(VENV)
