@@ -82,7 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", metavar="D", help="daily: the monitoring day YYYY-MM-DD; bulletin: a month YYYY-MM")
     p.add_argument("--from", dest="date_from", metavar="D", help="bulletin: first day YYYY-MM-DD (with --to)")
     p.add_argument("--to", dest="date_to", metavar="D", help="bulletin: last day YYYY-MM-DD, inclusive")
-    p.add_argument("--format", choices=("docx", "md"), help="default: from the suffix of -o (.docx, else md)")
+    p.add_argument("--as-of", dest="as_of", metavar="T",
+                   help="bulletin: judge replies as of this day YYYY-MM-DD (its end) or time YYYY-MM-DDTHH:MM "
+                        "(default: the data cut-off, the newest published/replied time in the store)")
+    p.add_argument("--format", choices=("docx", "md"), help="default: from the suffix of -o (.docx, else md; "
+                                                             "md writes its chart images beside it)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the report")
     for option, dest in (("--category", "categories"), ("--channel", "channels"), ("--region", "regions"),
                          ("--department", "departments")):
@@ -393,6 +397,19 @@ def _parse_month(text: str):
         raise UsageError(f"--date 月份格式应为 YYYY-MM 或 YYYY-MM-DD，收到 {text!r}") from exc
 
 
+def _parse_as_of(text: str):
+    """--as-of: a day (its end, i.e. the next midnight) or a time YYYY-MM-DDTHH:MM."""
+    from datetime import datetime, timedelta
+
+    text = text.strip()
+    try:
+        if "T" in text or " " in text:
+            return datetime.fromisoformat(text.replace(" ", "T"))
+        return datetime.combine(_parse_day(text, "--as-of"), datetime.min.time()) + timedelta(days=1)
+    except ValueError as exc:
+        raise UsageError(f"--as-of 格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM，收到 {text!r}") from exc
+
+
 def cmd_report(args, settings: Settings) -> int:
     from datetime import timedelta
 
@@ -402,6 +419,11 @@ def cmd_report(args, settings: Settings) -> int:
 
     analytics = AnalyticsSettings()
     fmt = args.format or ("docx" if args.output.lower().endswith(".docx") else "md")
+    as_of = None
+    if args.as_of:
+        if args.kind != "bulletin":
+            raise UsageError("--as-of 只用于 bulletin（通报）")
+        as_of = _parse_as_of(args.as_of)
     if args.kind != "special" and (args.categories or args.channels or args.regions or args.departments
                                    or args.keyword or args.title):
         raise UsageError("--category/--channel/--region/--department/--keyword/--title 只用于 special（专报）")
@@ -457,7 +479,7 @@ def cmd_report(args, settings: Settings) -> int:
                               keyword=args.keyword)
             report = reports.special_report(con, filters, title=args.title)
         else:
-            report = reports.bulletin_report(con, period, analytics)
+            report = reports.bulletin_report(con, period, analytics, as_of=as_of)
     finally:
         con.close()
     try:

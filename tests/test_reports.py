@@ -26,13 +26,13 @@ def bulletin_store(con, settings):
 
 
 def test_bulletin_markdown_matches_golden(bulletin_store):
-    text = reports.bulletin_report(bulletin_store, FEB, RULES).markdown()
+    text = reports.bulletin_report(bulletin_store, FEB, RULES).markdown(image_stem="bulletin")
     assert text == (GOLDEN / "bulletin.md").read_text(encoding="utf-8")
 
 
 def test_bulletin_sentence_has_the_domain_figures_in_order(bulletin_store):
     report = reports.bulletin_report(bulletin_store, FEB, RULES)
-    overall = report.paragraphs()[0]
+    overall = next(p for p in report.paragraphs() if "共受理" in p)
     numbers = [int(n) for n in re.findall(r"(\d+) 件", overall)]
     assert numbers == [540, 336, 205, 131, 195, 185]
     assert "2024年2月1日至2月29日" in overall
@@ -207,11 +207,13 @@ def test_special_report_figures(special_store):
     assert report.title == "舆情专报"
     assert "所选范围内共有舆情信息 7 条" in text
     assert "首条发布于 2024年4月1日 09:00" in text
-    assert "已答复 3 条，答复率 42.9%（已答复 ÷ 全部信息），答复用时中位数 2.0 天" in text
+    assert ("已转办至责任单位的有效诉求 7 件，已答复 3 件，答复率 42.9%（已答复 ÷ 有效件，与办理情况通报口径一致），"
+            "答复用时中位数 2.0 天。") in text
     assert "市城管局（5 条）、市水务局（2 条）" in text and "A区（6 条）、B区（1 条）" in text
-    assert "| 2024-04-01 | 3 |" in text and "| 2024-04-02 | 2 |" in text and "| 2024-04-03 | 2 |" in text
+    assert "| 2024-04-01 | 3 | 2 | 1 |" in text and "| 2024-04-02 | 2 | 1 | 1 |" in text
+    assert "| 2024-04-03 | 2 | 1 | 1 |" in text and "（图1　每日信息量及情感倾向：图片见 Word 版本）" in text
     assert "| 负面 | 4 | 57.1% |" in text and "| 中性 | 3 | 42.9% |" in text
-    assert "| 市城管局 | 5 | 2 | 40.0% | 2.0 |" in text
+    assert "| 市城管局 | 5 | 5 | 2 | 40.0% | 2.0 |" in text and "| 市水务局 | 2 | 2 | 1 | 50.0%* | 2.0 |" in text
     assert "网民原话：“" in text
     assert "13800138000" not in text and "李四光" not in text and "OTHER" not in text
     assert text == reports.special_report(special_store, f).markdown()
@@ -229,6 +231,7 @@ def test_special_report_appendix_cap_and_docx(special_store):
     assert texts[0] == "关于幸福路积水的专报"
     assert any("所选范围内共有舆情信息 7 条" in t for t in texts)
     assert len(doc.tables[-1].rows) == 3
+    assert len(doc.inline_shapes) == 1 and "图1　每日信息量及情感倾向" in texts
 
 
 def test_special_report_topic_and_empty(special_store):
@@ -260,3 +263,97 @@ def test_cli_special(special_store, settings, tmp_path):
                  "-o", str(docx)]) == 0
     assert Document(str(docx)).paragraphs[0].text == "积水专报"
     assert main(["report", "daily", "--db", str(settings.db_path), "--category", "教育", "-o", str(out)]) == 2
+
+
+# ------------------------------------------------------------------ scope, cut-off, charts in files
+def test_bulletin_counts_only_items_with_a_department(bulletin_store):
+    from dashboard.core import metrics
+    from tests.test_metrics import WEB_POSTS
+
+    every = {g.group: g for g in metrics.group_summary(bulletin_store, Filters(period=FEB), RULES)}
+    assert every["合计"].received == 540 + WEB_POSTS and "未标注" in every      # the 部门 page: every item
+    text = reports.bulletin_report(bulletin_store, FEB, RULES).markdown()
+    assert f"统计范围：已转办至责任单位的诉求件；另有未标注责任单位的网络信息 {WEB_POSTS} 条，不计入本通报。" in text
+    assert "| 合计 | 38 | 540 | 336 |" in text and "未标注" not in text.replace("未标注责任单位", "")
+    assert "网帖" not in text                                       # no web post in the overdue list
+
+
+def test_bulletin_counts_a_reply_after_the_period_known_by_the_data_cut_off(bulletin_store):
+    # A1区's reply of 3 March 10:00 is the newest moment in the store: the bulletin counts it.
+    report = reports.bulletin_report(bulletin_store, FEB, RULES)
+    text = report.markdown()
+    assert "答复情况统计截至：2024年3月3日 10:00" in report.subtitle
+    assert "各县市区已答复 125 件" in text and "| 1 | A1区人民政府 | 19 | 19 | 100.0% | 18 | 94.7% |" in text
+    assert "数据最后更新时间" in text
+    # the same data gives the same document, whenever it is run; an explicit as_of still wins
+    assert text == reports.bulletin_report(bulletin_store, FEB, RULES).markdown()
+    at_end = reports.bulletin_report(bulletin_store, FEB, RULES, as_of=datetime(2024, 3, 1)).markdown()
+    assert "各县市区已答复 124 件" in at_end and "答复情况统计截至：2024年3月1日 00:00" in at_end
+
+
+def test_empty_bulletin_says_so(con, settings):
+    load(con, settings, [make_item("W1", datetime(2024, 2, 3, 9), None, None, channel="微博")])
+    text = reports.bulletin_report(con, FEB, RULES).markdown()
+    assert "2024年2月1日至2月29日，没有已转办至责任单位的诉求件，本期不作通报。" in text
+    assert "另有未标注责任单位的网络信息 1 条" in text and "二、通报表扬" not in text
+
+
+def test_special_reply_rate_is_replied_over_valid_items_with_a_department(special_store, settings):
+    extra = [make_item("NODEPT", datetime(2024, 4, 2, 10), None, None, replied=datetime(2024, 4, 2, 12),
+                       title="幸福路积水网帖"),
+             make_item("INVALID", datetime(2024, 4, 2, 11), "市城管局", "市直", valid=False, title="幸福路积水重复件")]
+    load(special_store, settings, extra, "extra")
+    text = reports.special_report(special_store, Filters(period=SPECIAL, categories=("城乡建设",))).markdown()
+    assert "所选范围内共有舆情信息 9 条" in text
+    assert "已转办至责任单位的有效诉求 7 件，已答复 3 件，答复率 42.9%（已答复 ÷ 有效件" in text
+    assert "另有 1 条未标注责任单位，不计入答复率" in text
+    assert "| 市城管局 | 6 | 5 | 2 | 40.0% | 2.0 |" in text
+
+
+def test_special_report_counts_by_month_over_a_long_span(con, settings):
+    rows = [make_item(f"M{k}", datetime(2024, 1 + k, 10, 9), "市城管局", "市直") for k in range(4)]
+    load(con, settings, rows)
+    text = reports.special_report(con, Filters(keyword="路灯")).markdown()
+    assert "## 二、每月信息量" in text and "| 2024-03 | 1 |" in text and "按月统计" in text
+
+
+def test_docx_embeds_the_charts_and_keeps_the_tables(bulletin_store):
+    bulletin = reports.bulletin_report(bulletin_store, FEB, RULES)
+    doc = Document(io.BytesIO(bulletin.docx_bytes()))
+    assert len(doc.inline_shapes) == 1 == len(bulletin.charts())
+    assert 14.9 < doc.inline_shapes[0].width.cm < 15.1
+    texts = [p.text for p in doc.paragraphs]
+    assert "图1　各单位答复率" in texts
+    assert [c.text for c in doc.tables[0].rows[0].cells] == ["类别", "单位数", "受理", "有效", "已答复", "答复率", "满意", "满意率"]
+    assert [c.text for c in doc.tables[0].rows[-1].cells][:4] == ["合计", "38", "540", "336"]
+    assert {row.cells[0].text for row in doc.tables[1].rows[1:]} == set(REMINDED)
+
+
+def test_markdown_save_writes_the_chart_images_beside_it(bulletin_store, tmp_path):
+    report = reports.bulletin_report(bulletin_store, FEB, RULES)
+    path = report.save(tmp_path / "通报.md")
+    text = path.read_text(encoding="utf-8")
+    assert "![图1　各单位答复率](通报_chart1.png)" in text
+    image = tmp_path / "通报_chart1.png"
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "图片见 Word 版本" in report.markdown()            # the text-only download names the chart
+
+
+def test_digest_has_the_week_volume_chart(digest_store):
+    report = reports.daily_digest(digest_store, date(2024, 3, 2), RULES, now=DIGEST_NOW)
+    chart = report.charts()[0]
+    assert chart.title == "近 7 个监测日信息量" and chart.categories[-2:] == ("3月1日", "3月2日")
+    totals = [a + b for a, b in zip(*(values for _, values in chart.series))]
+    assert totals[-2:] == [6, 4]
+    assert len(Document(io.BytesIO(report.docx_bytes())).inline_shapes) == 1
+
+
+def test_cli_bulletin_as_of(bulletin_store, settings, tmp_path):
+    bulletin_store.close()
+    out = tmp_path / "b.md"
+    assert main(["report", "bulletin", "--db", str(settings.db_path), "--date", "2024-02", "--as-of", "2024-02-29",
+                 "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "答复情况统计截至：2024年3月1日 00:00" in text and "各县市区已答复 124 件" in text
+    assert (tmp_path / "b_chart1.png").exists()
+    assert main(["report", "daily", "--db", str(settings.db_path), "--as-of", "2024-02-29", "-o", str(out)]) == 2

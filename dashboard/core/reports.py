@@ -1,23 +1,32 @@
 """Printable reports: the monthly responsiveness bulletin (通报) and the daily digest 《舆情摘报》.
 
-No streamlit here. A `Report` is a list of blocks (headings, paragraphs, tables) rendered two ways
-with the same content: `.markdown()` and `.docx_bytes()` (python-docx; `.save(path)` picks by suffix).
+No streamlit here. A `Report` is a list of blocks (headings, paragraphs, tables, charts) rendered two
+ways with the same content: `.markdown()` and `.docx_bytes()` (python-docx; `.save(path)` picks by
+suffix). Charts are static PNG images drawn offline (core/report_charts.py, matplotlib with the bundled
+Chinese font): the DOCX embeds them (15 cm wide); `.save("x.md")` writes them next to the Markdown as
+`x_chart1.png`, `x_chart2.png` … linked by relative path; `.markdown()` without an image stem (the
+dashboard's Markdown download) names each chart in a line of text and refers to the Word version.
 
 Rules
 -----
 Deterministic   the same data gives the same text: no "generated now" in the body (the generation time
-                goes only into the DOCX core properties). Figures are taken as of the earlier of the period
-                end and now (metrics.default_as_of), so a closed period always reads the same.
+                goes only into the DOCX core properties). The bulletin judges replies as of the store's
+                data cut-off (metrics.data_cutoff: the newest published/replied time), the digest as of
+                its period end: never the clock, so a closed period always reads the same.
 Personal data   only masked titles/quotes (title_masked, topic quotes); authors never appear.
 Caps            every list that is cut says so: "另有 N 条/个……未列出".
-Bulletin        calendar days (00:00); figures from metrics.bulletin()/department_table(); the "average"
-                rate follows AnalyticsSettings.average_mode and the text says which one it is.
+Bulletin        calendar days (00:00); only requests assigned to a department (metrics assigned_only);
+                figures from metrics.bulletin()/department_table(); the "average" rate follows
+                AnalyticsSettings.average_mode and the text says which one it is. Chart: reply rate per
+                department.
 Special         《专报》 on one hot topic or any filter selection (special_report): overview, volume by
-                day, sentiment split, masked quotes, the items as a capped appendix. Not numbered; the daily
-                volume is a table (no chart image yet).
+                day (by month beyond 62 days) with sentiment as a stacked bar chart, masked quotes, the
+                items as a capped appendix. Reply rate as the bulletin's: replied ÷ valid items with a
+                department (metrics.reply_rate). Not numbered.
 Digest          one monitoring day (settings.day_start_hour, 08:00–08:00); numbered 第 N 期 via the
                 report_issues table (queries/reports/digest_issue.sql, issue_digest.sql): a number is
-                never reused and the same period regenerated keeps its number.
+                never reused and the same period regenerated keeps its number. Chart: the volume of the
+                last seven monitoring days (negative items stacked).
 """
 from __future__ import annotations
 
@@ -29,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.core import alerts as alerts_mod
-from dashboard.core import metrics, store, topics
+from dashboard.core import metrics, report_charts, store, topics
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, Period, day_period
 
@@ -47,6 +56,9 @@ REMINDER_CAP = 10
 APPENDIX_CAP = 100
 QUOTE_CAP = 3
 QUOTE_CHARS = 80
+CHART_WIDTH_CM = 15
+VOLUME_DAYS = 7          # the digest's volume chart: this day and the six before
+DAILY_SPAN_DAYS = 62     # a special report over a longer span counts by month
 CN_NUM = "一二三四五六七八九十"
 
 
@@ -54,7 +66,7 @@ CN_NUM = "一二三四五六七八九十"
 @dataclass
 class Report:
     """A report as blocks: ("heading", level, text), ("paragraph", text), ("table", headers, rows),
-    ("note", text). `title` and `subtitle` lines head it."""
+    ("note", text), ("chart", report_charts.Chart). `title` and `subtitle` lines head it."""
 
     kind: str
     title: str
@@ -75,6 +87,16 @@ class Report:
     def table(self, headers: list[str], rows: list[list]) -> None:
         self.blocks.append(("table", list(headers), [[_cell(v) for v in row] for row in rows]))
 
+    def chart(self, chart: report_charts.Chart) -> None:
+        self.blocks.append(("chart", chart))
+
+    def charts(self) -> list[report_charts.Chart]:
+        return [b[1] for b in self.blocks if b[0] == "chart"]
+
+    def images(self, stem: str) -> list[tuple[str, bytes]]:
+        """(file name, PNG bytes) of every chart, in order: `<stem>_chart1.png`, …"""
+        return [(f"{stem}_chart{n}.png", report_charts.png(c)) for n, c in enumerate(self.charts(), start=1)]
+
     # reading
     def paragraphs(self) -> list[str]:
         return [b[1] for b in self.blocks if b[0] in ("paragraph", "note")]
@@ -82,12 +104,22 @@ class Report:
     def text(self) -> str:
         return self.markdown()
 
-    def markdown(self) -> str:
+    def markdown(self, image_stem: str | None = None) -> str:
+        """The Markdown text. With `image_stem`, chart n is linked as `<image_stem>_chart<n>.png` (written by
+        save()); without, each chart is named in a line of text (the image is in the Word version)."""
         lines = [f"# {self.title}", ""]
         for line in self.subtitle:
             lines += [line, ""]
+        n = 0
         for block in self.blocks:
-            if block[0] == "heading":
+            if block[0] == "chart":
+                n += 1
+                caption = f"图{n}　{block[1].title}"
+                target = f"{image_stem}_chart{n}.png"
+                target = f"<{target}>" if " " in target else target
+                lines += [f"![{caption}]({target})" if image_stem
+                          else f"（{caption}：图片见 Word 版本）", ""]
+            elif block[0] == "heading":
                 lines += [f"{'#' * (block[1] + 1)} {block[2]}", ""]
             elif block[0] == "paragraph":
                 lines += [block[1], ""]
@@ -103,8 +135,9 @@ class Report:
 
     def docx_bytes(self) -> bytes:
         from docx import Document
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml.ns import qn
-        from docx.shared import Pt
+        from docx.shared import Cm, Pt
 
         doc = Document()
         for style_name, font in (("Normal", BODY_FONT), ("Title", HEADING_FONT), ("Heading 1", HEADING_FONT),
@@ -134,8 +167,15 @@ class Report:
         doc.add_heading(self.title, 0)
         for line in self.subtitle:
             doc.add_paragraph(line, style="Subtitle")
+        n = 0
         for block in self.blocks:
-            if block[0] == "heading":
+            if block[0] == "chart":
+                n += 1
+                doc.add_picture(io.BytesIO(report_charts.png(block[1])), width=Cm(CHART_WIDTH_CM))
+                doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                caption = doc.add_paragraph(f"图{n}　{block[1].title}")
+                caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            elif block[0] == "heading":
                 doc.add_heading(block[2], min(block[1], 3))
             elif block[0] == "paragraph":
                 doc.add_paragraph(block[1])
@@ -158,13 +198,16 @@ class Report:
         return buffer.getvalue()
 
     def save(self, path: str | Path, fmt: str | None = None) -> Path:
+        """Write the DOCX, or the Markdown and its chart images (`<stem>_chart<n>.png` beside it)."""
         path = Path(path)
         fmt = fmt or ("docx" if path.suffix.lower() == ".docx" else "md")
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "docx":
             path.write_bytes(self.docx_bytes())
         else:
-            path.write_text(self.markdown(), encoding="utf-8")
+            path.write_text(self.markdown(image_stem=path.stem), encoding="utf-8")
+            for name, data in self.images(path.stem):
+                (path.parent / name).write_bytes(data)
         return path
 
 
@@ -209,12 +252,22 @@ def _period_days(period: Period) -> tuple[date, date]:
 def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = None,
                     as_of: datetime | None = None, overdue_cap: int = OVERDUE_CAP) -> Report:
     """The monthly (or any period's) responsiveness bulletin: DOMAIN.md's shape, with the ranking and
-    the overdue items."""
+    the overdue items.
+
+    Scope: requests assigned to a responsible department (items without one — web posts — are left out
+    and their number is stated). Replies are judged as of `as_of` when given, else as of the store's data
+    cut-off (metrics.data_cutoff: the newest published/replied time), so a reply given after the month
+    end but known when the data was last updated counts, and the same data gives the same document."""
     settings = settings or AnalyticsSettings()
     filters = Filters(period=period)
-    b = metrics.bulletin(con, filters, settings, as_of)
-    table = metrics.department_table(con, filters, settings, b.as_of)
+    given = as_of is not None
+    as_of = as_of or metrics.data_cutoff(con) or metrics.default_as_of(period)
+    as_of_rule = "由调用方指定" if given else "数据最后更新时间，即库中最新的发布或答复时间"
+    b = metrics.bulletin(con, filters, settings, as_of, assigned_only=True)
+    table = metrics.department_table(con, filters, settings, b.as_of, assigned_only=True)
     reminders = metrics.reminder_list(con, filters, settings, b.as_of, table=table)
+    everything = metrics.department_stats(con, filters, settings, b.as_of)
+    unassigned = int(everything.loc[everything["row_kind"] == "total", "received"].sum()) - b.total.received
     first, last = _period_days(period)
     span = (f"{_date_cn(first)}至{last.month}月{last.day}日" if first.year == last.year
             else f"{_date_cn(first)}至{_date_cn(last)}")
@@ -225,10 +278,20 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
     threshold = _threshold(settings)
     both = "均" if settings.reminder_rule == "both" else "有一项"
 
+    cutoff = _moment_cn(b.as_of, with_year=True)
     report = Report("bulletin", "网民留言办理情况通报",
-                    [f"（{span}）", f"统计截止：{_moment_cn(b.as_of, with_year=True)}"],
+                    [f"（{span}）", f"答复情况统计截至：{cutoff}"],
                     generated_at=None)
     report.heading("一、总体情况")
+    scope = (f"统计范围：已转办至责任单位的诉求件；另有未标注责任单位的网络信息 {unassigned} 条，不计入本通报。"
+             if unassigned else "统计范围：已转办至责任单位的诉求件。")
+    report.note(scope)
+    if total.received == 0:
+        report.paragraph(f"{span}，没有已转办至责任单位的诉求件，本期不作通报。")
+        report.heading("附：统计口径")
+        for i, rule in enumerate(metrics.rules_text(settings, assigned_only=True, as_of_rule=as_of_rule), start=1):
+            report.note(f"{i}. {rule}")
+        return report
     report.paragraph(
         f"{span}，本栏目共受理网民留言 {total.received} 件，其中有效留言 {total.valid} 件；"
         f"交由市直部门办理 {m.valid} 件，交由各县市区办理 {c.valid} 件。"
@@ -241,6 +304,12 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
     report.table(["类别", "单位数", "受理", "有效", "已答复", "答复率", "满意", "满意率"],
                  [[g.group, g.departments, g.received, g.valid, g.replied, _pct(g.reply_average.value),
                    g.satisfied, _pct(g.satisfaction_average.value)] for g in b.groups.values()])
+    ranked = table[table["rank"].notna()]
+    if len(ranked):
+        report.chart(report_charts.Chart(
+            "各单位答复率", tuple(f"{d}（{g}）" for d, g in zip(ranked["department"], ranked["group"])),
+            (("答复率", tuple(float(v) for v in ranked["reply_rate"])),), horizontal=True, percent=True,
+            reference=settings.reminder_threshold, reference_label=f"提醒线 {threshold}"))
 
     report.heading("二、通报表扬")
     if b.honour:
@@ -263,7 +332,7 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
 
     report.heading("四、办理情况排名")
     report.paragraph("各单位在本组内按答复率、满意率（高者在前）、答复用时中位数（短者在前）、有效件数（多者在前）排名，"
-                     "完全相同者名次并列；未标注承办单位的留言不参加排名。")
+                     "完全相同者名次并列。")
     for group in ("市直", "县市区", "其他"):
         rows = table[(table["group"] == group) & table["rank"].notna()]
         if rows.empty:
@@ -276,7 +345,7 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
                        r["overdue_open"], _movement(r["rank_change"])] for _, r in rows.iterrows()])
 
     report.heading("五、超期办理情况")
-    overdue = pd.concat([metrics.overdue_items(con, filters, settings, b.as_of, kind=kind)
+    overdue = pd.concat([metrics.overdue_items(con, filters, settings, b.as_of, kind=kind, assigned_only=True)
                          for kind in (metrics.OVERDUE_OPEN, metrics.REPLIED_LATE)], ignore_index=True)
     if overdue.empty:
         report.paragraph(f"本期没有超过 {settings.overdue_days} 天未答复或超期答复的有效留言。")
@@ -294,7 +363,7 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
             report.paragraph(_more(len(overdue) - len(shown), "件", "超期留言"))
 
     report.heading("附：统计口径")
-    for i, rule in enumerate(b.rules, start=1):
+    for i, rule in enumerate(metrics.rules_text(settings, assigned_only=True, as_of_rule=as_of_rule), start=1):
         report.note(f"{i}. {rule}")
     return report
 
@@ -353,13 +422,20 @@ def daily_digest(con, day: date, settings: AnalyticsSettings | None = None, dict
     report = Report("daily_digest", "舆情摘报",
                     [f"第 {number} 期", f"监测时段：{_moment_cn(start, True)} 至 {_moment_cn(end, True)}"],
                     generated_at=generated)
-    today, before = _summary(con, period), _summary(con, period.previous())
+    week = [day - timedelta(days=k) for k in range(VOLUME_DAYS - 1, -1, -1)]
+    volumes = {d: _summary(con, day_period(d, hour)) for d in week}
+    today, before = volumes[day], volumes[week[-2]]
     report.heading("一、总体情况")
     negative_share = f"，占已判定倾向信息的 {today['negative'] / today['scored'] * 100:.1f}%" if today["scored"] else ""
     report.paragraph(
         f"本期共监测到舆情信息 {today['items']} 条，{_change(today['items'], before['items'])}；"
         f"其中负面信息 {today['negative']} 条{negative_share}，{_change(today['negative'], before['negative'])}；"
         f"有效诉求 {today['valid']} 件，截至本期结束已答复 {today['replied']} 件。")
+    report.chart(report_charts.Chart(
+        f"近 {VOLUME_DAYS} 个监测日信息量", tuple(f"{d.month}月{d.day}日" for d in week),
+        (("负面", tuple(volumes[d]["negative"] for d in week)),
+         ("其他", tuple(volumes[d]["items"] - volumes[d]["negative"] for d in week))),
+        axis_label="信息（条）"))
 
     found = alerts_mod.current_alerts(con, day, settings, dicts_dir=dicts_dir, now=min(generated, end))
     warnings = [a for a in found if a.kind != "reminder"]
@@ -459,8 +535,12 @@ def special_report(con, filters: Filters, title: str | None = None, topic: topic
     """《专报》 on a hot topic (its items) or on any filter selection (the items matching `filters`).
 
     Deterministic: the same data and filters give the same text. Titles and quotes are masked copies;
-    authors never appear. Reply figures: items with a reply ÷ all items of the report."""
-    rows = store.run_query(con, "items/list", **filters.params(), subcategories=None, limit=None, offset=0)
+    authors never appear. Reply figures as the bulletin's: replied ÷ valid items with a responsible
+    department (metrics.reply_rate); items without a department are counted but not in the rate."""
+    settings = AnalyticsSettings()
+    rows = store.run_query(con, "items/export", **filters.params(), subcategories=None, limit=None)
+    for column in ("channel", "region", "department"):
+        rows[column] = rows[column].fillna(metrics.UNLABELLED)
     if topic is not None:
         ids = set(topic.item_ids)
         rows = rows[rows["id"].astype(str).isin(ids)]
@@ -479,41 +559,64 @@ def special_report(con, filters: Filters, title: str | None = None, topic: topic
         report.paragraph("所选范围内没有舆情信息。")
         return report
     first_at, last_at = rows["published_at"].min(), rows["published_at"].max()
-    replied = rows["replied_at"].notna()
+    assigned = rows["department"] != metrics.UNLABELLED
+    valid = assigned & rows["is_valid"].fillna(False).astype(bool)
+    replied = valid & rows["replied_at"].notna()
     hours = rows.loc[replied, "response_hours"].dropna()
     median = f"，答复用时中位数 {hours.median() / 24:.1f} 天" if len(hours) else ""
-    departments = rows["department"][rows["department"] != metrics.UNLABELLED]
+    departments = rows["department"][assigned]
     report.paragraph(
         f"所选范围内共有舆情信息 {n} 条，首条发布于 {_moment_cn(first_at, True)}，"
         f"最新一条发布于 {_moment_cn(last_at, True)}。主要来源渠道：{_top(rows['channel'])}；"
         f"涉及地区：{_top(rows['region'])}；涉及单位：{_top(departments) if len(departments) else '未标注'}。")
-    report.paragraph(
-        f"已答复 {int(replied.sum())} 条，答复率 {_pct(replied.sum() / n)}（已答复 ÷ 全部信息）{median}。")
     if len(departments):
-        by_dept = (rows[rows["department"] != metrics.UNLABELLED]
-                   .assign(_replied=lambda d: d["replied_at"].notna())
+        rate = metrics.reply_rate(int(replied.sum()), int(valid.sum()), settings)
+        unassigned = f"；另有 {n - len(departments)} 条未标注责任单位，不计入答复率" if len(departments) < n else ""
+        report.paragraph(
+            f"已转办至责任单位的有效诉求 {int(valid.sum())} 件，已答复 {int(replied.sum())} 件，"
+            f"答复率 {rate.percent()}（已答复 ÷ 有效件，与办理情况通报口径一致）{median}{unassigned}。")
+        by_dept = (rows[assigned]
+                   .assign(_valid=valid[assigned], _replied=replied[assigned],
+                           _hours=rows["response_hours"].where(replied))
                    .groupby("department", sort=True)
-                   .agg(items=("id", "size"), replied=("_replied", "sum"),
-                        median_hours=("response_hours", "median"))
+                   .agg(items=("id", "size"), valid=("_valid", "sum"), replied=("_replied", "sum"),
+                        median_hours=("_hours", "median"))
                    .reset_index()
                    .sort_values(["items", "department"], ascending=[False, True], kind="stable"))
-        report.table(["单位", "信息", "已答复", "答复率", "答复用时中位数（天）"],
-                     [[r.department, int(r.items), int(r.replied), _pct(r.replied / r.items),
+        report.table(["单位", "信息", "有效", "已答复", "答复率", "答复用时中位数（天）"],
+                     [[r.department, int(r.items), int(r.valid), int(r.replied),
+                       str(metrics.reply_rate(int(r.replied), int(r.valid), settings)),
                        "—" if pd.isna(r.median_hours) else f"{r.median_hours / 24:.1f}"]
                       for r in by_dept.itertuples()])
+        if any(metrics.reply_rate(int(r.replied), int(r.valid), settings).tiny and r.valid
+               for r in by_dept.itertuples()):
+            report.paragraph(f"注：标“*”的答复率有效件少于 {settings.min_denominator} 件，仅供参考。")
+    else:
+        answered = int(rows["replied_at"].notna().sum())
+        report.paragraph(f"所选信息均未标注责任单位，不计算答复率；其中有答复记录的 {answered} 条。")
 
-    report.heading("二、每日信息量")
     hour = filters.day_start_hour
     days = (rows["published_at"] - pd.Timedelta(hours=hour)).dt.date
-    per_day = days.value_counts().sort_index()
-    report.table(["日期", "信息"], [[d.isoformat(), int(c)] for d, c in per_day.items()])
-    if hour:
-        report.note(f"按监测日（{hour:02d}:00 至次日 {hour:02d}:00）统计。")
-
-    report.heading("三、情感倾向")
+    monthly = (days.max() - days.min()).days + 1 > DAILY_SPAN_DAYS
+    unit = "月" if monthly else "日"
+    buckets = days.map(lambda d: f"{d.year}-{d.month:02d}") if monthly else days.map(date.isoformat)
     order = ["负面", "中性", "正面", "未评分"]
     counts = rows["sentiment"].value_counts()
     labels = [s for s in order if s in counts.index] + sorted(s for s in counts.index if s not in order)
+    by_bucket = pd.crosstab(buckets, rows["sentiment"]).reindex(columns=labels, fill_value=0).sort_index()
+
+    report.heading(f"二、每{unit}信息量")
+    report.table(["月份" if monthly else "日期", "信息", *labels],
+                 [[b, int(r.sum()), *(int(v) for v in r)] for b, r in by_bucket.iterrows()])
+    if monthly:
+        report.note(f"时间跨度超过 {DAILY_SPAN_DAYS} 天，按月统计。")
+    elif hour:
+        report.note(f"按监测日（{hour:02d}:00 至次日 {hour:02d}:00）统计。")
+    report.chart(report_charts.Chart(
+        f"每{unit}信息量及情感倾向", tuple(by_bucket.index),
+        tuple((s, tuple(int(v) for v in by_bucket[s])) for s in labels), axis_label="信息（条）"))
+
+    report.heading("三、情感倾向")
     report.table(["倾向", "信息", "占比"], [[s, int(counts[s]), _pct(counts[s] / n)] for s in labels])
 
     report.heading("四、网民原话")
