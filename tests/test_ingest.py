@@ -284,3 +284,35 @@ def test_a_column_mostly_empty_still_loads(con, settings, tmp_path):
     assert outcome.status == "loaded" and outcome.loaded_new == 5000
     masked = con.execute("select content_masked, likes, pii_kinds from items where id = '3183'").fetchall()[0]
     assert masked == ("请回电138****5678", 3, ["mobile"])
+
+
+def _store_contents(con) -> dict:
+    return {
+        "items": con.execute("select * exclude (ingest_file_id, ingested_at, updated_at) from items order by id").df(),
+        "terms": con.execute("select * from item_terms order by all").df(),
+        "rejected": con.execute("select line, reason, raw from rejected_rows order by line").df(),
+        "files": con.execute("select rows_read, loaded_new, updated, unchanged_duplicates, rejected, first_error "
+                             "from ingest_files order by id").df(),
+    }
+
+
+def test_worker_processes_and_one_process_give_the_same_store(settings, drop, tmp_path, monkeypatch):
+    """Slices prepared by worker processes (here 2 rows each, so a repeated id and its first line land in
+    different slices) must give exactly what one process gives."""
+    from dashboard.core.ingest import enrich
+
+    settings = replace(settings, max_reject_share=0.5)
+    names = ["bad_rows.csv", "duplicate_ids.csv", "messages_utf8.csv"]
+    serial = store.connect(tmp_path / "serial.duckdb")
+    for name in names:
+        ingest_file(serial, drop(name), settings)
+    monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(enrich, "SLICE_ROWS", 2)
+    parallel = store.connect(tmp_path / "parallel.duckdb")
+    outcomes = [ingest_file(parallel, drop(name), settings) for name in names]
+    assert enrich.worker_pool() is not None  # this machine has two cores: the pool really ran
+    assert [o.rejected for o in outcomes] == [9, 1, 0]
+    expected, got = _store_contents(serial), _store_contents(parallel)
+    for key in expected:
+        pd.testing.assert_frame_equal(got[key], expected[key], check_dtype=False, obj=key)
+    assert len(got["terms"]) > 50 and len(got["items"]) == 26

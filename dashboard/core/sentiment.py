@@ -61,6 +61,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -373,9 +374,10 @@ def _score(tokens: list[str], table: dict[str, _Entry], trace: list | None = Non
     wish = False                     # inside a clause after 希望 / 建议 …
     skip_to = 0
     n = len(tokens)
-    for i, tok in enumerate(tokens):
-        e = get(tok)
-        if e is None or i < skip_to:
+    entries = list(map(get, tokens))
+    # only tokens in the table do anything; compress() walks to them at C speed
+    for i, e in compress(enumerate(entries), entries):
+        if i < skip_to:
             continue
         if e.phrases is not None and i + 1 < n:
             cands = e.phrases.get(tokens[i + 1])
@@ -400,7 +402,7 @@ def _score(tokens: list[str], table: dict[str, _Entry], trace: list | None = Non
             neg_parity = 0
             continue
         if kind == _DUAL:
-            nxt = get(tokens[i + 1]) if i + 1 < n else None
+            nxt = entries[i + 1] if i + 1 < n else None
             if nxt is not None and (nxt.kind == _SENT or nxt.kind == _DUAL):
                 deg = e.degree
                 deg_until = i + WINDOW

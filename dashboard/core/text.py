@@ -451,7 +451,14 @@ class Tokenizer:
         if _FULLWIDTH_ALNUM_RE.search(text):
             text = text.translate(_FULLWIDTH_ALNUM_TABLE)
         matches = [(m.lastgroup, m.group()) for m in self._regex.finditer(text)]
-        toks = iter(self._cut("\n".join([g for k, g in matches if k == "cjk"])))
+        return self._merge(matches, self._cut("\n".join([g for k, g in matches if k == "cjk"])))
+
+    @staticmethod
+    def _merge(matches: list[tuple[str, str]], cut: list[str]) -> list[tuple[str, str]]:
+        """The regex matches with each CJK chunk replaced by its tokens from `cut`
+        (one backend call for all chunks, joined by newlines, which both backends
+        return as separate "\n" tokens)."""
+        toks = iter(cut)
         out: list[tuple[str, str]] = []
         for kind, group in matches:
             if kind == "cjk":
@@ -541,18 +548,38 @@ class Tokenizer:
         Ingest uses it to store the word-cloud terms and score sentiment from
         the same cut (see ``dashboard.core.sentiment.score_tokens``).
         """
-        segments = self._segments(text or "")
-        tokens = [tok for _, tok in segments]
+        if not text:
+            return [], {}
+        if _FULLWIDTH_ALNUM_RE.search(text):
+            text = text.translate(_FULLWIDTH_ALNUM_TABLE)
+        matches = [(m.lastgroup, m.group()) for m in self._regex.finditer(text)]
+        cut = self._cut("\n".join([g for k, g in matches if k == "cjk"]))
+        # The hot path of ingest, so no per-token Python work beyond one memo lookup per
+        # distinct token: the chunks' tokens are spliced in by slicing at the "\n"s.
+        tokens, kinds, pos = [], {}, 0
+        for kind, group in matches:
+            if kind == "cjk":
+                try:
+                    end = cut.index("\n", pos)
+                except ValueError:
+                    end = len(cut)
+                tokens.extend(cut[pos:end])
+                pos = end + 1
+            elif kind != "space":
+                tokens.append(group)
+                kinds[group] = kind  # a non-CJK match never equals a backend token
         memo_get = self._term_memo.get
         classify = self._classify
         counts: dict[str, int] = {}
-        for kind, tok in segments:
-            if kind == "cjk" or kind in _TERM_KINDS:
-                term = memo_get(tok)
-                if term is None:
-                    term = classify(kind, tok)
-                if term:
-                    counts[term] = counts.get(term, 0) + 1
+        for tok, count in Counter(tokens).items():  # first-occurrence order, like term_counts()
+            term = memo_get(tok)
+            if term is None:
+                kind = kinds.get(tok, "cjk")
+                if kind != "cjk" and kind not in _TERM_KINDS:
+                    continue
+                term = classify(kind, tok)
+            if term:
+                counts[term] = counts.get(term, 0) + count
         return tokens, counts
 
 

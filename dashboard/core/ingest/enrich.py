@@ -1,27 +1,66 @@
-"""Work done on each item before the write transaction: personal-data masks and word terms.
+"""The slow, row-by-row work of an ingest, done before the write transaction opens.
 
-Both are stored, so pages never tokenise or scan for phone numbers at request time.
-Large batches are tokenised in worker processes (one per core).
+For each row: validation (normalise.validate), personal-data masks, word terms and a
+sentiment label from one segmentation. All of it is stored, so pages never tokenise or
+scan for phone numbers at request time.
+
+Rows are independent, so a large file is cut into slices that worker processes prepare
+in parallel (one per core, in a pool kept for the life of the process: starting a
+worker and loading the dictionaries costs about a second). Each slice comes back as
+Arrow tables in the store's staging types; only ids repeated within the file need the
+whole file, and are settled afterwards (normalise.resolve_duplicate_ids).
 """
 from __future__ import annotations
 
+import atexit
 import os
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from dashboard.core.ingest.mapping import ColumnMap, Profile
+from dashboard.core.ingest.normalise import Rejection, resolve_duplicate_ids, validate
+from dashboard.core.ingest.readers import RawTable
 from dashboard.core.pii import mask_text
 from dashboard.core.sentiment import get_lexicon, score_tokens
 from dashboard.core.text import get_tokenizer
 
-# Below this many items one process is faster than starting workers.
+# Below this many rows one process is faster than handing slices to workers.
 PARALLEL_THRESHOLD = 20_000
-_CHUNK = 5_000
+SLICE_ROWS = 10_000
 
 Progress = Callable[[str, float], None]
+
+# Explicit Arrow types for the staged rows: DuckDB would otherwise guess each column's type from
+# its first rows, and a column empty there (no personal data in the first thousand items) is
+# guessed as NULL and then fails on the first real value.
+STAGED_SCHEMA = pa.schema([
+    *[(name, pa.string()) for name in (
+        "id", "title", "content", "channel", "source", "category", "subcategory", "region", "department",
+        "department_level", "reply_content", "satisfaction", "sentiment", "author", "url", "extra",
+        "title_masked", "content_masked", "reply_masked", "sentiment_source")],
+    ("published_at", pa.timestamp("us")), ("replied_at", pa.timestamp("us")), ("is_valid", pa.bool_()),
+    ("likes", pa.int64()), ("dislikes", pa.int64()), ("pii_kinds", pa.list_(pa.string())), ("line", pa.int64()),
+])
+# Terms are keyed by the row's line (unique within a file); the write joins them to the row's id.
+TERMS_SCHEMA = pa.schema([("line", pa.int64()), ("term", pa.string()), ("n", pa.int16())])
+
+
+@dataclass
+class Prepared:
+    staged: pa.Table                 # rows to write, STAGED_SCHEMA
+    terms: pa.Table                  # TERMS_SCHEMA, for the rows in `staged`
+    rejections: list[Rejection]      # sorted by line
+    identical_duplicates: int = 0
 
 
 def add_masks(frame: pd.DataFrame) -> pd.DataFrame:
@@ -42,47 +81,124 @@ def add_masks(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _analyse_chunk(args: tuple[str | None, list[str], list[str]]) -> tuple[list[str], list[str], list[int], list[str]]:
-    """One segmentation per item gives both its word-cloud terms and its sentiment."""
-    dicts_dir, ids, texts = args
-    tokenizer = get_tokenizer(Path(dicts_dir) if dicts_dir else None)
+def analyse(frame: pd.DataFrame, dicts_dir: Path | str | None) -> tuple[pa.Table, list[str]]:
+    """Terms (line, term, n) and a sentiment label per row, from one segmentation of title + content."""
+    tokenizer = get_tokenizer(dicts_dir)
     lexicon = get_lexicon(dicts_dir, tokenizer=tokenizer)
-    out_ids, out_terms, out_counts, labels = [], [], [], []
-    for item_id, text in zip(ids, texts):
-        tokens, counts = tokenizer.analyse(text)
+    lines, terms, counts, labels = [], [], [], []
+    for line, title, content in zip(frame["line"].tolist(), frame["title"].tolist(), frame["content"].tolist()):
+        text = f"{title} {content}" if title and content else (title or content or "")
+        tokens, term_counts = tokenizer.analyse(text)
         labels.append(score_tokens(tokens, lexicon))
-        for term, count in counts.items():
-            out_ids.append(item_id)
-            out_terms.append(term)
-            out_counts.append(min(count, 32767))
-    return out_ids, out_terms, out_counts, labels
+        lines.extend([line] * len(term_counts))
+        terms.extend(term_counts)
+        counts.extend(term_counts.values())
+    table = pa.table([pa.array(lines, pa.int64()), pa.array(terms, pa.string()),
+                      pc.min_element_wise(pa.array(counts, pa.int64()), 32767).cast(pa.int16())],
+                     schema=TERMS_SCHEMA)
+    return table, labels
 
 
-def analyse_items(frame: pd.DataFrame, dicts_dir: Path | None = None,
-                  progress: Progress | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """(item_id, term, n) rows and a sentiment label per item, from title + content."""
-    ids = frame["id"].tolist()
-    texts = [" ".join(part for part in (title, content) if part)
-             for title, content in zip(frame["title"], frame["content"])]
-    chunks = [(str(dicts_dir) if dicts_dir else None, ids[i:i + _CHUNK], texts[i:i + _CHUNK])
-              for i in range(0, len(ids), _CHUNK)]
-    results = []
-    workers = min(os.cpu_count() or 1, 8)
-    if len(ids) >= PARALLEL_THRESHOLD and workers > 1:
-        # spawn, not fork: the dashboard process runs threads, and forking those is unsafe
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            for done, result in enumerate(pool.map(_analyse_chunk, chunks), start=1):
-                results.append(result)
-                if progress:
-                    progress("分词与情感", done / len(chunks))
+def typed(frame: pd.DataFrame) -> pa.Table:
+    """The frame in STAGED_SCHEMA types."""
+    columns = {}
+    for field in STAGED_SCHEMA:
+        values = frame[field.name]
+        if pa.types.is_timestamp(field.type):
+            columns[field.name] = pa.array(values.to_numpy(dtype="datetime64[us]"), type=field.type,
+                                           mask=values.isna().to_numpy())
+        elif pa.types.is_integer(field.type):
+            columns[field.name] = pa.array(pd.array(values, dtype="Int64"), type=field.type)
+        else:
+            columns[field.name] = pa.array(values.astype(object).to_numpy(), type=field.type, from_pandas=True)
+    return pa.table(columns, schema=STAGED_SCHEMA)
+
+
+def prepare_slice(table: RawTable, columns: ColumnMap, profile: Profile | None, dicts_dir: str | None,
+                  now: datetime) -> tuple[pa.Table, pa.Table, list[Rejection]]:
+    """Validate, mask, tokenise and score one slice of a file (runs in a worker)."""
+    good, rejections = validate(table, columns, profile, now)
+    frame = add_masks(good)
+    terms, labels = analyse(frame, dicts_dir)
+    # A label in the file (a person's judgement) wins over the scorer's.
+    given = frame["sentiment"].notna().to_numpy()
+    frame["sentiment_source"] = np.where(given, "data", "model").astype(object)
+    frame["sentiment"] = np.where(given, frame["sentiment"].to_numpy(dtype=object), np.array(labels, dtype=object))
+    return typed(frame), terms, rejections
+
+
+def _slices(table: RawTable, size: int):
+    for start in range(0, len(table), size):
+        stop = min(start + size, len(table))
+        yield RawTable(headers=table.headers, rows=table.rows[start:stop] if table.frame is None else [],
+                       lines=table.lines[start:stop], encoding=table.encoding,
+                       frame=None if table.frame is None else table.frame.iloc[start:stop].reset_index(drop=True))
+
+
+def prepare(table: RawTable, columns: ColumnMap, profile: Profile | None, dicts_dir: Path | str | None,
+            now: datetime, progress: Progress | None = None) -> Prepared:
+    """Every row of `table` validated and enriched, ids repeated within the file settled."""
+    dicts = str(dicts_dir) if dicts_dir else None
+    parts = list(_slices(table, SLICE_ROWS))
+    pool = worker_pool() if len(table) >= PARALLEL_THRESHOLD else None
+    if pool is not None:
+        futures = [pool.submit(prepare_slice, part, columns, profile, dicts, now) for part in parts]
+        results = (future.result() for future in futures)
     else:
-        for done, chunk in enumerate(chunks, start=1):
-            results.append(_analyse_chunk(chunk))
-            if progress:
-                progress("分词与情感", done / len(chunks))
-    terms = pd.DataFrame({
-        "item_id": [x for r in results for x in r[0]],
-        "term": [x for r in results for x in r[1]],
-        "n": pd.array([x for r in results for x in r[2]], dtype="int16"),
-    })
-    return terms, [label for r in results for label in r[3]]
+        results = (prepare_slice(part, columns, profile, dicts, now) for part in parts)
+    staged, terms, rejections = [], [], []
+    for done, (part_staged, part_terms, part_rejections) in enumerate(results, start=1):
+        staged.append(part_staged)
+        terms.append(part_terms)
+        rejections.extend(part_rejections)
+        if progress:
+            progress("校验、分词与情感", done / max(len(parts), 1))
+    staged_table = pa.concat_tables(staged) if staged else STAGED_SCHEMA.empty_table()
+    terms_table = pa.concat_tables(terms) if terms else TERMS_SCHEMA.empty_table()
+    staged_table, duplicate_rejections, identical = _settle_duplicates(staged_table, table)
+    rejections = sorted(rejections + duplicate_rejections, key=lambda r: r.line)
+    return Prepared(staged_table, terms_table, rejections, identical)
+
+
+def _settle_duplicates(staged: pa.Table, table: RawTable) -> tuple[pa.Table, list[Rejection], int]:
+    ids = staged.column("id").to_pandas()
+    if not ids.duplicated().any():
+        return staged, [], 0
+    keep, rejections, identical = resolve_duplicate_ids(staged.to_pandas(), table)
+    # the terms of a dropped repeat find no staged row with their line, so they are not written
+    return staged.filter(pa.array(keep)), rejections, identical
+
+
+# --------------------------------------------------------------------------- #
+# Worker pool
+# --------------------------------------------------------------------------- #
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def worker_count() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+
+
+def worker_pool() -> Executor | None:
+    """The process-wide pool of workers (None on a one-core machine). Started on first use."""
+    global _pool
+    if worker_count() < 2:
+        return None
+    with _pool_lock:
+        if _pool is None or getattr(_pool, "_broken", False):
+            # spawn, not fork: the dashboard process runs threads, and forking those is unsafe
+            _pool = ProcessPoolExecutor(max_workers=worker_count(), mp_context=get_context("spawn"))
+        return _pool
+
+
+def shutdown_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+            _pool = None
+
+
+atexit.register(shutdown_pool)

@@ -28,14 +28,19 @@ from typing import Any, Callable
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from dashboard.core import store
 from dashboard.core.config import Settings
 from dashboard.core.ingest import enrich
-from dashboard.core.ingest.mapping import ColumnMap, Profile, auto_profile, find_profile, map_columns
-from dashboard.core.ingest.normalise import LOCAL_TZ, Normalised, Rejection, normalise
-from dashboard.core.ingest.readers import ReadError, RawTable, read_table
+from dashboard.core.ingest.mapping import (
+    ColumnMap,
+    Profile,
+    auto_profile,
+    find_profile,
+    map_columns,
+)
+from dashboard.core.ingest.normalise import LOCAL_TZ, Rejection
+from dashboard.core.ingest.readers import RawTable, ReadError, read_table
 
 log = logging.getLogger(__name__)
 
@@ -172,29 +177,21 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
         return _quarantine(con, source_path, settings, meta, keep_source, sha, reason, rows_read, [],
                            columns.describe(table.headers))
 
-    if progress:
-        progress("校验", 0.1)
-    result = normalise(table, columns, profile)
-    rejected = len(result.rejections)
+    # validating and enriching span 5%..90% of the file's progress bar
+    stage = (lambda label, f: progress(label, 0.05 + 0.85 * f)) if progress else None
+    prepared = enrich.prepare(table, columns, profile, settings.dicts_dir, now=_now(), progress=stage)
+    rejected = len(prepared.rejections)
     if rows_read and rejected / rows_read > settings.max_reject_share:
+        first = prepared.rejections[0]
         reason = (f"{rejected}/{rows_read} 行（{rejected / rows_read:.0%}）未通过校验，超过上限 "
-                  f"{settings.max_reject_share:.0%}，整个文件已隔离，未入库。首个错误：第 {result.rejections[0].line} 行："
-                  f"{result.rejections[0].reason}")
+                  f"{settings.max_reject_share:.0%}，整个文件已隔离，未入库。首个错误：第 {first.line} 行："
+                  f"{first.reason}")
         return _quarantine(con, source_path, settings, meta, keep_source, sha, reason, rows_read,
-                           result.rejections, columns.describe(table.headers))
-
-    frame = enrich.add_masks(result.frame)
-    # the tokenising stage spans 20%..90% of the file's progress bar
-    stage = (lambda label, f: progress(label, 0.2 + 0.7 * f)) if progress else None
-    terms, labels = enrich.analyse_items(frame, settings.dicts_dir, progress=stage)
-    # A label in the file (a person's judgement) wins over the scorer's.
-    given = frame["sentiment"].notna()
-    frame["sentiment_source"] = given.map({True: "data", False: "model"}).astype(object)
-    frame["sentiment"] = frame["sentiment"].where(given, pd.Series(labels, index=frame.index, dtype=object))
+                           prepared.rejections, columns.describe(table.headers))
     if progress:
         progress("写入数据库", 0.9)
-    outcome = _commit(con, frame, terms, result, meta, columns, table, rows_read)
-    _archive(source_path, outcome, settings, keep_source, result.rejections, quarantined=False, con=con)
+    outcome = _commit(con, prepared, meta, columns, table, rows_read)
+    _archive(source_path, outcome, settings, keep_source, prepared.rejections, quarantined=False, con=con)
     if progress:
         progress("完成", 1.0)
     return outcome
@@ -209,17 +206,16 @@ def _missing_required(columns: ColumnMap) -> str:
     return "、".join(missing)
 
 
-def _commit(con, frame: pd.DataFrame, terms: pd.DataFrame, result: Normalised, meta: dict[str, Any],
-            columns: ColumnMap, table: RawTable, rows_read: int) -> FileOutcome:
-    staged = _typed(frame)
-    rejections = _rejections_frame(result.rejections)
+def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: ColumnMap, table: RawTable,
+            rows_read: int) -> FileOutcome:
+    rejections = _rejections_frame(prepared.rejections)
     with _WRITE_LOCK:
         cursor = con.cursor()
         try:
             cursor.execute("begin transaction")
             file_id = int(store.fetch(cursor, "ingest/next_file_id").iat[0, 0])
-            cursor.register("staged", staged)
-            cursor.register("staged_terms", terms)
+            cursor.register("staged", prepared.staged)
+            cursor.register("staged_terms", prepared.terms)
             cursor.register("staged_rejections", rejections)
             store.execute(cursor, "ingest/classify_staged")
             counts = store.fetch(cursor, "ingest/count_changes").iloc[0]
@@ -227,12 +223,12 @@ def _commit(con, frame: pd.DataFrame, terms: pd.DataFrame, result: Normalised, m
             outcome = FileOutcome(
                 file_name=meta["file_name"], status="loaded", sha256=meta["sha256"], file_id=file_id,
                 rows_read=rows_read, loaded_new=int(counts["loaded_new"]), updated=int(counts["updated"]),
-                unchanged_duplicates=int(counts["unchanged"]) + result.identical_duplicates,
-                rejected=len(result.rejections),
-                first_error=(f"第 {result.rejections[0].line} 行：{result.rejections[0].reason}"
-                             if result.rejections else None),
+                unchanged_duplicates=int(counts["unchanged"]) + prepared.identical_duplicates,
+                rejected=len(prepared.rejections),
+                first_error=(f"第 {prepared.rejections[0].line} 行：{prepared.rejections[0].reason}"
+                             if prepared.rejections else None),
             )
-            outcome.message = "；".join(result.notes)
+            outcome.message = "；".join(columns.notes)
             _check_balance(outcome)
             store.execute(cursor, "ingest/insert_file", id=file_id, status="loaded", finished_at=now,
                           rows_read=outcome.rows_read, loaded_new=outcome.loaded_new, updated=outcome.updated,
@@ -258,33 +254,6 @@ def _check_balance(outcome: FileOutcome) -> None:
     total = outcome.loaded_new + outcome.updated + outcome.unchanged_duplicates + outcome.rejected
     if total != outcome.rows_read:
         raise IngestAborted(f"行数不平衡：读取 {outcome.rows_read} 行，但新增+更新+重复+拒绝 = {total}")
-
-
-# Explicit Arrow types for the staged rows: DuckDB would otherwise guess each column's type from
-# its first rows, and a column empty there (no personal data in the first thousand items) is
-# guessed as NULL and then fails on the first real value.
-_STAGED_SCHEMA = pa.schema([
-    *[(name, pa.string()) for name in (
-        "id", "title", "content", "channel", "source", "category", "subcategory", "region", "department",
-        "department_level", "reply_content", "satisfaction", "sentiment", "author", "url", "extra",
-        "title_masked", "content_masked", "reply_masked", "sentiment_source")],
-    ("published_at", pa.timestamp("us")), ("replied_at", pa.timestamp("us")), ("is_valid", pa.bool_()),
-    ("likes", pa.int64()), ("dislikes", pa.int64()), ("pii_kinds", pa.list_(pa.string())), ("line", pa.int64()),
-])
-
-
-def _typed(frame: pd.DataFrame) -> pa.Table:
-    columns = {}
-    for field in _STAGED_SCHEMA:
-        values = frame[field.name]
-        if pa.types.is_timestamp(field.type):
-            columns[field.name] = pa.array(values.to_numpy(dtype="datetime64[us]"), type=field.type,
-                                           mask=values.isna().to_numpy())
-        else:
-            columns[field.name] = pa.array(
-                [None if v is None or (not isinstance(v, (list, str)) and pd.isna(v)) else v for v in values],
-                type=field.type)
-    return pa.table(columns, schema=_STAGED_SCHEMA)
 
 
 def _rejections_frame(rejections: list[Rejection]) -> pd.DataFrame:

@@ -87,6 +87,19 @@ class _Reasons:
 
 def normalise(table: RawTable, columns: ColumnMap, profile: Profile | None = None,
               now: datetime | None = None) -> Normalised:
+    """Validate every row, then settle ids repeated within the file."""
+    good, rejections = validate(table, columns, profile, now)
+    keep, duplicate_rejections, identical = resolve_duplicate_ids(good, table)
+    rejections = sorted(rejections + duplicate_rejections, key=lambda r: r.line)
+    return Normalised(frame=good.loc[keep].reset_index(drop=True), rejections=rejections,
+                      identical_duplicates=identical, notes=list(columns.notes))
+
+
+def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None,
+             now: datetime | None = None) -> tuple[pd.DataFrame, list[Rejection]]:
+    """The rows that pass every rule (OUTPUT_COLUMNS + "line") and a rejection per failing row.
+
+    Row by row independent, so a file may be validated in slices (see enrich.prepare)."""
     n = len(table)
     width = len(table.headers)
     reasons = _Reasons(n)
@@ -189,11 +202,7 @@ def normalise(table: RawTable, columns: ColumnMap, profile: Profile | None = Non
         Rejection(line=table.lines[p], reason="；".join(reasons.by_row[p]), raw=_raw_row(table, p))
         for p in np.flatnonzero(bad_rows)
     ]
-    good = frame.loc[~bad_rows].reset_index(drop=True)
-    good, duplicate_rejections, identical = _resolve_duplicate_ids(good, table)
-    rejections.extend(duplicate_rejections)
-    rejections.sort(key=lambda r: r.line)
-    return Normalised(frame=good, rejections=rejections, identical_duplicates=identical, notes=list(columns.notes))
+    return frame.loc[~bad_rows].reset_index(drop=True), rejections
 
 
 # --- helpers -----------------------------------------------------------------
@@ -443,33 +452,36 @@ def _ids(source_ids: pd.Series | None, out: dict[str, Any], profile: Profile | N
     return pd.Series(ids, dtype=object)
 
 
-def _resolve_duplicate_ids(good: pd.DataFrame, table: RawTable) -> tuple[pd.DataFrame, list[Rejection], int]:
+def resolve_duplicate_ids(good: pd.DataFrame, table: RawTable) -> tuple[np.ndarray, list[Rejection], int]:
     """Within one file an id may appear once. An exact repeat is counted as an
     unchanged duplicate; a repeat with different values is rejected, pointing at
-    the first line, because we cannot know which version is right."""
+    the first line, because we cannot know which version is right.
+
+    Returns the mask of rows to keep (the first of each id), the rejections and
+    the number of identical repeats. `good` needs the id, "line" and OUTPUT_COLUMNS."""
+    keep = np.ones(len(good), dtype=bool)
     if good.empty:
-        return good, [], 0
+        return keep, [], 0
     dup = good["id"].duplicated(keep="first").to_numpy()
     if not dup.any():
-        return good, [], 0
-    compare = [c for c in OUTPUT_COLUMNS if c != "extra"]
+        return keep, [], 0
+    compare = [c for c in OUTPUT_COLUMNS if c not in ("id", "extra")]
     first_rows = good.drop_duplicates("id", keep="first").set_index("id")
     line_to_pos = {line: pos for pos, line in enumerate(table.lines)}
     rejections, identical = [], 0
     for pos in np.flatnonzero(dup):
         row = good.iloc[pos]
         first = first_rows.loc[row["id"]]
-        same = all(_same(row[c], first[c]) for c in compare if c != "id")
-        if same:
+        differing = [contract.FIELD_LABELS[c] for c in compare if not _same(row[c], first[c])]
+        if not differing:
             identical += 1
         else:
-            differing = [contract.FIELD_LABELS[c] for c in compare if c != "id" and not _same(row[c], first[c])]
             rejections.append(Rejection(
                 line=int(row["line"]),
                 reason=f"编号 {row['id']} 在本文件第 {int(first['line'])} 行已出现，且{('、'.join(differing))}不同：请核对后只保留一条",
                 raw=_raw_row(table, line_to_pos[int(row["line"])]),
             ))
-    return good.loc[~dup].reset_index(drop=True), rejections, identical
+    return ~dup, rejections, identical
 
 
 def _same(a: Any, b: Any) -> bool:
