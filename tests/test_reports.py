@@ -273,7 +273,7 @@ def test_bulletin_counts_only_items_with_a_department(bulletin_store):
     every = {g.group: g for g in metrics.group_summary(bulletin_store, Filters(period=FEB), RULES)}
     assert every["合计"].received == 540 + WEB_POSTS and "未标注" in every      # the 部门 page: every item
     text = reports.bulletin_report(bulletin_store, FEB, RULES).markdown()
-    assert f"统计范围：已转办至责任单位的诉求件；另有未标注责任单位的网络信息 {WEB_POSTS} 条，不计入本通报。" in text
+    assert f"统计范围：已转办至责任单位的诉求件；另有未标注责任单位的信息 {WEB_POSTS} 条，不计入本通报。" in text
     assert "| 合计 | 38 | 540 | 336 |" in text and "未标注" not in text.replace("未标注责任单位", "")
     assert "网帖" not in text                                       # no web post in the overdue list
 
@@ -295,7 +295,7 @@ def test_empty_bulletin_says_so(con, settings):
     load(con, settings, [make_item("W1", datetime(2024, 2, 3, 9), None, None, channel="微博")])
     text = reports.bulletin_report(con, FEB, RULES).markdown()
     assert "2024年2月1日至2月29日，没有已转办至责任单位的诉求件，本期不作通报。" in text
-    assert "另有未标注责任单位的网络信息 1 条" in text and "二、通报表扬" not in text
+    assert "另有未标注责任单位的信息 1 条" in text and "二、通报表扬" not in text
 
 
 def test_special_reply_rate_is_replied_over_valid_items_with_a_department(special_store, settings):
@@ -315,6 +315,9 @@ def test_special_report_counts_by_month_over_a_long_span(con, settings):
     load(con, settings, rows)
     text = reports.special_report(con, Filters(keyword="路灯")).markdown()
     assert "## 二、每月信息量" in text and "| 2024-03 | 1 |" in text and "按月统计" in text
+    load(con, settings, [make_item("Y1", datetime(2019, 5, 1, 9), "市城管局", "市直")], "older")
+    text = reports.special_report(con, Filters(keyword="路灯")).markdown()
+    assert "## 二、每年信息量" in text and "| 2019 | 1 |" in text and "| 2024 | 4 |" in text
 
 
 def test_docx_embeds_the_charts_and_keeps_the_tables(bulletin_store):

@@ -571,7 +571,7 @@ def rules_text(settings: AnalyticsSettings | None = None, satisfied: tuple[str, 
     threshold = f"{settings.reminder_threshold * 100:g}%"
     rule = "两项均" if settings.reminder_rule == "both" else "任一项"
     average = "各部门比率的平均" if settings.average_mode == "mean" else "合计件数之比"
-    scope = ("统计范围：所选时间段内发布、已转办至责任单位的诉求件（未标注责任单位的网络信息不计入）"
+    scope = ("统计范围：所选时间段内发布、已转办至责任单位的诉求件（未标注责任单位的信息不计入）"
              if assigned_only else "统计范围：所选时间段内发布、符合筛选条件的诉求")
     as_of_rule = as_of_rule or "时间段结束与当前时间中较早者"
     unlabelled = ([] if assigned_only else ["未标注承办单位的诉求计入“未标注”，不参加排名、表扬和提醒。"])

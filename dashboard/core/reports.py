@@ -20,7 +20,7 @@ Bulletin        calendar days (00:00); only requests assigned to a department (m
                 AnalyticsSettings.average_mode and the text says which one it is. Chart: reply rate per
                 department.
 Special         《专报》 on one hot topic or any filter selection (special_report): overview, volume by
-                day (by month beyond 62 days) with sentiment as a stacked bar chart, masked quotes, the
+                day (by month beyond 62 days, by year beyond two years) with sentiment as a stacked bar chart, masked quotes, the
                 items as a capped appendix. Reply rate as the bulletin's: replied ÷ valid items with a
                 department (metrics.reply_rate). Not numbered.
 Digest          one monitoring day (settings.day_start_hour, 08:00–08:00); numbered 第 N 期 via the
@@ -58,7 +58,8 @@ QUOTE_CAP = 3
 QUOTE_CHARS = 80
 CHART_WIDTH_CM = 15
 VOLUME_DAYS = 7          # the digest's volume chart: this day and the six before
-DAILY_SPAN_DAYS = 62     # a special report over a longer span counts by month
+DAILY_SPAN_DAYS = 62     # a special report over a longer span counts by month,
+MONTHLY_SPAN_DAYS = 731  # and over more than two years by year
 CN_NUM = "一二三四五六七八九十"
 
 
@@ -283,7 +284,7 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
                     [f"（{span}）", f"答复情况统计截至：{cutoff}"],
                     generated_at=None)
     report.heading("一、总体情况")
-    scope = (f"统计范围：已转办至责任单位的诉求件；另有未标注责任单位的网络信息 {unassigned} 条，不计入本通报。"
+    scope = (f"统计范围：已转办至责任单位的诉求件；另有未标注责任单位的信息 {unassigned} 条，不计入本通报。"
              if unassigned else "统计范围：已转办至责任单位的诉求件。")
     report.note(scope)
     if total.received == 0:
@@ -597,19 +598,21 @@ def special_report(con, filters: Filters, title: str | None = None, topic: topic
 
     hour = filters.day_start_hour
     days = (rows["published_at"] - pd.Timedelta(hours=hour)).dt.date
-    monthly = (days.max() - days.min()).days + 1 > DAILY_SPAN_DAYS
-    unit = "月" if monthly else "日"
-    buckets = days.map(lambda d: f"{d.year}-{d.month:02d}") if monthly else days.map(date.isoformat)
+    span_days = (days.max() - days.min()).days + 1
+    unit = "日" if span_days <= DAILY_SPAN_DAYS else ("月" if span_days <= MONTHLY_SPAN_DAYS else "年")
+    buckets = days.map({"日": date.isoformat, "月": lambda d: f"{d.year}-{d.month:02d}",
+                        "年": lambda d: str(d.year)}[unit])
     order = ["负面", "中性", "正面", "未评分"]
     counts = rows["sentiment"].value_counts()
     labels = [s for s in order if s in counts.index] + sorted(s for s in counts.index if s not in order)
     by_bucket = pd.crosstab(buckets, rows["sentiment"]).reindex(columns=labels, fill_value=0).sort_index()
 
     report.heading(f"二、每{unit}信息量")
-    report.table(["月份" if monthly else "日期", "信息", *labels],
+    report.table([{"日": "日期", "月": "月份", "年": "年份"}[unit], "信息", *labels],
                  [[b, int(r.sum()), *(int(v) for v in r)] for b, r in by_bucket.iterrows()])
-    if monthly:
-        report.note(f"时间跨度超过 {DAILY_SPAN_DAYS} 天，按月统计。")
+    if unit != "日":
+        limit = DAILY_SPAN_DAYS if unit == "月" else MONTHLY_SPAN_DAYS
+        report.note(f"时间跨度超过 {limit} 天，按{unit}统计（仅列出有信息的{unit}份）。")
     elif hour:
         report.note(f"按监测日（{hour:02d}:00 至次日 {hour:02d}:00）统计。")
     report.chart(report_charts.Chart(
