@@ -53,6 +53,7 @@ def test_every_ingest_statement_runs_during_an_ingest(con, settings, drop, monke
     monkeypatch.setattr(store, "execute", recording)   # fetch and run_query go through execute too
     ingest_file(con, drop("messages_utf8.csv"), settings)
     ingest_file(con, drop("messages_utf8.csv"), settings)   # duplicate file
+    ingest_file(con, drop("late_reply.csv"), settings)        # an update
     ingest_file(con, drop("bad_rows.csv"), settings)          # quarantined
     assert used == {n for n in store.list_queries() if n.startswith("ingest/")}
 
@@ -65,10 +66,14 @@ def test_checks_pass_on_good_data(filled, name):
 def test_checks_catch_what_they_are_for(filled):
     filled.execute("update items set replied_at = published_at - interval 1 day where id = '1001'")
     filled.execute("update ingest_files set rows_read = rows_read + 1 where id = 1")
-    filled.execute("insert into item_terms values ('no-such-item', '词', 1)")
+    assert store.run_query(filled, "checks/term_rollup_mismatch").empty
+    filled.execute("insert into item_terms (item_id, term, n) values ('no-such-item', '词', 1)")
+    filled.execute("update item_terms set n = n + 1 where item_id = '1001' and term = (select min(term) from "
+                   "item_terms where item_id = '1001')")
     assert len(store.run_query(filled, "checks/reply_before_item")) == 1
     assert len(store.run_query(filled, "checks/manifest_unbalanced")) == 1
     assert len(store.run_query(filled, "checks/orphan_terms")) == 1
+    assert len(store.run_query(filled, "checks/term_rollup_mismatch")) == 1
 
 
 def test_unknown_parameter_is_refused(filled):

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.core import terms
+from dashboard.core import store, terms
 from dashboard.core.filters import Filters, Period
 from dashboard.core.ingest.loader import ingest_frame
 
@@ -132,3 +132,47 @@ def test_term_trend_counts_items_per_monitoring_day_with_zero_days(con, settings
     calendar = terms.term_trend(con, Filters(), ["停水"], day_start_hour=0)
     assert calendar.set_index("day")["items"].tolist() == [2, 0, 1]        # 2, 3, 4 January
     assert terms.term_trend(con, Filters(), []).empty
+
+
+def test_the_rollup_and_the_item_terms_give_the_same_answers(tmp_path, settings, monkeypatch):
+    """term_rollup is kept by signed deltas at ingest; after new items, an update that moves an item to
+    another category and day, and a re-drop, both paths agree and checks/term_rollup_mismatch finds nothing."""
+    con = store.connect(tmp_path / "rollup.duckdb")
+    items = pd.DataFrame({
+        "id": [f"R{i}" for i in range(60)],
+        "title": [f"{'物业' if i % 3 else '噪音'}问题{'停车' if i % 2 else '供暖'}" for i in range(60)],
+        "content": ["小区物业乱收费，业主投诉停车难" if i % 4 else "夜间施工噪音扰民，供暖不热" for i in range(60)],
+        "published_at": [datetime(2024, 3, 1, 6) + timedelta(hours=5 * i) for i in range(60)],
+        "category": ["城乡建设" if i % 2 else "环境保护" for i in range(60)],
+        "channel": ["12345热线" if i % 5 else "微博" for i in range(60)],
+    })
+    ingest_frame(con, items, settings, "first")
+    moved = items.iloc[:10].copy()
+    moved["category"] = "交通运输"
+    moved["published_at"] = moved["published_at"] + timedelta(days=3)
+    moved["content"] = "公交线路调整，道路拥堵"
+    assert ingest_frame(con, moved, settings, "update").updated == 10
+    ingest_frame(con, items.iloc[20:30], settings, "again")  # unchanged duplicates change nothing
+    assert store.run_query(con, "checks/term_rollup_mismatch").empty
+    monitoring_day = Period(datetime(2024, 3, 3, 8), datetime(2024, 3, 4, 8))
+    cases = [Filters(), Filters(period=monitoring_day), Filters(period=Period(datetime(2024, 3, 1), datetime(2024, 3, 12))),
+             Filters(period=monitoring_day, categories=("交通运输",)), Filters(categories=("城乡建设", "环境保护"))]
+    for filters in cases:
+        assert terms.uses_rollup(filters)
+        rolled = terms.top_terms(con, filters)
+        exact = store.run_query(con, "terms/top_terms", **filters.params(), limit=200)
+        pd.testing.assert_frame_equal(rolled, exact, check_dtype=False)
+        assert not rolled.empty
+    period = Period(datetime(2024, 3, 4), datetime(2024, 3, 8))
+    by_day = Filters(period=period, day_start_hour=8)
+    rolled = terms.rising_terms(con, Filters(period=period), min_count=1)
+    rolled_trend = terms.term_trend(con, by_day, ["物业", "公交线路"])
+    monkeypatch.setattr(terms, "uses_rollup", lambda *args, **kwargs: False)
+    pd.testing.assert_frame_equal(rolled, terms.rising_terms(con, Filters(period=period), min_count=1),
+                                  check_dtype=False)
+    pd.testing.assert_frame_equal(rolled_trend, terms.term_trend(con, by_day, ["物业", "公交线路"]),
+                                  check_dtype=False)
+    assert not rolled.empty and rolled_trend["items"].sum() > 0
+    # other filters, or a period off the 8-hour grid, take the exact path
+    assert not terms.uses_rollup(Filters(channels=("微博",)))
+    assert not terms.uses_rollup(Filters(period=Period(datetime(2024, 3, 1, 9), datetime(2024, 3, 2))))

@@ -10,6 +10,12 @@ item used the term and one more did not, ``((count + 1) / (items + 2)) / ((prev_
 (prev_items + 2))``: a term absent before gets a large but finite lift, and an empty previous
 period divides by nothing. Only terms used by at least ``min_count`` items in the period and
 whose share rose are listed, strongest lift first.
+
+Each question has two exact answers: from ``item_terms`` joined to the filtered items (any filter)
+and from ``term_rollup`` (terms per 8-hour bucket and category, schema/005_term_rollup.sql), which
+is read when only the period and categories are set and the period starts and ends on bucket
+boundaries (every calendar or 08:00 monitoring day does). ``checks/term_rollup_mismatch.sql``
+and the tests hold the two to the same numbers.
 """
 from __future__ import annotations
 
@@ -26,9 +32,39 @@ __all__ = ["top_terms", "rising_terms", "term_trend", "items_with_term"]
 RISING_COLUMNS = ["term", "count", "prev_count", "share", "prev_share", "lift", "share_change"]
 
 
+BUCKET_HOURS = 8  # term_rollup's bucket (the term_bucket macro)
+
+
+def uses_rollup(filters: Filters, day_start_hour: int | None = None) -> bool:
+    """Whether term_rollup answers for `filters` (and days starting at `day_start_hour`)."""
+    if filters.channels or filters.regions or filters.departments or filters.sentiments:
+        return False
+    if (filters.keyword or "").strip():
+        return False
+    if day_start_hour is not None and day_start_hour % BUCKET_HOURS:
+        return False
+    if filters.period is None:
+        return True
+    return all(_on_bucket_boundary(moment) for moment in (filters.period.start, filters.period.end))
+
+
+def _on_bucket_boundary(moment) -> bool:
+    return (moment.minute, moment.second, moment.microsecond) == (0, 0, 0) and moment.hour % BUCKET_HOURS == 0
+
+
+def _run(con, name: str, filters: Filters, **params) -> pd.DataFrame:
+    """Query `name` or, when it can answer, `name`_rollup (which takes only period and categories:
+    the other filters are unset then)."""
+    if not uses_rollup(filters, params.get("day_start_hour")):
+        return run_query(con, name, **filters.params(), **params)
+    period = filters.params()
+    rolled = {key: period[key] for key in ("start", "end", "categories")}
+    return run_query(con, f"{name}_rollup", **rolled, **params)
+
+
 def top_terms(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 200) -> pd.DataFrame:
     """The `limit` most used terms: term, count (occurrences), items (items using it)."""
-    return run_query(con, "terms/top_terms", **filters.params(), limit=limit)
+    return _run(con, "terms/top_terms", filters, limit=limit)
 
 
 def rising_terms(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20,
@@ -40,7 +76,17 @@ def rising_terms(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 
     """
     if filters.period is None:
         return pd.DataFrame(columns=RISING_COLUMNS)
-    return run_query(con, "terms/rising_terms", **filters.params(), limit=limit, min_count=min_count)
+    totals = run_query(con, "terms/period_items", **filters.params()).iloc[0]
+    items, prev_items = int(totals["items"]), int(totals["prev_items"])
+    counts = _run(con, "terms/rising_terms", filters, min_count=min_count)
+    count, prev = counts["count"].astype(float), counts["prev_count"].astype(float)
+    counts["share"] = count / items if items else 0.0
+    counts["prev_share"] = prev / prev_items if prev_items else 0.0
+    counts["lift"] = ((count + 1) / (items + 2)) / ((prev + 1) / (prev_items + 2))
+    counts["share_change"] = counts["share"] - counts["prev_share"]
+    rising = counts[(counts["lift"] > 1) & (counts["share"] > counts["prev_share"])]
+    rising = rising.sort_values(["lift", "count", "term"], ascending=[False, False, True], kind="stable")
+    return rising[RISING_COLUMNS].head(limit).reset_index(drop=True)
 
 
 def term_trend(con: duckdb.DuckDBPyConnection, filters: Filters, terms: Iterable[str],
@@ -55,7 +101,7 @@ def term_trend(con: duckdb.DuckDBPyConnection, filters: Filters, terms: Iterable
     if not terms:
         return pd.DataFrame({"day": pd.Series(dtype="datetime64[us]"), "term": pd.Series(dtype=str),
                              "items": pd.Series(dtype="int64")})
-    counts = run_query(con, "terms/term_trend", **filters.params(), words=terms, day_start_hour=hour)
+    counts = _run(con, "terms/term_trend", filters, words=terms, day_start_hour=hour)
     counts["day"] = pd.to_datetime(counts["day"])
     if filters.period is not None:
         first = pd.Timestamp(filters.period.start - pd.Timedelta(hours=hour)).normalize()

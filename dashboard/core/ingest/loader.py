@@ -235,10 +235,13 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
                           unchanged_duplicates=outcome.unchanged_duplicates, rejected=outcome.rejected,
                           first_error=outcome.first_error, message=outcome.message or None, duplicate_of=None,
                           columns_mapped=columns.describe(table.headers), **meta)
-            store.execute(cursor, "ingest/delete_changed_terms")
+            if outcome.updated:
+                store.execute(cursor, "ingest/rollup_remove_changed")
+                store.execute(cursor, "ingest/delete_changed_terms")
             store.execute(cursor, "ingest/insert_new_items", file_id=file_id, now=now)
             store.execute(cursor, "ingest/update_changed_items", file_id=file_id, now=now)
             store.execute(cursor, "ingest/insert_terms")
+            store.execute(cursor, "ingest/rollup_add")
             store.execute(cursor, "ingest/insert_rejected", file_id=file_id, file_name=meta["file_name"])
             cursor.execute("commit")
         except BaseException as exc:
