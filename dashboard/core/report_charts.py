@@ -13,12 +13,13 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from typing import TYPE_CHECKING
 
 from dashboard.core.wordcloud_render import font_path
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: it costs a second at page start-up
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
 
 __all__ = ["COLOURS", "Chart", "chart_font", "figure", "png"]
 
@@ -48,8 +49,10 @@ class Chart:
 
 
 @lru_cache(maxsize=1)
-def chart_font() -> font_manager.FontProperties:
+def chart_font() -> FontProperties:
     """The bundled Chinese font as matplotlib font properties (registered once with the font manager)."""
+    from matplotlib import font_manager
+
     path = str(font_path())
     font_manager.fontManager.addfont(path)
     return font_manager.FontProperties(fname=path)
@@ -57,6 +60,10 @@ def chart_font() -> font_manager.FontProperties:
 
 def figure(chart: Chart) -> Figure:
     """The chart drawn on an Agg canvas (no pyplot, no global backend change)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
     font = chart_font()
     n = len(chart.categories)
     height = max(2.6, 0.26 * n + 1.3) if chart.horizontal else 3.6

@@ -41,6 +41,7 @@ def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConn
         if "lock" in str(exc).lower():
             raise StoreBusy(str(exc)) from exc
         raise
+    con.execute("set enable_progress_bar = false")  # it would print over the CLI's own bar and into logs
     if not read_only:
         migrate(con)
     return con
