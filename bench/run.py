@@ -263,8 +263,10 @@ def bench_queries(args, db: Path, facts: dict, work: Path) -> dict:
                 where.update(page=page, scenario=scenario)
                 seconds, at = open_page(page, filters[scenario])
                 renders.setdefault(page, []).append(seconds * 1000)
-                if at.exception and run == 0:
-                    errors.append(f"{page} [{scenario}]: {at.exception[0].message}")
+                # a page that fails shows st.error (never a traceback): count both
+                if (at.exception or at.error) and run == 0:
+                    shown = at.exception[0].message if at.exception else at.error[0].value
+                    errors.append(f"{page} [{scenario}]: {shown}")
             close_owner()
             st.cache_resource.clear()
     finally:

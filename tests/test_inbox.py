@@ -58,3 +58,16 @@ def test_a_failing_file_is_retried_later_not_in_a_loop(con, settings, monkeypatc
     assert len(calls) == 1 and path.exists()
     watcher.scan_once(now=now + 1 + inbox.RETRY_AFTER_SECONDS + 1)
     assert len(calls) == 2
+
+
+def test_the_server_store_has_a_memory_limit(settings):
+    """The dashboard's own connection caps DuckDB's memory (YUQING_SERVER_MEMORY), so the server
+    stays small however large the store."""
+    from dashboard.core.ingest.inbox import close_owner, open_owner
+
+    owner = open_owner(replace(settings, server_memory_limit="512MB"))
+    try:
+        limit = owner.con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+        assert limit.replace(" ", "") in ("488.2MiB", "512.0MB", "512MB"), limit
+    finally:
+        close_owner()

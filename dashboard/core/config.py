@@ -43,6 +43,9 @@ class Settings:
     max_reject_share: float = field(default_factory=lambda: _env_float("YUQING_MAX_REJECT_SHARE", 0.3))
     # The watcher leaves files alone until they have been still this long (seconds).
     settle_seconds: float = field(default_factory=lambda: _env_float("YUQING_SETTLE_SECONDS", 3.0))
+    # DuckDB's memory limit in the dashboard server (queries spill to disk beyond it), so the server
+    # stays small on a store of ten million items.
+    server_memory_limit: str = field(default_factory=lambda: os.environ.get("YUQING_SERVER_MEMORY", "1GB"))
 
     @property
     def inbox_dir(self) -> Path:

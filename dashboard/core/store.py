@@ -30,16 +30,22 @@ class QueryNotFound(KeyError):
     pass
 
 
-def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the store, creating and migrating it when writable."""
+def connect(db_path: Path | str, read_only: bool = False, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store, creating and migrating it when writable. `memory_limit` (e.g. "1GB") caps
+    DuckDB's memory for this database in this process."""
     db_path = Path(db_path)
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(db_path), read_only=read_only)
+        con = duckdb.connect(str(db_path), read_only=read_only,
+                             config={"memory_limit": memory_limit} if memory_limit else {})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreBusy(str(exc)) from exc
+        raise
+    except duckdb.InvalidInputException as exc:
+        if memory_limit:
+            raise ValueError(f"内存上限设置无效：{memory_limit}（应如 1GB、512MB）：{exc}") from exc
         raise
     con.execute("set enable_progress_bar = false")  # it would print over the CLI's own bar and into logs
     if not read_only:

@@ -179,7 +179,7 @@ def open_owner(settings: Settings) -> Owner:
             return _owner
         if _owner is not None:
             _owner.watcher.stop()
-        con = store.connect(settings.db_path)
+        con = store.connect(settings.db_path, memory_limit=settings.server_memory_limit)
         for folder in (settings.inbox_dir, settings.archive_dir, settings.rejected_dir, settings.outcomes_dir):
             folder.mkdir(parents=True, exist_ok=True)
         watcher = InboxWatcher(con, settings)
