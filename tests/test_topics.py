@@ -275,3 +275,17 @@ def test_repeat_counts_by_department(con, settings):
 def test_repeats_on_an_empty_filter(con, settings):
     assert topics.repeat_complaints(con, Filters()).empty
     assert topics.repeat_counts_by_department(con, Filters()).empty
+
+
+def test_topics_are_found_among_the_newest_items_when_there_are_too_many(con, settings, monkeypatch):
+    """Over the cap, topics come from the newest `cap` items only (a period from the cap-th newest item)."""
+    old = story("J", JINMAOWAN, START + timedelta(days=5))
+    load(con, settings, background(days=30) + old + story("N", JINMAOWAN, START + timedelta(days=200)))
+    everything = topics.topic_scope(con, Filters())
+    assert not everything.capped and everything.total == 116
+    assert {t.topic_id for t in topics.hot_topics(con, Filters(), window_days=30)} == {"TJ0", "TN0"}
+    monkeypatch.setattr(topics, "TOPIC_ITEM_CAP", 6)  # the last six items of story N
+    scope = topics.topic_scope(con, Filters())
+    assert scope.capped and scope.total == 116 and scope.start == START + timedelta(days=200 + 2 * 2, hours=2)
+    capped = topics.hot_topics(con, Filters(), min_size=2)
+    assert capped and all(t.topic_id.startswith("TN") and t.first_at >= scope.start for t in capped)

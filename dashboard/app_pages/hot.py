@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import drilldown
+from dashboard.core import drilldown, topics
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.reports import report_downloads
@@ -53,6 +53,10 @@ with st.expander("预警规则", icon=":material/rule:"):
 st.subheader("热点话题")
 st.caption(f"时间：{drilldown.describe_period(f.period, hour)}（侧栏时间范围）。把说同一件事的信息归为一个话题，"
            "按参与人数、点赞数和新近程度排序；至少 3 条相互关联的信息才成为话题。")
+scope = cached.topic_scope(f)
+if scope.capped:
+    st.caption(f"所选范围共 {scope.total:,} 条信息，话题按其中最新的 {topics.TOPIC_ITEM_CAP:,} 条"
+               f"（{scope.start:%Y-%m-%d %H:%M} 以后）归并，以保证页面及时响应；查看更早的话题请缩小时间范围。")
 hot = cached.hot_topics(f, limit=20)
 if not hot:
     st.info("所选时间和筛选条件下没有形成话题。可以放宽筛选条件或选择更长的时间范围。")

@@ -92,7 +92,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core import store
-from dashboard.core.filters import UNLABELLED, Filters
+from dashboard.core.filters import UNLABELLED, Filters, Period
 
 __all__ = [
     "Topic", "hot_topics", "topic_items", "TOPIC_ITEMS_QUERY",
@@ -109,6 +109,7 @@ MIN_COHESION = 0.35             # mean cosine of a topic's items to its centroid
 SPLIT_STEP = 0.1
 NEIGHBOURS = 64                 # per term, each item is paired with this many later items
 PAIR_BUDGET = 2_000_000         # term-pairs formed at most per request
+TOPIC_ITEM_CAP = 100_000        # topics are found among the newest this many items of the filter
 LIKES_WEIGHT = 0.5              # score = (ln(1+people) + LIKES_WEIGHT ln(1+likes)) * recency
 CENTRAL_SHARE = 0.7             # representative: most liked item at >= 70% of the best centrality
 NEAR_IDENTICAL_THRESHOLD = 0.9  # repeat: near-identical texts
@@ -381,9 +382,35 @@ def _cluster(n: int, vectors: _Vectors, a: np.ndarray, b: np.ndarray, sims: np.n
 # Hot topics
 # --------------------------------------------------------------------------- #
 
+@dataclass(frozen=True)
+class Scope:
+    """The items topics are found among: all of the filter's, or its newest `cap` from `start` on."""
+    filters: Filters
+    total: int
+    capped: bool
+    start: datetime | None = None
+
+
+def topic_scope(con: duckdb.DuckDBPyConnection, filters: Filters, cap: int | None = None) -> Scope:
+    """At most `cap` (default TOPIC_ITEM_CAP) items, the newest: a year of a provincial centre's items
+    (a million) would take half a minute, and hot topics are about what is recent. Pages say when the
+    cap applies."""
+    cap = TOPIC_ITEM_CAP if cap is None else cap
+    row = store.run_query(con, "topics/scope", **filters.params(), cap=cap).iloc[0]
+    total = int(row["total"])
+    if total <= cap:
+        return Scope(filters, total, capped=False)
+    start = pd.Timestamp(row["cap_start"]).to_pydatetime()
+    end = filters.period.end if filters.period else pd.Timestamp(row["last_at"]).to_pydatetime() + pd.Timedelta(
+        microseconds=1)
+    return Scope(filters.with_period(Period(start, end)), total, capped=True, start=start)
+
+
 def hot_topics(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20, min_size: int = 3,
                window_days: float = 30, threshold: float = LINK_THRESHOLD) -> list[Topic]:
-    """The `limit` hottest topics among the items matching `filters` (see the module notes)."""
+    """The `limit` hottest topics among the items matching `filters` (see the module notes), or among
+    the newest TOPIC_ITEM_CAP of them (topic_scope)."""
+    filters = topic_scope(con, filters).filters
     items, vectors = _load(con, filters)
     n = len(items)
     if n < max(min_size, 2):

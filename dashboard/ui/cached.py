@@ -144,6 +144,15 @@ def hot_topics(filters: Filters, limit: int = 20, min_size: int = 3) -> list[Top
     return list(_hot_topics(data_version(), _key(filters), filters, limit, min_size))
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _topic_scope(version: int, key: str, _filters: Filters) -> topics.Scope:
+    return topics.topic_scope(_con(), _filters)
+
+
+def topic_scope(filters: Filters) -> topics.Scope:
+    return _topic_scope(data_version(), _key(filters), filters)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _topic_items(version: int, item_ids: tuple[str, ...]) -> pd.DataFrame:
     return topics.topic_items(_con(), item_ids)

@@ -21,6 +21,7 @@ hits as (
     from item_terms as t
     join words as w on t.term = w.word
     where t.item_id in (select id from scoped)
+      and ($start is null or t.published_at >= $start) and ($end is null or t.published_at < $end)
 )
 select
     h.word,

@@ -14,5 +14,6 @@ select f.id,
 from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword) f
 join item_terms it on it.item_id = f.id
 where it.term = $term
+  and ($start is null or it.published_at >= $start) and ($end is null or it.published_at < $end)
 order by f.published_at desc, f.id
 limit coalesce($limit, 500)

@@ -19,6 +19,7 @@ t as (
     select f.pos, it.term, it.n, contains(f.title, it.term) as in_title
     from item_terms it
     join f on f.id = it.item_id
+    where ($start is null or it.published_at >= $start) and ($end is null or it.published_at < $end)
 ),
 total as (
     select count(*) as n_items from f
