@@ -316,3 +316,36 @@ def test_worker_processes_and_one_process_give_the_same_store(settings, drop, tm
     for key in expected:
         pd.testing.assert_frame_equal(got[key], expected[key], check_dtype=False, obj=key)
     assert len(got["terms"]) > 50 and len(got["items"]) == 26
+
+
+def test_a_large_csv_is_handed_on_in_slices_while_it_is_read(tmp_path, monkeypatch):
+    from dashboard.core.ingest import readers
+
+    monkeypatch.setattr(readers, "_YIELD_EVERY", 3)
+    path = tmp_path / "rows.csv"
+    path.write_text("标题,时间\n" + "".join(f"第{i}条,2020-01-01\n\n" for i in range(10)), encoding="utf-8")
+    table = read_table(path, lazy=True)
+    assert table.headers == ["标题", "时间"] and table.rows == []      # nothing read beyond the header yet
+    ranges = []
+    for start, stop in table.stream(2):
+        ranges.append((start, stop))
+        assert len(table.rows) >= stop                                 # a slice is never handed on unread
+    assert ranges == [(0, 2), (2, 4), (4, 6), (6, 8), (8, 10)]
+    assert table.lines[:3] == [2, 4, 6] and len(table) == 10           # blank lines skipped, lines kept
+
+
+def test_an_unreadable_line_deep_in_a_large_file_quarantines_it_whole(con, settings, monkeypatch):
+    """The bad byte is found only after the first slices went to the workers: nothing is stored."""
+    from dashboard.core.ingest import enrich, readers
+
+    monkeypatch.setattr(readers, "_YIELD_EVERY", 100)
+    monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", 100)
+    monkeypatch.setattr(enrich, "SLICE_ROWS", 50)
+    path = settings.inbox_dir / "deep_bad_byte.csv"
+    good = "".join(f"{i},物业收费问题{i},2020-01-01 10:00\n" for i in range(3000)).encode("utf-8")
+    path.write_bytes("编号,标题,时间\n".encode("utf-8") + good + "3000,供暖".encode("gbk") + b",2020-01-01\n")
+    outcome = ingest_file(con, path, settings, encoding="utf-8")
+    assert outcome.status == "quarantined" and "行附近不是 utf-8 编码" in outcome.message, outcome.message
+    assert con.execute("select count(*) from items").fetchall()[0][0] == 0
+    assert con.execute("select count(*) from item_terms").fetchall()[0][0] == 0
+    assert not path.exists() and "rejected" in outcome.archive_path

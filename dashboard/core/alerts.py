@@ -43,6 +43,7 @@ Order     severity (高, 中, 低), then kind (关注词, 激增, 负面, 超期
 """
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -292,13 +293,20 @@ def _negative(row, by_day, trailing_days, day, hour, day_params, rules) -> Alert
     )
 
 
+def watch_word_params(words: list[str]) -> dict:
+    """The parameters of alerts/watchword_items for `words`: the list, and one regular expression
+    matching any of them case-insensitively."""
+    words = sorted(words)
+    return {"words": words, "pattern": "(?i)" + "|".join(re.escape(w) for w in words) if words else "(?!)"}
+
+
 def _watch_word_alerts(con, day, hour, filters, dicts_dir) -> list[Alert]:
     words = load_watchwords(dicts_dir)
     if not words:
         return []
     period = day_period(day, hour)
     params = dict(_base_params(filters), start=period.start, end=period.end, day_start_hour=hour)
-    hits = store.run_query(con, "alerts/watchword_items", **params, words=sorted(words))
+    hits = store.run_query(con, "alerts/watchword_items", **params, **watch_word_params(list(words)))
     alerts = []
     for word, group in hits.groupby("word", sort=True):
         n = int(group["id"].nunique())
@@ -310,7 +318,7 @@ def _watch_word_alerts(con, day, hour, filters, dicts_dir) -> list[Alert]:
         alerts.append(Alert(
             kind="watch_word", severity=severity if severity in SEVERITIES else "中", day=day, dimension="word",
             value=word, message=message, count=n, query="alerts/watchword_items",
-            params=dict(params, words=[word]), figures={"items": n, "word_severity": severity},
+            params=dict(params, **watch_word_params([word])), figures={"items": n, "word_severity": severity},
         ))
     return alerts
 

@@ -10,9 +10,16 @@ scoped as (
     select *
     from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
 ),
+-- $pattern: the same words as one case-insensitive regular expression (alerts.watch_word_params), so the
+-- text of every item is scanned once and only the items it matches are compared word by word
+candidates as (
+    select id, title, content
+    from scoped
+    where regexp_matches(coalesce(title, ''), $pattern) or regexp_matches(coalesce(content, ''), $pattern)
+),
 hits as (
     select w.word, s.id
-    from scoped as s
+    from candidates as s
     join words as w
       on contains(lower(coalesce(s.title, '')), lower(w.word))
       or contains(lower(coalesce(s.content, '')), lower(w.word))

@@ -12,3 +12,4 @@ select
 from staged s
 join staged_changes c on c.id = s.id
 where c.is_new
+order by s.published_at, s.id  -- time order: a period's queries read only its row groups

@@ -127,32 +127,36 @@ def prepare_slice(table: RawTable, columns: ColumnMap, profile: Profile | None, 
     return typed(frame), terms, rejections
 
 
-def _slices(table: RawTable, size: int):
-    for start in range(0, len(table), size):
-        stop = min(start + size, len(table))
-        yield RawTable(headers=table.headers, rows=table.rows[start:stop] if table.frame is None else [],
-                       lines=table.lines[start:stop], encoding=table.encoding,
-                       frame=None if table.frame is None else table.frame.iloc[start:stop].reset_index(drop=True))
-
-
 def prepare(table: RawTable, columns: ColumnMap, profile: Profile | None, dicts_dir: Path | str | None,
             now: datetime, progress: Progress | None = None) -> Prepared:
-    """Every row of `table` validated and enriched, ids repeated within the file settled."""
+    """Every row of `table` validated and enriched, ids repeated within the file settled.
+
+    Slices go to the worker pool as soon as they have been read (a lazily read CSV is still being
+    read meanwhile) once the file reaches PARALLEL_THRESHOLD rows; smaller files stay in this process.
+    Raises ReadError when the rest of a lazily read file turns out unreadable."""
     dicts = str(dicts_dir) if dicts_dir else None
-    parts = list(_slices(table, SLICE_ROWS))
-    pool = worker_pool() if len(table) >= PARALLEL_THRESHOLD else None
-    if pool is not None:
-        futures = [pool.submit(prepare_slice, part, columns, profile, dicts, now) for part in parts]
-        results = (future.result() for future in futures)
-    else:
-        results = (prepare_slice(part, columns, profile, dicts, now) for part in parts)
+    args = (columns, profile, dicts, now)
+    pending: list[RawTable] = []    # slices not handed on yet: the file may still prove small
+    futures = []
+    pool = None
+    for start, stop in table.stream(SLICE_ROWS):
+        pending.append(table.slice(start, stop))
+        if pool is None and stop >= PARALLEL_THRESHOLD:
+            pool = worker_pool()
+        if pool is not None:
+            futures += [pool.submit(prepare_slice, part, *args) for part in pending]
+            pending = []
+        if progress:
+            progress("读取文件", 0.25 * table.read_fraction)
+    count = len(futures) + len(pending)   # one of the two is empty
+    results = [future.result() for future in futures] if futures else (prepare_slice(p, *args) for p in pending)
     staged, terms, rejections = [], [], []
     for done, (part_staged, part_terms, part_rejections) in enumerate(results, start=1):
         staged.append(part_staged)
         terms.append(part_terms)
         rejections.extend(part_rejections)
         if progress:
-            progress("校验、分词与情感", done / max(len(parts), 1))
+            progress("校验、分词与情感", 0.25 + 0.75 * done / count)
     staged_table = pa.concat_tables(staged) if staged else STAGED_SCHEMA.empty_table()
     terms_table = pa.concat_tables(terms) if terms else TERMS_SCHEMA.empty_table()
     staged_table, duplicate_rejections, identical = _settle_duplicates(staged_table, table)

@@ -132,7 +132,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, settings: Settings, 
         if progress:
             progress("读取文件", 0.0)
         table = read_table(path, encoding=encoding or (profile.encoding if profile else None),
-                           sheet=sheet if sheet is not None else (profile.sheet if profile else None))
+                           sheet=sheet if sheet is not None else (profile.sheet if profile else None), lazy=True)
     except ReadError as exc:
         return _quarantine(con, path, settings, meta, keep_source, sha, str(exc), rows_read=0, rejections=[])
     if profile is None:
@@ -169,17 +169,20 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
     sha = meta["sha256"]
     meta = dict(meta, encoding=table.encoding, mapping=profile.name if profile else None)
     columns = map_columns(table.headers, profile)
-    rows_read = len(table)
     missing = _missing_required(columns)
-    if missing:
-        found = "、".join(h for h in table.headers if h) or "（无）"
-        reason = f"缺少必需的列：{missing}。文件中的列：{found}。请修改表头，或在 data/mappings/ 中添加映射文件"
-        return _quarantine(con, source_path, settings, meta, keep_source, sha, reason, rows_read, [],
-                           columns.describe(table.headers))
-
-    # validating and enriching span 5%..90% of the file's progress bar
+    # reading (a large CSV is read while its first slices are being prepared), validating and
+    # enriching span 5%..90% of the file's progress bar
     stage = (lambda label, f: progress(label, 0.05 + 0.85 * f)) if progress else None
-    prepared = enrich.prepare(table, columns, profile, settings.dicts_dir, now=_now(), progress=stage)
+    try:
+        if missing:
+            found = "、".join(h for h in table.headers if h) or "（无）"
+            reason = f"缺少必需的列：{missing}。文件中的列：{found}。请修改表头，或在 data/mappings/ 中添加映射文件"
+            return _quarantine(con, source_path, settings, meta, keep_source, sha, reason, len(table), [],
+                               columns.describe(table.headers))
+        prepared = enrich.prepare(table, columns, profile, settings.dicts_dir, now=_now(), progress=stage)
+    except ReadError as exc:  # the rest of a lazily read file is unreadable
+        return _quarantine(con, source_path, settings, meta, keep_source, sha, str(exc), rows_read=0, rejections=[])
+    rows_read = len(table)
     rejected = len(prepared.rejections)
     if rows_read and rejected / rows_read > settings.max_reject_share:
         first = prepared.rejections[0]

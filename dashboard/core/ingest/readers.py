@@ -11,7 +11,7 @@ import codecs
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 SUPPORTED_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq"}
 
@@ -32,8 +32,12 @@ class RawTable:
     encoding: str | None = None
     # Rows already in columns (in-memory batches): used instead of `rows`, never ragged.
     frame: Any = None
+    # A CSV read lazily: yields the number of rows read so far while it fills `rows` (see stream()).
+    filler: Iterator[int] | None = None
+    read_fraction: float = 1.0            # share of the file's bytes read so far
 
     def __len__(self) -> int:
+        self.load_all()
         return len(self.frame) if self.frame is not None else len(self.rows)
 
     def row(self, position: int) -> list[Any]:
@@ -41,11 +45,45 @@ class RawTable:
             return self.frame.iloc[position].tolist()
         return self.rows[position]
 
+    def stream(self, size: int) -> Iterator[tuple[int, int]]:
+        """Row ranges [start, stop) of `size` rows (the last may be shorter), each as soon as it has
+        been read: a large CSV is handed on in slices while the rest of it is still being read."""
+        done = 0
+        while self.filler is not None:
+            try:
+                available = next(self.filler)
+            except StopIteration:
+                self.filler = None
+                break
+            while available - done >= size:
+                yield done, done + size
+                done += size
+        total = len(self.frame) if self.frame is not None else len(self.rows)
+        while done < total:
+            yield done, min(done + size, total)
+            done = min(done + size, total)
 
-def read_table(path: Path, encoding: str | None = None, sheet: str | int | None = None) -> RawTable:
+    def slice(self, start: int, stop: int) -> "RawTable":
+        return RawTable(headers=self.headers, rows=self.rows[start:stop] if self.frame is None else [],
+                        lines=self.lines[start:stop], encoding=self.encoding,
+                        frame=None if self.frame is None else self.frame.iloc[start:stop].reset_index(drop=True))
+
+    def load_all(self) -> None:
+        """Finish reading a lazily read file (raises ReadError when the rest is unreadable)."""
+        while self.filler is not None:
+            try:
+                next(self.filler)
+            except StopIteration:
+                self.filler = None
+
+
+def read_table(path: Path, encoding: str | None = None, sheet: str | int | None = None,
+               lazy: bool = False) -> RawTable:
+    """The file as a RawTable. lazy: a CSV/TSV is read while its rows are used (RawTable.stream);
+    an unreadable part then raises ReadError from there."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        return read_delimited(path, encoding=encoding)
+        return read_delimited(path, encoding=encoding, lazy=lazy)
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return read_excel(path, sheet=sheet)
     if suffix in (".parquet", ".pq"):
@@ -92,7 +130,7 @@ def normalise_encoding_name(encoding: str) -> str:
     return _ENCODING_ALIASES.get(name, name)
 
 
-def read_delimited(path: Path, encoding: str | None = None) -> RawTable:
+def read_delimited(path: Path, encoding: str | None = None, lazy: bool = False) -> RawTable:
     if encoding:
         enc = normalise_encoding_name(encoding)
         if enc == "utf-8":
@@ -103,41 +141,60 @@ def read_delimited(path: Path, encoding: str | None = None) -> RawTable:
             raise ReadError(f"未知编码 {encoding}") from exc
     else:
         enc = detect_encoding(path)
+    table = RawTable(headers=[], rows=[], lines=[], encoding="utf-8" if enc == "utf-8-sig" else enc)
+    records = _read_records(path, enc, table)
+    headers = next(records)  # the header row (ReadError when there is none)
+    if headers and headers[0].startswith("\ufeff"):
+        headers[0] = headers[0][1:]
+    table.headers = [h.strip() for h in headers]
+    table.filler = records
+    if not lazy:
+        table.load_all()
+    return table
+
+
+_YIELD_EVERY = 5_000
+
+
+def _read_records(path: Path, enc: str, table: RawTable) -> Iterator[Any]:
+    """Yields the header row, then the number of rows appended to `table` so far, every few thousand
+    rows and at the end. Blank lines are skipped; each row remembers its first physical line."""
+    size = max(path.stat().st_size, 1)
+    shown = table.encoding  # "utf-8" for utf-8-sig
     with path.open("r", encoding=enc, errors="strict", newline="") as fh:
         try:
             sample = fh.read(64 * 1024)
         except UnicodeDecodeError as exc:
-            raise ReadError(f"文件不是 {enc} 编码（第 {exc.start} 字节附近无法解码）：请检查 --encoding") from exc
+            raise ReadError(f"文件不是 {shown} 编码（第 {exc.start} 字节附近无法解码）：请检查 --encoding") from exc
         delimiter = _sniff_delimiter(sample, path.suffix.lower())
         fh.seek(0)
         reader = csv.reader(fh, delimiter=delimiter)
-        headers: list[str] | None = None
-        rows: list[list[Any]] = []
-        lines: list[int] = []
+        rows, lines = table.rows, table.lines
+        has_headers = False
         prev_end = 0
         try:
             for record in reader:
                 start = prev_end + 1
                 prev_end = reader.line_num
-                if headers is None:
-                    if not any(cell.strip() for cell in record):
-                        continue
-                    headers = record
-                    continue
                 if not any(cell.strip() for cell in record):
                     continue  # blank line
+                if not has_headers:
+                    has_headers = True
+                    yield record
+                    continue
                 rows.append(record)
                 lines.append(start)
+                if len(rows) % _YIELD_EVERY == 0:
+                    table.read_fraction = min(fh.buffer.tell() / size, 1.0)
+                    yield len(rows)
         except UnicodeDecodeError as exc:
-            raise ReadError(f"文件第 {prev_end + 1} 行附近不是 {enc} 编码：请检查 --encoding") from exc
+            raise ReadError(f"文件第 {prev_end + 1} 行附近不是 {shown} 编码：请检查 --encoding") from exc
         except csv.Error as exc:
             raise ReadError(f"CSV 格式错误（第 {reader.line_num} 行）：{exc}") from exc
-    if headers is None:
+    if not has_headers:
         raise ReadError("文件是空的：没有表头行")
-    if headers and headers[0].startswith("\ufeff"):
-        headers[0] = headers[0][1:]
-    return RawTable(headers=[h.strip() for h in headers], rows=rows, lines=lines,
-                    encoding="utf-8" if enc == "utf-8-sig" else enc)
+    table.read_fraction = 1.0
+    yield len(rows)
 
 
 def _sniff_delimiter(sample: str, suffix: str) -> str:
