@@ -142,6 +142,8 @@ def write_drops(args, work: Path) -> dict[str, tuple[Path, int]]:
 # ------------------------------------------------------------------------------------------ sections
 
 def bench_ingest(args, work: Path, drops) -> dict:
+    from dashboard.core.ingest.readers import read_table
+
     results = {}
     for fmt, (path, rows) in drops.items():
         runs = []
@@ -156,7 +158,9 @@ def bench_ingest(args, work: Path, drops) -> dict:
             runs.append({"seconds": res["seconds"], "rss_mb": res["rss_mb"], "loaded_new": outcome["loaded_new"],
                          "rejected": outcome["rejected"]})
         seconds = statistics.median(r["seconds"] for r in runs)
+        read_seconds = timed(lambda: len(read_table(path)))[0]   # the reader alone, in this process
         results[fmt] = {"items": rows, "seconds": seconds, "items_per_s": rows / seconds,
+                        "read_seconds": read_seconds, "read_rows_per_s": rows / read_seconds,
                         "peak_rss_mb": max(r["rss_mb"] for r in runs), "loaded_new": runs[-1]["loaded_new"],
                         "rejected": runs[-1]["rejected"], "runs": [r["seconds"] for r in runs]}
         if fmt != "csv-utf8":
@@ -419,9 +423,11 @@ def table(results: dict) -> str:
     ing = results.get("ingest")
     if ing:
         add("Ingest (python -m dashboard ingest, fresh store, median of runs)",
-            ["drop", "items", "seconds", "items/s", "peak RSS MB", "loaded", "rejected"],
+            ["drop", "items", "seconds", "items/s", "peak RSS MB", "loaded", "rejected", "read alone s",
+             "read rows/s"],
             [[f, f"{ing[f]['items']:,}", f"{ing[f]['seconds']:.2f}", f"{ing[f]['items_per_s']:,.0f}",
-              f"{ing[f]['peak_rss_mb']:.0f}", f"{ing[f]['loaded_new']:,}", ing[f]["rejected"]] for f in FORMATS])
+              f"{ing[f]['peak_rss_mb']:.0f}", f"{ing[f]['loaded_new']:,}", ing[f]["rejected"],
+              f"{ing[f]['read_seconds']:.2f}", f"{ing[f]['read_rows_per_s']:,.0f}"] for f in FORMATS])
         lines.append(f"GBK time / UTF-8 time: {ing['gbk_over_utf8_time']:.2f}   XLSX rows/s: "
                      f"{ing['xlsx_rows_per_s']:,.0f}" + (f" (XLSX capped at {ing['xlsx']['items']:,} items)"
                                                          if ing["xlsx"]["items"] < results["items"] else ""))
