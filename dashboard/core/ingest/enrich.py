@@ -149,7 +149,7 @@ def prepare(table: RawTable, columns: ColumnMap, profile: Profile | None, dicts_
         if progress:
             progress("读取文件", 0.25 * table.read_fraction)
     count = len(futures) + len(pending)   # one of the two is empty
-    results = [future.result() for future in futures] if futures else (prepare_slice(p, *args) for p in pending)
+    results = (future.result() for future in futures) if futures else (prepare_slice(p, *args) for p in pending)
     staged, terms, rejections = [], [], []
     for done, (part_staged, part_terms, part_rejections) in enumerate(results, start=1):
         staged.append(part_staged)
