@@ -92,7 +92,7 @@ for quote in topic.quotes:
 report_downloads("hot_special", "生成专报", lambda: cached.special_report(f, topic),
                  lambda r: f"舆情专报_{topic.label}_{topic.first_at:%Y-%m-%d}", signature=f"{f!r}|{topic.topic_id}",
                  help="《专报》：所选话题（侧栏筛选范围内）的概况、每日信息量、情感倾向、网民原话和信息列表。")
-items = cached.topic_items(topic.item_ids)
+items = cached.topic_items(topic.item_ids, since=topic.first_at)
 st.dataframe(drilldown.item_table(items.sort_values("published_at", ascending=False, kind="stable")),
              hide_index=True, key="hot_topic_items", height=min(38 + 35 * len(items), 400),
              column_config={**widgets.ITEM_COLUMNS, "内容": st.column_config.TextColumn("内容", width="large")})

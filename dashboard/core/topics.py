@@ -443,7 +443,8 @@ def hot_topics(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20
 
     drafts = [_draft(topic, row, items, labels, vectors) for topic, row in stats.iterrows()]
     wanted = sorted({i for d in drafts for i in d["quote_ids"]})
-    texts = store.run_query(con, TOPIC_ITEMS_QUERY, item_ids=wanted).set_index("id")
+    since = items.loc[items["id"].isin(wanted), "published_at"].min() if wanted else None
+    texts = store.run_query(con, TOPIC_ITEMS_QUERY, item_ids=wanted, since=since).set_index("id")
     return [_finish(d, texts) for d in drafts]
 
 
@@ -546,9 +547,10 @@ def _best_sentence(content, weights: dict[str, float], exclude: set[str]) -> str
     return best
 
 
-def topic_items(con: duckdb.DuckDBPyConnection, item_ids) -> pd.DataFrame:
-    """The items of a topic or a repeat group (masked title and content, raw author), in time order."""
-    return store.run_query(con, TOPIC_ITEMS_QUERY, item_ids=[str(i) for i in item_ids])
+def topic_items(con: duckdb.DuckDBPyConnection, item_ids, since: datetime | None = None) -> pd.DataFrame:
+    """The items of a topic or a repeat group (masked title and content, raw author), in time order.
+    `since`, when known, is no later than the oldest of them (it spares reading older data)."""
+    return store.run_query(con, TOPIC_ITEMS_QUERY, item_ids=[str(i) for i in item_ids], since=since)
 
 
 # --------------------------------------------------------------------------- #
@@ -656,7 +658,8 @@ def repeat_complaints(con: duckdb.DuckDBPyConnection, filters: Filters, window_d
                      departments=sorted(entry["departments"]))
         rows.append(entry)
     frame = pd.DataFrame(rows)
-    titles = store.run_query(con, TOPIC_ITEMS_QUERY, item_ids=list(frame["first_id"])).set_index("id")["title"]
+    titles = store.run_query(con, TOPIC_ITEMS_QUERY, item_ids=list(frame["first_id"]),
+                             since=frame["first_at"].min()).set_index("id")["title"]
     frame["title"] = frame["first_id"].map(titles)
     return frame.sort_values(["size", "last_at", "group_id"], ascending=[False, False, True],
                              ignore_index=True)[_REPEAT_COLUMNS]

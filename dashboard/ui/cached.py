@@ -154,13 +154,14 @@ def topic_scope(filters: Filters) -> topics.Scope:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _topic_items(version: int, item_ids: tuple[str, ...]) -> pd.DataFrame:
-    return topics.topic_items(_con(), item_ids)
+def _topic_items(version: int, item_ids: tuple[str, ...], since) -> pd.DataFrame:
+    return topics.topic_items(_con(), item_ids, since)
 
 
-def topic_items(item_ids) -> pd.DataFrame:
-    """Items by id (masked title and content; `author` raw: mask it before showing)."""
-    return _topic_items(data_version(), tuple(str(i) for i in item_ids)).copy()
+def topic_items(item_ids, since=None) -> pd.DataFrame:
+    """Items by id (masked title and content; `author` raw: mask it before showing). `since`: no
+    later than the oldest of them, when known."""
+    return _topic_items(data_version(), tuple(str(i) for i in item_ids), since).copy()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -169,7 +170,7 @@ def _attention_items(version: int, key: str, _filters: Filters, limit: int) -> p
                           offset=0)["id"].tolist()
     if not ids:
         return topics.topic_items(_con(), [])
-    rows = topics.topic_items(_con(), ids)
+    rows = topics.topic_items(_con(), ids, _filters.period.start if _filters.period else None)
     rows["_negative"] = rows["sentiment"].eq("负面").fillna(False)
     rows = rows.sort_values(["likes", "_negative", "published_at", "id"], ascending=[False, False, False, True],
                             kind="stable")
