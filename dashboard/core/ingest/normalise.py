@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -61,14 +61,6 @@ class Rejection:
     raw: dict[str, Any]
 
 
-@dataclass
-class Normalised:
-    frame: pd.DataFrame                  # good rows, OUTPUT_COLUMNS + "line"
-    rejections: list[Rejection]
-    identical_duplicates: int = 0        # rows repeating an earlier row of the same file exactly
-    notes: list[str] = field(default_factory=list)
-
-
 class _Reasons:
     """Collects reasons per row position; several rules may fire on one row."""
 
@@ -83,16 +75,6 @@ class _Reasons:
 
     def bad_mask(self) -> np.ndarray:
         return np.fromiter((bool(r) for r in self.by_row), dtype=bool, count=len(self.by_row))
-
-
-def normalise(table: RawTable, columns: ColumnMap, profile: Profile | None = None,
-              now: datetime | None = None) -> Normalised:
-    """Validate every row, then settle ids repeated within the file."""
-    good, rejections = validate(table, columns, profile, now)
-    keep, duplicate_rejections, identical = resolve_duplicate_ids(good, table)
-    rejections = sorted(rejections + duplicate_rejections, key=lambda r: r.line)
-    return Normalised(frame=good.loc[keep].reset_index(drop=True), rejections=rejections,
-                      identical_duplicates=identical, notes=list(columns.notes))
 
 
 def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None,
