@@ -17,12 +17,7 @@ if not widgets.data_status():
 
 settings = AnalyticsSettings()
 f = ui_filters.current()
-params = f.params()
-previous_filters = f.with_period(f.period.previous())
-summary = query("trends/summary", **params).iloc[0]
-if int(summary["items"]) == 0:
-    widgets.no_items_note()
-    st.stop()
+params, previous_filters, summary = widgets.period_summary_or_stop(f)
 
 tree = charts.category_tree(query("categories/tree", **params), query("categories/tree", **previous_filters.params()),
                             settings.min_denominator)

@@ -244,6 +244,14 @@ def _more(n: int, unit: str, what: str) -> str:
     return f"另有 {n} {unit}{what}未列出。"
 
 
+def _numbered(report: Report, lines: list[str], cap: int, unit: str, what: str) -> None:
+    """At most `cap` numbered paragraphs, then one saying how many more there are (never cut silently)."""
+    for i, line in enumerate(lines[:cap], start=1):
+        report.paragraph(f"{i}. {line}")
+    if len(lines) > cap:
+        report.paragraph(_more(len(lines) - cap, unit, what))
+
+
 def _period_days(period: Period) -> tuple[date, date]:
     """First and last day of a period made of whole days."""
     return period.start.date(), (period.end - timedelta(microseconds=1) - timedelta(hours=period.start.hour)).date()
@@ -451,10 +459,8 @@ def daily_digest(con, day: date, settings: AnalyticsSettings | None = None, dict
     report.heading("二、预警提示")
     if warnings:
         report.paragraph(f"本期共有预警 {len(warnings)} 条，按严重程度排列如下：")
-        for i, alert in enumerate(warnings[:alert_cap], start=1):
-            report.paragraph(f"{i}. 【{alert.severity}·{alert.kind_label}】{alert.message}")
-        if len(warnings) > alert_cap:
-            report.paragraph(_more(len(warnings) - alert_cap, "条", "预警（严重程度较低）"))
+        _numbered(report, [f"【{a.severity}·{a.kind_label}】{a.message}" for a in warnings], alert_cap,
+                  "条", "预警（严重程度较低）")
     else:
         report.paragraph("本期无预警。")
 
@@ -480,10 +486,7 @@ def daily_digest(con, day: date, settings: AnalyticsSettings | None = None, dict
     if reminders:
         report.paragraph(f"以下 {len(reminders)} 个单位近期已到期诉求的答复率、满意率低于 {_threshold(settings)}，"
                          f"请督促办理：")
-        for i, alert in enumerate(reminders[:reminder_cap], start=1):
-            report.paragraph(f"{i}. {alert.message}")
-        if len(reminders) > reminder_cap:
-            report.paragraph(_more(len(reminders) - reminder_cap, "个", "单位"))
+        _numbered(report, [a.message for a in reminders], reminder_cap, "个", "单位")
     else:
         report.paragraph("本期没有需要提醒的单位。")
     return report

@@ -71,6 +71,17 @@ def no_items_note() -> None:
     st.info("所选时间和筛选条件下没有条目。可以放宽筛选条件、换一个时间范围，或点侧栏的「重置筛选」。")
 
 
+def period_summary_or_stop(f: Filters) -> tuple[dict, Filters, pd.Series]:
+    """The filter's parameters, the filters of the period before, and the period's summary
+    (trends/summary); stops the page with a note when nothing matches."""
+    params = f.params()
+    summary = query("trends/summary", **params).iloc[0]
+    if int(summary["items"]) == 0:
+        no_items_note()
+        st.stop()
+    return params, f.with_period(f.period.previous()), summary
+
+
 def kpi_cards(kpis: list[Kpi]) -> None:
     """One st.metric per KPI: value, 环比 as the delta, 同比 underneath, the formula in the help."""
     columns = st.columns(len(kpis))
