@@ -55,7 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true", help="ingest what is settled now, then exit")
     p.add_argument("--interval", type=float, default=2.0, help="seconds between scans (default 2)")
 
-    p = with_db(sub.add_parser("demo", help="generate realistic demo items into the store or as drop files"))
+    p = with_db(sub.add_parser("demo", help="generate realistic demo items into the store or as drop files",
+                               description="Demo items are marked as such; every page says so while any is in "
+                                           "the store, and the first real file ingested removes them. A store "
+                                           "that holds real items takes no demo items (use another --db)."))
+    p.add_argument("--remove", action="store_true", help="remove every demo item from the store and exit")
     p.add_argument("--items", type=int, default=20_000, metavar="N", help="number of items (default 20000)")
     p.add_argument("--days", type=int, default=180, metavar="D", help="days covered, ending today (default 180)")
     p.add_argument("--seed", type=int, default=42, metavar="S", help="random seed (default 42)")
@@ -247,7 +251,7 @@ def cmd_watch(args, settings: Settings) -> int:
 def cmd_demo(args, settings: Settings) -> int:
     if args.items <= 0 or args.days <= 0:
         raise UsageError("--items 和 --days 必须是正整数")
-    if args.out:
+    if args.out and not args.remove:
         return _demo_files(args)
     from dashboard.core import store
 
@@ -256,11 +260,20 @@ def cmd_demo(args, settings: Settings) -> int:
     except store.StoreBusy as exc:
         raise UsageError("数据库正被看板占用：请先停止看板，或用 --out 生成文件后放入 data/inbox/") from exc
     try:
+        if args.remove:
+            from dashboard.core.ingest.loader import remove_demo
+
+            print(f"已删除演示数据 {remove_demo(con)} 条 → {settings.db_path}")
+            return EXIT_OK
+        real = int(store.run_query(con, "admin/store_summary")["real_items"].iat[0])
+        if real:
+            raise UsageError(f"数据库中已有 {real:,} 条真实数据，不能混入演示数据：请用 --db 指定另一个数据库文件")
         outcomes = load_demo(con, settings, args.items, args.days, args.seed, show_progress=True)
     finally:
         con.close()
     new = sum(o.loaded_new for o in outcomes)
     print(f"演示数据：新增 {new} 条（共 {args.items} 条，{args.days} 天，种子 {args.seed}）→ {settings.db_path}")
+    print("演示数据已标记：导入第一个真实文件时会自动删除（也可运行 python -m dashboard demo --remove）。")
     return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED
 
 
@@ -276,7 +289,7 @@ def load_demo(con, settings: Settings, items: int, days: int, seed: int, show_pr
     with tqdm(total=items, unit="条", desc="生成并导入演示数据", disable=not show_progress, file=sys.stderr) as bar:
         for k, frame in enumerate(iter_item_batches(items, days=days, seed=seed, batch_size=batch_size), start=1):
             name = f"演示数据（种子 {seed}，{items} 条，{days} 天）第 {k}/{batches} 批"
-            outcomes.append(ingest_frame(con, frame, settings, name))
+            outcomes.append(ingest_frame(con, frame, settings, name, demo=True))
             bar.update(len(frame))
     return outcomes
 
@@ -522,7 +535,7 @@ def cmd_serve(args, settings: Settings) -> int:
     try:
         empty = int(store.run_query(con, "admin/store_summary").iat[0, 0]) == 0
         if empty and not args.no_demo:
-            print("数据库为空，正在载入演示数据（data/ 中放入真实文件后会一并显示）……", file=sys.stderr)
+            print("数据库为空，正在载入演示数据（导入第一个真实文件时会自动删除）……", file=sys.stderr)
             load_demo(con, settings, args.demo_items, 180, 42, show_progress=True)
     finally:
         con.close()

@@ -8,7 +8,8 @@ from datetime import datetime
 import pytest
 
 from dashboard.core import store
-from dashboard.core.ingest.loader import ingest_file
+from dashboard.core.demo import generate_items
+from dashboard.core.ingest.loader import ingest_file, ingest_frame
 
 READ_QUERIES = [n for n in store.list_queries() if not n.startswith("ingest/")]
 # A sample value for every parameter name any query uses (the standard filter set first).
@@ -51,7 +52,8 @@ def test_every_ingest_statement_runs_during_an_ingest(con, settings, drop, monke
         return real(cursor, name, **params)
 
     monkeypatch.setattr(store, "execute", recording)   # fetch and run_query go through execute too
-    ingest_file(con, drop("messages_utf8.csv"), settings)
+    ingest_frame(con, generate_items(50, days=5), settings, "演示", demo=True)
+    ingest_file(con, drop("messages_utf8.csv"), settings)     # the first real file removes the demo
     ingest_file(con, drop("messages_utf8.csv"), settings)   # duplicate file
     ingest_file(con, drop("late_reply.csv"), settings)        # an update
     ingest_file(con, drop("bad_rows.csv"), settings)          # quarantined

@@ -11,7 +11,7 @@ FIELD_LABELS = {
     "source": "来源", "category": "分类", "subcategory": "二级分类", "region": "地区", "department": "部门",
     "department_level": "部门级别", "is_valid": "是否有效", "replied_at": "答复时间", "reply_content": "答复意见",
     "satisfaction": "满意度", "sentiment": "情感倾向", "author": "作者", "likes": "点赞数", "dislikes": "反对数",
-    "url": "链接",
+    "url": "链接", "kind": "信息类型",
 }
 
 TEXT_FIELDS = ("title", "content", "channel", "source", "category", "subcategory", "region", "department",
@@ -28,6 +28,10 @@ CHANNELS = ("留言板", "热线", "网站", "论坛", "微博", "贴吧", "新�
 SATISFACTION = ("满意", "基本满意", "不满意")
 SENTIMENTS = ("正面", "中性", "负面")
 DEPARTMENT_LEVELS = ("市直", "县市区", "其他")
+# 诉求: a request a department must answer (留言板, 12345 热线, 来信 …); 舆情: web opinion, watched only.
+# Without a kind column an item's kind comes from its channel (item_kind() in queries/schema/functions.sql).
+KINDS = ("诉求", "舆情")
+REQUEST, OPINION = KINDS
 
 # Channel is an open vocabulary: known aliases fold into CHANNELS, any other
 # short name is kept as written (a new source system may bring 抖音, 头条 …).
@@ -59,6 +63,11 @@ SENTIMENT_ALIASES = {
     "正面": "正面", "积极": "正面", "positive": "正面", "pos": "正面",
     "中性": "中性", "中立": "中性", "neutral": "中性", "neu": "中性",
     "负面": "负面", "消极": "负面", "negative": "负面", "neg": "负面",
+}
+
+KIND_ALIASES = {
+    "诉求": "诉求", "诉求件": "诉求", "工单": "诉求", "request": "诉求", "requests": "诉求",
+    "舆情": "舆情", "网络舆情": "舆情", "网帖": "舆情", "opinion": "舆情", "web": "舆情",
 }
 
 VALID_ALIASES = {

@@ -45,7 +45,7 @@ __all__ = ["CANONICAL_COLUMNS", "BLOCK_SIZE", "generate_items", "iter_item_batch
 CANONICAL_COLUMNS = [
     "id", "title", "content", "published_at", "channel", "source", "category", "subcategory", "region",
     "department", "department_level", "is_valid", "replied_at", "reply_content", "satisfaction", "sentiment",
-    "author", "likes", "dislikes", "url",
+    "author", "likes", "dislikes", "url", "kind",
 ]
 TEXT_COLUMNS = [c for c in CANONICAL_COLUMNS
                 if c not in ("published_at", "replied_at", "is_valid", "likes", "dislikes")]
@@ -728,6 +728,8 @@ def _block(plan: _Plan, b: int) -> pd.DataFrame:
         "is_valid": valid, "replied_at": replied_at, "reply_content": reply, "satisfaction": satisfaction,
         "sentiment": pa.nulls(m, pa.large_string()), "author": authors, "likes": np.minimum(likes, 500_000),
         "dislikes": np.minimum(dislikes, 50_000), "url": url,
+        # requests (诉求: request channels, and the web items a department took up) and web opinion (舆情)
+        "kind": np.where(request, "诉求", "舆情").astype(object),
     }
     frame = pd.DataFrame(index=pd.RangeIndex(lo, lo + m))
     for name in CANONICAL_COLUMNS:

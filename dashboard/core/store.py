@@ -54,23 +54,34 @@ def connect(db_path: Path | str, read_only: bool = False, memory_limit: str | No
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply schema/NNN_*.sql files not yet applied, each in its own transaction."""
+    """Bring the store up to date: the scalar macros (schema/functions.sql), then every numbered
+    migration (schema/NNN_*.sql) not yet applied, each in its own transaction, then the table macros
+    (schema/views.sql). The two definition files are applied on every start, so a change to a macro
+    reaches existing stores; the numbered files change data and run once."""
+    _apply(con, SCHEMA_DIR / "functions.sql")
     con.execute("create table if not exists schema_migrations (version varchar primary key, applied_at timestamp)")
     done = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
     applied = []
-    for path in sorted(SCHEMA_DIR.glob("*.sql")):
+    for path in sorted(SCHEMA_DIR.glob("[0-9][0-9][0-9]_*.sql")):
         if path.stem in done:
             continue
-        con.execute("begin transaction")
-        try:
-            con.execute(path.read_text(encoding="utf-8"))
-            con.execute("insert into schema_migrations values (?, current_timestamp)", [path.stem])
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+        _apply(con, path, record=path.stem)
         applied.append(path.stem)
+    _apply(con, SCHEMA_DIR / "views.sql")
     return applied
+
+
+def _apply(con: duckdb.DuckDBPyConnection, path: Path, record: str | None = None) -> None:
+    """Run one schema file in a transaction (recording it as an applied migration when `record`)."""
+    con.execute("begin transaction")
+    try:
+        con.execute(path.read_text(encoding="utf-8"))
+        if record:
+            con.execute("insert into schema_migrations values (?, current_timestamp)", [record])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
 @lru_cache(maxsize=None)

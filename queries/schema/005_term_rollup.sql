@@ -22,8 +22,7 @@ create table term_rollup (
     n bigint not null              -- occurrences (signed delta)
 );
 
-create or replace macro term_bucket(ts) as time_bucket(interval 8 hour, ts);
-
+-- term_bucket() is defined in functions.sql (applied before the migrations).
 insert into term_rollup
 select term_bucket(i.published_at), coalesce(i.category, '未分类'), t.term, count(*), sum(t.n)
 from item_terms t

@@ -31,6 +31,7 @@ from dashboard.core.ingest.mapping import ColumnMap, Profile
 from dashboard.core.ingest.normalise import Rejection, resolve_duplicate_ids, validate
 from dashboard.core.ingest.readers import RawTable
 from dashboard.core.pii import mask_text
+from dashboard.core.regions import get_gazetteer
 from dashboard.core.sentiment import get_lexicon, score_tokens
 from dashboard.core.text import get_tokenizer
 
@@ -47,7 +48,7 @@ STAGED_SCHEMA = pa.schema([
     *[(name, pa.string()) for name in (
         "id", "title", "content", "channel", "source", "category", "subcategory", "region", "department",
         "department_level", "reply_content", "satisfaction", "sentiment", "author", "url", "extra",
-        "title_masked", "content_masked", "reply_masked", "sentiment_source")],
+        "title_masked", "content_masked", "reply_masked", "sentiment_source", "kind", "region_text")],
     ("published_at", pa.timestamp("us")), ("replied_at", pa.timestamp("us")), ("is_valid", pa.bool_()),
     ("likes", pa.int64()), ("dislikes", pa.int64()), ("pii_kinds", pa.list_(pa.string())), ("line", pa.int64()),
 ])
@@ -79,6 +80,15 @@ def add_masks(frame: pd.DataFrame) -> pd.DataFrame:
         frame[target] = pd.Series(masked_values, dtype=object, index=frame.index)
     frame["pii_kinds"] = pd.Series([sorted(k) for k in kinds_per_row], dtype=object, index=frame.index)
     return frame
+
+
+def regions_from_text(frame: pd.DataFrame, dicts_dir: Path | str | None) -> pd.Series:
+    """The region named in the title or text of each row without a region (core/regions.py), else None."""
+    gazetteer = get_gazetteer(dicts_dir)
+    missing = frame["region"].isna().to_numpy()
+    found = [gazetteer.find(title, content) if need else None
+             for need, title, content in zip(missing, frame["title"].tolist(), frame["content"].tolist())]
+    return pd.Series(found, dtype=object, index=frame.index)
 
 
 def analyse(frame: pd.DataFrame, dicts_dir: Path | str | None) -> tuple[pa.Table, list[str]]:
@@ -118,13 +128,24 @@ def prepare_slice(table: RawTable, columns: ColumnMap, profile: Profile | None, 
                   now: datetime) -> tuple[pa.Table, pa.Table, list[Rejection]]:
     """Validate, mask, tokenise and score one slice of a file (runs in a worker)."""
     good, rejections = validate(table, columns, profile, now)
-    frame = add_masks(good)
+    staged, terms = enrich_rows(good, dicts_dir)
+    return staged, terms, rejections
+
+
+def enrich_rows(frame: pd.DataFrame, dicts_dir: Path | str | None) -> tuple[pa.Table, pa.Table]:
+    """Valid rows (normalise.OUTPUT_COLUMNS + line) with their masks, region from the text, terms and
+    sentiment, in STAGED_SCHEMA and TERMS_SCHEMA. A sentiment from the data (a person's judgement) wins
+    over the scorer's: rows with `sentiment_source` 'data', or a sentiment when that column is absent."""
+    frame = add_masks(frame)
+    frame["region_text"] = regions_from_text(frame, dicts_dir)
     terms, labels = analyse(frame, dicts_dir)
-    # A label in the file (a person's judgement) wins over the scorer's.
-    given = frame["sentiment"].notna().to_numpy()
+    if "sentiment_source" in frame.columns:
+        given = frame["sentiment_source"].eq("data").fillna(False).to_numpy(dtype=bool)
+    else:
+        given = frame["sentiment"].notna().to_numpy()
     frame["sentiment_source"] = np.where(given, "data", "model").astype(object)
     frame["sentiment"] = np.where(given, frame["sentiment"].to_numpy(dtype=object), np.array(labels, dtype=object))
-    return typed(frame), terms, rejections
+    return typed(frame), terms
 
 
 def prepare(table: RawTable, columns: ColumnMap, profile: Profile | None, dicts_dir: Path | str | None,

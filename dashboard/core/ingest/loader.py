@@ -11,7 +11,12 @@ The order matters:
    data/archive/, with a report of its rejected rows beside it.
 
 Accounting, checked before commit: rows_read = loaded_new + updated +
-unchanged_duplicates + rejected. A quarantined file counts every row as rejected.
+unchanged_duplicates + lossy_duplicates + rejected. A quarantined file counts every row as rejected.
+A lossy duplicate is a row whose only differences from the stored item are values that would damage it
+('?' for characters the exporting encoding lacks, text cut short): the stored values are kept, and the
+row's line is noted (row_notes).
+
+The first real file committed to a store that holds demo items removes them in its transaction.
 """
 from __future__ import annotations
 
@@ -28,8 +33,10 @@ from typing import Any, Callable
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from dashboard.core import store
+from dashboard.core import contract, store
 from dashboard.core.config import Settings
 from dashboard.core.ingest import enrich
 from dashboard.core.ingest.mapping import (
@@ -49,7 +56,8 @@ Progress = Callable[[str, float], None]
 # DuckDB allows one writer; threads of one process take turns here.
 _WRITE_LOCK = threading.RLock()
 
-STATUS_LABELS = {"loaded": "已入库", "quarantined": "已隔离", "duplicate_file": "重复文件，已跳过", "failed": "失败，待重试"}
+STATUS_LABELS = {"loaded": "已入库", "quarantined": "已隔离", "duplicate_file": "重复文件，已跳过", "failed": "失败，待重试",
+                 "removed": "演示数据，已删除"}
 
 
 @dataclass
@@ -62,7 +70,10 @@ class FileOutcome:
     loaded_new: int = 0
     updated: int = 0
     unchanged_duplicates: int = 0
+    lossy_duplicates: int = 0
     rejected: int = 0
+    demo_removed: int = 0
+    lossy_lines: list[int] | None = None
     message: str = ""
     first_error: str | None = None
     duplicate_of: int | None = None
@@ -79,10 +90,15 @@ class FileOutcome:
     def summary(self) -> str:
         label = STATUS_LABELS.get(self.status, self.status)
         if self.status == "loaded":
+            lossy = f" + 有损重复 {self.lossy_duplicates}" if self.lossy_duplicates else ""
             text = (f"{self.file_name}：{label}。读取 {self.rows_read} 行 = 新增 {self.loaded_new} + 更新 {self.updated}"
-                    f" + 未变重复 {self.unchanged_duplicates} + 拒绝 {self.rejected}")
+                    f" + 未变重复 {self.unchanged_duplicates}{lossy} + 拒绝 {self.rejected}")
             if self.first_error:
                 text += f"；首个错误：{self.first_error}"
+            if self.lossy_lines:
+                text += f"；{lossy_note(self.lossy_lines)}"
+            if self.demo_removed:
+                text += f"；{demo_removed_note(self.demo_removed)}"
             return text
         return f"{self.file_name}：{label}。{self.message}"
 
@@ -141,9 +157,19 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, settings: Settings, 
                         keep_source=keep_source, progress=progress)
 
 
+def lossy_note(lines: list[int]) -> str:
+    shown = "、".join(str(n) for n in lines[:10]) + (f" 等 {len(lines)} 行" if len(lines) > 10 else " 行")
+    return f"第 {shown}的部分文字只是把原有字符换成“?”或被截短，已保留库中原文（见逐行说明）"
+
+
+def demo_removed_note(count: int) -> str:
+    return f"已删除演示数据 {count} 条（库中首次导入真实数据）"
+
+
 def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, settings: Settings, name: str,
-                 progress: Progress | None = None) -> FileOutcome:
-    """Ingest rows already in canonical columns (demo data) through the same rules."""
+                 progress: Progress | None = None, demo: bool = False) -> FileOutcome:
+    """Ingest rows already in canonical columns through the same rules. `demo`: generated demo items
+    (marked as such; removed by the first real file)."""
     key = hashlib.sha256()
     key.update(name.encode("utf-8"))
     key.update(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes())
@@ -151,7 +177,7 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, settings: 
     earlier = store.run_query(con, "ingest/find_loaded_file", sha256=sha)
     started = _now()
     meta = dict(file_name=name, source_path=None, sha256=sha, size_bytes=None, file_mtime=None,
-                file_kind="generated", started_at=started)
+                file_kind="demo" if demo else "generated", started_at=started)
     if not earlier.empty:
         outcome = FileOutcome(name, "duplicate_file", sha, duplicate_of=int(earlier.iat[0, 0]),
                               message="同一批数据已入库，未重复计入")
@@ -160,12 +186,12 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, settings: 
     table = RawTable(headers=list(frame.columns), rows=[], lines=list(range(2, len(frame) + 2)),
                      frame=frame.astype(object).where(frame.notna(), None))
     return ingest_table(con, table, settings, meta, profile=None, source_path=None, keep_source=True,
-                        progress=progress)
+                        progress=progress, demo=demo)
 
 
 def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Settings, meta: dict[str, Any],
                  profile: Profile | None, source_path: Path | None, keep_source: bool,
-                 progress: Progress | None = None) -> FileOutcome:
+                 progress: Progress | None = None, demo: bool = False) -> FileOutcome:
     sha = meta["sha256"]
     meta = dict(meta, encoding=table.encoding, mapping=profile.name if profile else None)
     columns = map_columns(table.headers, profile)
@@ -193,7 +219,9 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
                            prepared.rejections, columns.describe(table.headers))
     if progress:
         progress("写入数据库", 0.9)
-    outcome = _commit(con, prepared, meta, columns, table, rows_read)
+    tracks_replies, tracks_satisfaction = columns.tracks(profile)
+    meta = dict(meta, tracks_replies=tracks_replies, tracks_satisfaction=tracks_satisfaction)
+    outcome = _commit(con, prepared, meta, columns, table, rows_read, settings.dicts_dir, demo)
     _archive(source_path, outcome, settings, keep_source, prepared.rejections, quarantined=False, con=con)
     if progress:
         progress("完成", 1.0)
@@ -210,33 +238,41 @@ def _missing_required(columns: ColumnMap) -> str:
 
 
 def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: ColumnMap, table: RawTable,
-            rows_read: int) -> FileOutcome:
+            rows_read: int, dicts_dir: Path, demo: bool) -> FileOutcome:
     rejections = _rejections_frame(prepared.rejections)
     with _WRITE_LOCK:
         cursor = con.cursor()
         try:
             cursor.execute("begin transaction")
             file_id = int(store.fetch(cursor, "ingest/next_file_id").iat[0, 0])
+            demo_removed = 0 if demo else _remove_demo_items(cursor)
             cursor.register("staged", prepared.staged)
             cursor.register("staged_terms", prepared.terms)
             cursor.register("staged_rejections", rejections)
-            store.execute(cursor, "ingest/classify_staged")
-            counts = store.fetch(cursor, "ingest/count_changes").iloc[0]
+            lossy = _keep_stored_over_lossy(cursor, prepared, dicts_dir)
+            store.execute(cursor, "ingest/classify_staged", reply_tracked=meta["tracks_replies"],
+                          satisfaction_tracked=meta["tracks_satisfaction"], is_demo=demo)
+            lossy_lines = sorted(set(lossy["line"].tolist()))
+            counts = store.fetch(cursor, "ingest/count_changes", lossy_lines=lossy_lines).iloc[0]
             now = _now()
             outcome = FileOutcome(
                 file_name=meta["file_name"], status="loaded", sha256=meta["sha256"], file_id=file_id,
                 rows_read=rows_read, loaded_new=int(counts["loaded_new"]), updated=int(counts["updated"]),
                 unchanged_duplicates=int(counts["unchanged"]) + prepared.identical_duplicates,
-                rejected=len(prepared.rejections),
+                lossy_duplicates=int(counts["lossy"]), rejected=len(prepared.rejections),
+                demo_removed=demo_removed, lossy_lines=lossy_lines or None,
                 first_error=(f"第 {prepared.rejections[0].line} 行：{prepared.rejections[0].reason}"
                              if prepared.rejections else None),
             )
-            outcome.message = "；".join(columns.notes)
+            outcome.message = "；".join(columns.notes + ([lossy_note(lossy_lines)] if lossy_lines else [])
+                                       + ([demo_removed_note(demo_removed)] if demo_removed else []))
             _check_balance(outcome)
             store.execute(cursor, "ingest/insert_file", id=file_id, status="loaded", finished_at=now,
                           rows_read=outcome.rows_read, loaded_new=outcome.loaded_new, updated=outcome.updated,
-                          unchanged_duplicates=outcome.unchanged_duplicates, rejected=outcome.rejected,
-                          first_error=outcome.first_error, message=outcome.message or None, duplicate_of=None,
+                          unchanged_duplicates=outcome.unchanged_duplicates,
+                          lossy_duplicates=outcome.lossy_duplicates, rejected=outcome.rejected,
+                          demo_removed=demo_removed, first_error=outcome.first_error,
+                          message=outcome.message or None, duplicate_of=None,
                           columns_mapped=columns.describe(table.headers), **meta)
             if outcome.updated:
                 store.execute(cursor, "ingest/rollup_remove_changed")
@@ -246,6 +282,8 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
             store.execute(cursor, "ingest/insert_terms")
             store.execute(cursor, "ingest/rollup_add")
             store.execute(cursor, "ingest/insert_rejected", file_id=file_id, file_name=meta["file_name"])
+            cursor.register("staged_notes", _lossy_notes(lossy))
+            store.execute(cursor, "ingest/insert_row_notes", file_id=file_id, file_name=meta["file_name"])
             cursor.execute("commit")
         except BaseException as exc:
             cursor.execute("rollback")
@@ -256,10 +294,75 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
     return outcome
 
 
+def _remove_demo_items(cursor) -> int:
+    """Take every demo item out (in the caller's transaction); returns how many there were."""
+    count = int(store.fetch(cursor, "ingest/count_demo_items").iat[0, 0])
+    if count:
+        for name in ("ingest/remove_demo_rollup", "ingest/remove_demo_terms", "ingest/remove_demo_items",
+                     "ingest/mark_demo_files_removed"):
+            store.execute(cursor, name)
+    return count
+
+
+def remove_demo(con: duckdb.DuckDBPyConnection) -> int:
+    """Remove every demo item in one transaction (`python -m dashboard demo --remove`); how many there were."""
+    with _WRITE_LOCK:
+        cursor = con.cursor()
+        try:
+            cursor.execute("begin transaction")
+            count = _remove_demo_items(cursor)
+            cursor.execute("commit")
+        except BaseException:
+            cursor.execute("rollback")
+            raise
+        finally:
+            cursor.close()
+    return count
+
+
+def _keep_stored_over_lossy(cursor, prepared: enrich.Prepared, dicts_dir: Path) -> pd.DataFrame:
+    """Where a staged text would only damage the stored one (ingest/lossy_values), stage the stored text
+    instead, and make that row's masks, region, terms and sentiment again from it. Re-registers `staged`
+    and `staged_terms` when anything changed; returns the lossy values (line, id, field, stored)."""
+    lossy = store.fetch(cursor, "ingest/lossy_values")
+    if lossy.empty:
+        return lossy
+    lines = pa.array(sorted(set(lossy["line"].tolist())), pa.int64())
+    hit = pc.is_in(prepared.staged.column("line"), value_set=lines)
+    rows = _object_frame(prepared.staged.filter(hit))
+    for (line, field), stored in lossy.set_index(["line", "field"])["stored"].items():
+        rows.loc[rows["line"] == line, field] = stored
+    fixed, fixed_terms = enrich.enrich_rows(rows, dicts_dir)
+    prepared.staged = pa.concat_tables([prepared.staged.filter(pc.invert(hit)), fixed])
+    prepared.terms = pa.concat_tables([
+        prepared.terms.filter(pc.invert(pc.is_in(prepared.terms.column("line"), value_set=lines))), fixed_terms])
+    cursor.register("staged", prepared.staged)
+    cursor.register("staged_terms", prepared.terms)
+    return lossy
+
+
+def _object_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as pandas with text as Python str / None (what the enrich functions expect)."""
+    frame = table.to_pandas()
+    for field in table.schema:
+        if pa.types.is_string(field.type):
+            frame[field.name] = frame[field.name].astype(object).where(frame[field.name].notna(), None)
+    return frame
+
+
+def _lossy_notes(lossy: pd.DataFrame) -> pd.DataFrame:
+    notes = [f"{contract.FIELD_LABELS[field]}：新文件中的值只是把原有字符换成“?”或被截短，已保留库中原文"
+             for field in lossy["field"]]
+    return pd.DataFrame({"line": pd.array(lossy["line"].tolist(), dtype="Int64"),
+                         "item_id": pd.Series(lossy["id"].tolist(), dtype=object),
+                         "note": pd.Series(notes, dtype=object)})
+
+
 def _check_balance(outcome: FileOutcome) -> None:
-    total = outcome.loaded_new + outcome.updated + outcome.unchanged_duplicates + outcome.rejected
+    total = (outcome.loaded_new + outcome.updated + outcome.unchanged_duplicates + outcome.lossy_duplicates
+             + outcome.rejected)
     if total != outcome.rows_read:
-        raise IngestAborted(f"行数不平衡：读取 {outcome.rows_read} 行，但新增+更新+重复+拒绝 = {total}")
+        raise IngestAborted(f"行数不平衡：读取 {outcome.rows_read} 行，但新增+更新+重复+有损重复+拒绝 = {total}")
 
 
 def _rejections_frame(rejections: list[Rejection]) -> pd.DataFrame:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dashboard.core import contract
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised only on Python 3.10
@@ -44,6 +46,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "likes": ("likes", "点赞数", "点赞", "赞同数", "支持数"),
     "dislikes": ("dislikes", "反对数", "反对"),
     "url": ("url", "链接", "网址", "原文链接", "link"),
+    "kind": ("kind", "信息类型", "信息种类"),
 }
 
 INPUT_FIELDS = tuple(FIELD_ALIASES)
@@ -90,6 +93,10 @@ class Profile:
     sheet: str | int | None = None
     id_prefix: str = ""
     department_levels: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)     # channel -> 诉求 / 舆情 (overrides the built-in table)
+    # Whether the source provides replies / satisfaction; None: it does when the file has such a column.
+    tracks_replies: bool | None = None
+    tracks_satisfaction: bool | None = None
     path: Path | None = None
 
     def matches(self, headers: list[str]) -> bool:
@@ -119,6 +126,10 @@ def load_profile(path: Path) -> Profile:
         if target not in INPUT_FIELDS:
             raise MappingError(f"映射文件 {path.name}：[defaults] 中的 {target} 不是已知字段")
     options = raw.get("options") or {}
+    kinds = {str(k): str(v) for k, v in (raw.get("kinds") or {}).items()}
+    for channel, kind in kinds.items():
+        if kind not in contract.KINDS:
+            raise MappingError(f"映射文件 {path.name}：[kinds] 中渠道「{channel}」的类型「{kind}」无效（可用：诉求、舆情）")
     return Profile(
         name=path.stem,
         description=str(raw.get("description", "")),
@@ -130,8 +141,18 @@ def load_profile(path: Path) -> Profile:
         sheet=options.get("sheet"),
         id_prefix=str(options.get("id_prefix", "")),
         department_levels={str(k): str(v) for k, v in (raw.get("department_levels") or {}).items()},
+        kinds=kinds,
+        tracks_replies=_optional_bool(options, "tracks_replies", path),
+        tracks_satisfaction=_optional_bool(options, "tracks_satisfaction", path),
         path=path,
     )
+
+
+def _optional_bool(options: dict, key: str, path: Path) -> bool | None:
+    value = options.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise MappingError(f"映射文件 {path.name}：[options] {key} 应为 true 或 false")
+    return value
 
 
 def list_profiles(mappings_dir: Path) -> list[Profile]:
@@ -163,6 +184,17 @@ class ColumnMap:
     fields: dict[str, int]
     extra: dict[str, int]          # header -> column index, kept verbatim in items.extra
     notes: list[str]
+
+    def tracks(self, profile: "Profile | None") -> tuple[bool, bool]:
+        """(replies, satisfaction): whether this file's source provides them. A file says something about
+        replies only when it has a reply-time or reply column (a file without them is silent, not "no
+        reply"); a profile may say otherwise."""
+        replies = "replied_at" in self.fields or "reply_content" in self.fields
+        satisfaction = "satisfaction" in self.fields
+        if profile is not None:
+            replies = replies if profile.tracks_replies is None else profile.tracks_replies
+            satisfaction = satisfaction if profile.tracks_satisfaction is None else profile.tracks_satisfaction
+        return replies, satisfaction
 
     def describe(self, headers: list[str]) -> str:
         parts = [f"{headers[i]}→{name}" for name, i in self.fields.items()]

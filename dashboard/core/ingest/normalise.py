@@ -10,7 +10,7 @@ Rules (docs/data-contract.md lists them for administrators):
 - title and content both empty -> rejected;
 - published_at missing, unparseable, before 1990 or more than a day in the
   future -> rejected; replied_at unparseable or before published_at -> rejected;
-- closed vocabularies (satisfaction, sentiment, is_valid, department_level)
+- closed vocabularies (satisfaction, sentiment, is_valid, department_level, kind)
   fold known aliases and the profile's [values]; anything else -> rejected;
 - likes/dislikes must be whole numbers >= 0;
 - a value longer than its field's limit -> rejected (never cut);
@@ -41,7 +41,7 @@ PADDING = " \t\n\r\x0b\x0c\xa0\u3000\u200b\ufeff\u2028\u2029"
 OUTPUT_COLUMNS = (
     "id", "title", "content", "published_at", "channel", "source", "category", "subcategory", "region",
     "department", "department_level", "is_valid", "replied_at", "reply_content", "satisfaction", "sentiment",
-    "author", "likes", "dislikes", "url", "extra",
+    "author", "likes", "dislikes", "url", "extra", "kind",
 )
 
 _TIME_RE = re.compile(
@@ -148,6 +148,7 @@ def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None
         ("sentiment", contract.SENTIMENT_ALIASES, contract.SENTIMENTS, set()),
         ("department_level", contract.DEPARTMENT_LEVEL_ALIASES, contract.DEPARTMENT_LEVELS, set()),
         ("is_valid", contract.VALID_ALIASES, ("是", "否"), set()),
+        ("kind", contract.KIND_ALIASES, contract.KINDS, set()),
     ):
         values = column(name)
         if values is None:
@@ -163,6 +164,10 @@ def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None
         out[name] = folded
 
     out["department_level"] = _derive_department_level(out["department"], out["department_level"], profile)
+    if profile and profile.kinds:
+        # the profile's channel table; the built-in one applies later, when the row is written (item_kind)
+        by_channel = _map_distinct(out["channel"], lambda ch: profile.kinds.get(ch))
+        out["kind"] = out["kind"].where(out["kind"].notna(), by_channel)
 
     for name in ("likes", "dislikes"):
         values = column(name)

@@ -1,0 +1,35 @@
+-- Scalar macros: the store's rules that are not tables. Applied on every writable start, before the
+-- numbered migrations (which may use them), so a change here reaches every existing store.
+-- (Table macros and views, which read tables, are in views.sql, applied after the migrations.)
+
+-- The day an instant belongs to when days start at `day_start_hour` (0 = calendar day,
+-- 8 = the 08:00-to-08:00 monitoring day: 2019-04-19 07:59 is on 2019-04-18).
+create or replace macro day_of(ts, day_start_hour) as
+    cast(ts - to_hours(coalesce(day_start_hour, 0)) as date);
+
+-- The 8-hour bucket of term_rollup (00-08, 08-16, 16-24): calendar and monitoring days are whole buckets.
+create or replace macro term_bucket(ts) as time_bucket(interval 8 hour, ts);
+
+-- The kind of an item by its channel (docs/data-contract.md, "Kind"): 诉求 (a request a department must
+-- answer) or 舆情 (web opinion, watched, never "unanswered"); NULL for a channel this table does not know.
+create or replace macro channel_kind(channel) as
+    case
+        when channel in ('留言板', '热线', '电话', '来信', '信访', '网上信访', '传真', '邮件') then '诉求'
+        when channel in ('网站', '论坛', '微博', '贴吧', '新闻', '微信', '短视频', '座谈会', '信息员报送') then '舆情'
+    end;
+
+-- An item's kind: given by the file (a kind column, or the mapping profile's [kinds] table), else by its
+-- channel, else a request when the item has a department or its source tracks replies or satisfaction
+-- (something someone must answer), else web opinion.
+create or replace macro item_kind(given, channel, department, reply_tracked, satisfaction_tracked) as
+    coalesce(given, channel_kind(channel),
+             case when department is not null or coalesce(reply_tracked, false)
+                       or coalesce(satisfaction_tracked, false) then '诉求' else '舆情' end);
+
+-- True when `new` would only damage the stored text `old`: a copy in which characters were replaced by
+-- '?' or U+FFFD (an export to an encoding that lacks them), or cut short (a prefix of it). Such an update
+-- keeps the stored value (docs/data-contract.md, "Lossy updates").
+create or replace macro is_lossy_copy(new, old) as
+    new is not null and old is not null and new <> old and length(new) <= length(old)
+    and (length(new) < length(old) or regexp_matches(new, '[?\x{FFFD}]'))
+    and regexp_matches(old, '^' || regexp_replace(regexp_escape(new), '\\\?|\x{FFFD}', '.', 'g'), 's');
