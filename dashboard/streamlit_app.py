@@ -12,6 +12,7 @@ import streamlit as st  # noqa: E402
 from dashboard.core.store import StoreBusy  # noqa: E402
 from dashboard.ui.filters import sidebar as sidebar_filters  # noqa: E402
 from dashboard.ui.store import get_store, refresh_on_new_data  # noqa: E402
+from dashboard.ui.widgets import demo_banner  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
 
@@ -41,4 +42,5 @@ navigation = st.navigation([
 ])
 if navigation is not admin_page:   # the global filters (in the URL) for every page but 数据管理
     sidebar_filters(navigation.url_path)
+demo_banner()
 navigation.run()

@@ -71,7 +71,8 @@ def test_every_page_of_the_router_renders_on_demo_data(app_env):
 
     settings = app_env
     con = store.connect(settings.db_path)
-    ingest_frame(con, generate_items(1500, days=40, seed=5, end=datetime(2024, 5, 1, 8)), settings, "demo")
+    ingest_frame(con, generate_items(1500, days=40, seed=5, end=datetime(2024, 5, 1, 8)), settings, "demo",
+                 demo=True)
     con.close()
     at = AppTest.from_file(APP, default_timeout=90).run()
     assert not at.exception
@@ -80,3 +81,24 @@ def test_every_page_of_the_router_renders_on_demo_data(app_env):
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, page
         assert at.title, f"{page} has no title"
+        # while demo items are in the store, every page says so in one line
+        assert [w.value for w in at.warning if "演示数据" in w.value], page
+
+
+def test_the_first_real_file_removes_the_demo_and_the_pages_say_so(app_env):
+    from datetime import datetime
+
+    from dashboard.core.demo import generate_items
+    from dashboard.core.ingest.loader import ingest_frame
+
+    settings = app_env
+    con = store.connect(settings.db_path)
+    ingest_frame(con, generate_items(300, days=10, seed=5, end=datetime(2024, 5, 1, 8)), settings, "demo", demo=True)
+    outcome = ingest_file(con, FIXTURES / "messages_utf8.csv", settings)
+    assert outcome.demo_removed == 300 and "已删除演示数据 300 条" in outcome.summary()
+    con.close()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not [w for w in at.warning if "演示数据" in w.value]
+    at.switch_page("app_pages/admin.py").run()
+    log = at.dataframe[0].value
+    assert "已删除演示数据 300 条" in " ".join(str(m) for m in log["message"])

@@ -267,7 +267,9 @@ def test_item_detail_is_plain_text():
     assert detail["标题"] == "<script>alert(1)</script>"
     assert detail["作者"] == "李*" and detail["响应时长"] == "2 天 3 小时"
     assert detail["答复时间"] == "2024-04-27 12:00" and detail["分类"] == "城乡建设"
-    assert dd.item_detail({**row, "replied_at": None})["答复时间"] == "未答复"
+    # without a reply the detail says what the store knows: 未答复, or that the source has no reply column
+    assert dd.item_detail({**row, "replied_at": None, "reply_status": "未答复"})["答复时间"] == "未答复"
+    assert dd.item_detail({**row, "replied_at": None, "reply_status": "来源未提供"})["答复时间"] == "来源未提供"
 
 
 def test_item_table_is_safe_for_the_dataframe_csv_button():

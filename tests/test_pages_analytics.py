@@ -99,7 +99,9 @@ def test_overview(app):
     at = app("overview")
     assert not at.exception, at.exception
     assert at.title[0].value == "总览"
-    assert [m.label for m in at.metric] == ["条目数", "负面占比", "答复率", "预警"]
+    assert [m.label for m in at.metric] == ["条目数", "负面占比", "到期诉求答复率", "预警"]
+    # the due-aware rate shows its formula on the card: which requests are due, what is divided by what
+    assert any("已过 15 天答复时限" in c.value for c in at.caption)
     day_input = at.date_input[0]
     assert day_input.value == LAST_DAY
     assert any("2024-04-30" in c.value for c in at.caption)

@@ -52,4 +52,4 @@ def test_hot_and_items_special_report(app):
         assert not at.exception, page
         assert {"下载 DOCX", "下载 Markdown"} <= set(_labels(at)), page
         held = at.session_state[f"_report_{key}"]
-        assert held["stem"].startswith("舆情专报_") and "所选范围内共有舆情信息" in held["markdown"]
+        assert held["stem"].startswith("舆情专报_") and "所选范围内共有信息" in held["markdown"]

@@ -21,7 +21,7 @@ SAMPLE_PARAMS = {
     "topic_item_ids": ["1001", "1002"], "department": "未标注", "words": ["火灾"], "term": "物业费",
     "file_id": 1, "status": "loaded", "satisfied_values": ["满意"], "overdue_kind": "超期未答复",
     "grain": "day", "dimension": "category", "subcategories": ["物业管理"], "offset": 0,
-    "assigned_only": True, "pattern": "(?i)火灾", "since": datetime(2019, 1, 1),
+    "pattern": "(?i)火灾", "since": datetime(2019, 1, 1),
 }
 
 

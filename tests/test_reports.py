@@ -97,15 +97,15 @@ def test_digest_numbering_persists_and_never_repeats(digest_store):
     assert (first.subtitle[0], second.subtitle[0], again.subtitle[0]) == ("第 1 期", "第 2 期", "第 1 期")
     assert first.markdown() == again.markdown()
     assert "监测时段：2024年3月1日 08:00 至 2024年3月2日 08:00" in first.markdown()
-    assert "本期共监测到舆情信息 6 条" in first.markdown()
-    assert "本期共监测到舆情信息 4 条，较上期减少 2 条（环比下降 33.3%）" in second.markdown()
+    assert "本期共监测到信息 6 条（诉求 6 件、网络舆情 0 条）" in first.markdown()
+    assert "本期共监测到信息 4 条（诉求 4 件、网络舆情 0 条），较上期减少 2 条（环比下降 33.3%）" in second.markdown()
     rows = digest_store.execute("select kind, number from report_issues order by number").fetchall()
     assert rows == [("daily_digest", 1), ("daily_digest", 2)]
 
 
 def test_digest_empty_day(digest_store):
     text = reports.daily_digest(digest_store, date(2024, 2, 1), RULES, now=DIGEST_NOW).markdown()
-    assert "本期无重要舆情。" in text and "本期共监测到舆情信息 0 条" in text
+    assert "本期无重要舆情。" in text and "本期共监测到信息 0 条" in text
 
 
 def test_digest_topic_and_cap(digest_store):
@@ -205,15 +205,15 @@ def test_special_report_figures(special_store):
     report = reports.special_report(special_store, f)
     text = report.markdown()
     assert report.title == "舆情专报"
-    assert "所选范围内共有舆情信息 7 条" in text
+    assert "所选范围内共有信息 7 条（诉求 4 件、网络舆情 3 条）" in text      # the 微博 posts are web opinion
     assert "首条发布于 2024年4月1日 09:00" in text
-    assert ("已转办至责任单位的有效诉求 7 件，已答复 3 件，答复率 42.9%（已答复 ÷ 有效件，与办理情况通报口径一致），"
-            "答复用时中位数 2.0 天。") in text
+    assert ("其中诉求 4 件（有效 4 件）；答复率 = 已答复 1 ÷ 有效件 4 = 25.0%（有效件不足 5 件，仅供参考）"
+            "（与办理情况通报口径一致），答复用时中位数 2.0 天。") in text
     assert "市城管局（5 条）、市水务局（2 条）" in text and "A区（6 条）、B区（1 条）" in text
     assert "| 2024-04-01 | 3 | 2 | 1 |" in text and "| 2024-04-02 | 2 | 1 | 1 |" in text
     assert "| 2024-04-03 | 2 | 1 | 1 |" in text and "（图1　每日信息量及情感倾向：图片见 Word 版本）" in text
     assert "| 负面 | 4 | 57.1% |" in text and "| 中性 | 3 | 42.9% |" in text
-    assert "| 市城管局 | 5 | 5 | 2 | 40.0% | 2.0 |" in text and "| 市水务局 | 2 | 2 | 1 | 50.0%* | 2.0 |" in text
+    assert "| 市城管局 | 3 | 3 | 1 | 33.3%* | 2.0 |" in text and "| 市水务局 | 1 | 1 | 0 | 0.0%* | — |" in text
     assert "网民原话：“" in text
     assert "13800138000" not in text and "李四光" not in text and "OTHER" not in text
     assert text == reports.special_report(special_store, f).markdown()
@@ -229,7 +229,7 @@ def test_special_report_appendix_cap_and_docx(special_store):
     doc = Document(io.BytesIO(report.docx_bytes()))
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "关于幸福路积水的专报"
-    assert any("所选范围内共有舆情信息 7 条" in t for t in texts)
+    assert any("所选范围内共有信息 7 条" in t for t in texts)
     assert len(doc.tables[-1].rows) == 3
     assert len(doc.inline_shapes) == 1 and "图1　每日信息量及情感倾向" in texts
 
@@ -241,7 +241,7 @@ def test_special_report_topic_and_empty(special_store):
     hot = topics.hot_topics(special_store, f)
     assert hot
     report = reports.special_report(special_store, f, topic=hot[0])
-    assert report.title.startswith("关于“") and f"所选范围内共有舆情信息 {hot[0].size} 条" in report.markdown()
+    assert report.title.startswith("关于“") and f"所选范围内共有信息 {hot[0].size} 条" in report.markdown()
     empty = reports.special_report(special_store, Filters(period=SPECIAL, keyword="不存在的词"))
     assert "所选范围内没有舆情信息。" in empty.markdown()
 
@@ -257,7 +257,7 @@ def test_cli_special(special_store, settings, tmp_path):
     assert main(["report", "special", "--db", str(settings.db_path), "--from", "2024-04-01", "--to", "2024-04-03",
                  "--category", "城乡建设", "--department", "市城管局", "--department", "市水务局", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# 舆情专报") and "所选范围内共有舆情信息 7 条" in text
+    assert text.startswith("# 舆情专报") and "所选范围内共有信息 7 条" in text
     docx = tmp_path / "s.docx"
     assert main(["report", "special", "--db", str(settings.db_path), "--keyword", "积水", "--title", "积水专报",
                  "-o", str(docx)]) == 0
@@ -266,16 +266,15 @@ def test_cli_special(special_store, settings, tmp_path):
 
 
 # ------------------------------------------------------------------ scope, cut-off, charts in files
-def test_bulletin_counts_only_items_with_a_department(bulletin_store):
+def test_bulletin_counts_every_request_and_never_web_opinion(bulletin_store):
     from dashboard.core import metrics
-    from tests.test_metrics import WEB_POSTS
 
     every = {g.group: g for g in metrics.group_summary(bulletin_store, Filters(period=FEB), RULES)}
-    assert every["合计"].received == 540 + WEB_POSTS and "未标注" in every      # the 部门 page: every item
+    assert every["合计"].received == 540 and every["未标注"].received == 150      # the 部门 page: the same
     text = reports.bulletin_report(bulletin_store, FEB, RULES).markdown()
-    assert f"统计范围：已转办至责任单位的诉求件；另有未标注责任单位的信息 {WEB_POSTS} 条，不计入本通报。" in text
-    assert "| 合计 | 38 | 540 | 336 |" in text and "未标注" not in text.replace("未标注责任单位", "")
-    assert "网帖" not in text                                       # no web post in the overdue list
+    assert "本栏目共受理网民留言 540 件，其中有效留言 336 件" in text
+    assert "| 合计 | 38 | 540 | 336 |" in text and "| 未标注 | 0 | 150 | 0 |" in text
+    assert "网帖" not in text                                       # web opinion is never a request
 
 
 def test_bulletin_counts_a_reply_after_the_period_known_by_the_data_cut_off(bulletin_store):
@@ -294,20 +293,24 @@ def test_bulletin_counts_a_reply_after_the_period_known_by_the_data_cut_off(bull
 def test_empty_bulletin_says_so(con, settings):
     load(con, settings, [make_item("W1", datetime(2024, 2, 3, 9), None, None, channel="微博")])
     text = reports.bulletin_report(con, FEB, RULES).markdown()
-    assert "2024年2月1日至2月29日，没有已转办至责任单位的诉求件，本期不作通报。" in text
-    assert "另有未标注责任单位的信息 1 条" in text and "二、通报表扬" not in text
+    assert "2024年2月1日至2月29日，没有收到诉求件，本期不作通报。" in text     # a web post is no request
+    assert "二、通报表扬" not in text
 
 
-def test_special_reply_rate_is_replied_over_valid_items_with_a_department(special_store, settings):
+def test_special_reply_rate_is_the_bulletins_over_the_requests(special_store, settings):
     extra = [make_item("NODEPT", datetime(2024, 4, 2, 10), None, None, replied=datetime(2024, 4, 2, 12),
                        title="幸福路积水网帖"),
              make_item("INVALID", datetime(2024, 4, 2, 11), "市城管局", "市直", valid=False, title="幸福路积水重复件")]
     load(special_store, settings, extra, "extra")
     text = reports.special_report(special_store, Filters(period=SPECIAL, categories=("城乡建设",))).markdown()
-    assert "所选范围内共有舆情信息 9 条" in text
-    assert "已转办至责任单位的有效诉求 7 件，已答复 3 件，答复率 42.9%（已答复 ÷ 有效件" in text
-    assert "另有 1 条未标注责任单位，不计入答复率" in text
-    assert "| 市城管局 | 6 | 5 | 2 | 40.0% | 2.0 |" in text
+    assert "所选范围内共有信息 9 条（诉求 6 件、网络舆情 3 条）" in text
+    assert "其中诉求 6 件（有效 5 件）；答复率 = 已答复 2 ÷ 有效件 5 = 40.0%（与办理情况通报口径一致）" in text
+    assert "| 市城管局 | 4 | 3 | 1 | 33.3%* | 2.0 |" in text and "| 未标注 | 1 | 1 | 1 | 100.0%* | 0.1 |" in text
+    # the same figure as the bulletin's query gives for these items
+    from dashboard.core import metrics
+    ids = special_store.execute("select id from items where category = '城乡建设'").fetchall()
+    total = metrics.group_summary(special_store, Filters(period=SPECIAL), RULES, item_ids=[i for (i,) in ids])[-1]
+    assert (total.reply.numerator, total.reply.denominator) == (2, 5)
 
 
 def test_special_report_counts_by_month_over_a_long_span(con, settings):

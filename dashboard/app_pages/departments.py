@@ -1,7 +1,9 @@
 """部门: responsiveness per department (the monthly bulletin's figures), 市直 vs 县市区, honour and
 reminder lists, group rates with their formulas, and one department in detail (trend, items).
 
-Figures come from core/metrics.py (through ui/cached.py); the rules are printed in an expander.
+Requests only (web opinion never counts). Figures come from core/metrics.py (through ui/cached.py) —
+the same query and cut-off as the 通报 — and a figure the sources do not provide says so (来源未提供…),
+never 0%. The rules are printed in an expander.
 """
 from __future__ import annotations
 
@@ -22,13 +24,17 @@ COLUMNS = {
     "department": "部门", "received": "受理", "valid": "有效", "replied": "已答复", "reply_rate": "答复率",
     "satisfied": "满意", "satisfaction_rate": "满意率", "response_days_median": "答复用时中位数（天）",
     "response_days_p90": "答复用时P90（天）", "overdue_open": "超期未答复", "replied_late": "超期答复",
+    "reply_unknown": "来源未提供答复", "satisfaction_unknown": "来源未提供满意度",
     "rank": "名次", "rank_change": "名次变化", "tiny": "有效件不足", "honour": "表扬", "reminder": "提醒",
 }
+UNKNOWN_COLUMNS = ("reply_unknown", "satisfaction_unknown")
 LIST_COLUMNS = {"department": "部门", "valid": "有效", "replied": "已答复", "satisfied": "满意",
                 "reply_rate": "答复率", "satisfaction_rate": "满意率", "tiny": "有效件不足", "below": "低于提醒线"}
 CONFIG = {
-    "答复率": st.column_config.NumberColumn("答复率", format="percent", help="已答复 ÷ 有效件"),
-    "满意率": st.column_config.NumberColumn("满意率", format="percent", help="满意（含基本满意）÷ 有效件"),
+    "答复率": st.column_config.NumberColumn("答复率", format="percent",
+                                         help="已答复 ÷ 有效件（来源提供答复信息的）；空白：来源未提供答复信息"),
+    "满意率": st.column_config.NumberColumn("满意率", format="percent",
+                                         help="满意（含基本满意）÷ 有效件（来源提供满意度的）；空白：来源未提供满意度"),
     "答复用时中位数（天）": st.column_config.NumberColumn("答复用时中位数（天）", format="%.1f"),
     "答复用时P90（天）": st.column_config.NumberColumn("答复用时P90（天）", format="%.1f"),
     "名次变化": st.column_config.NumberColumn("名次变化", format="%+d", help="上期名次 − 本期名次：正数为上升"),
@@ -42,9 +48,11 @@ if not widgets.data_status():
 settings = AnalyticsSettings()
 f = ui_filters.current()
 hour = f.day_start_hour
-st.caption(f"时间：{drilldown.describe_period(f.period, hour)}。答复情况以统计截止时间为准（时间段结束与当前时间中较早者）；"
+as_of = cached.figures_as_of()
+st.caption(f"时间：{drilldown.describe_period(f.period, hour)}。只统计诉求（留言板、热线、来信等），网络舆情不计入。"
+           f"答复情况统计截至 {as_of:%Y-%m-%d %H:%M}（库中最新的发布或答复时间，与《通报》相同）；"
            f"名次变化与上一个等长时间段相比。有效件少于 {settings.min_denominator} 件的比率标 * 或勾选「有效件不足」，仅供参考。")
-if f.period and f.period.end > metrics.now_local() - timedelta(days=settings.overdue_days):
+if f.period and f.period.end > as_of - timedelta(days=settings.overdue_days):
     st.info(f"所选时间段的后段仍在 {settings.overdue_days} 天答复时限内，这些诉求尚未到期，答复率、满意率会偏低。"
             "月度通报请在侧栏选择「上月」。")
 with st.expander("统计规则", icon=":material/rule:"):
@@ -52,7 +60,7 @@ with st.expander("统计规则", icon=":material/rule:"):
 if f.period is not None:
     report_downloads("departments_bulletin", "生成通报", lambda: cached.bulletin_report(f),
                      lambda r: f"网民留言办理情况通报_{f.period.start:%Y-%m-%d}_{f.period.end - timedelta(microseconds=1):%Y-%m-%d}", signature=repr(f.period),
-                     help="《网民留言办理情况通报》：侧栏时间段（按自然日），全部部门。")
+                     help="《网民留言办理情况通报》：侧栏时间段，全部诉求，与本页数字相同。")
 
 table = cached.department_table(f)
 if table.empty:
@@ -60,16 +68,7 @@ if table.empty:
     st.stop()
 groups = {g.group: g for g in cached.group_summary(f)}
 total = groups[metrics.TOTAL]
-widgets.kpi_cards([
-    charts.Kpi(label="受理", value=total.received, text=f"{total.received:,}", formula="所选时间段内交办到部门的诉求"),
-    charts.Kpi(label="有效", value=total.valid, text=f"{total.valid:,}", formula="其中标为有效的诉求"),
-    charts.Kpi(label="平均答复率", value=total.reply_average.value, text=str(total.reply_average),
-               formula=total.reply_average.formula, small_base=total.reply_average.tiny),
-    charts.Kpi(label="平均满意率", value=total.satisfaction_average.value, text=str(total.satisfaction_average),
-               formula=total.satisfaction_average.formula, small_base=total.satisfaction_average.tiny),
-    charts.Kpi(label="超期未答复", value=total.overdue_open, text=f"{total.overdue_open:,}",
-               formula=f"有效诉求发布后超过 {settings.overdue_days} 天仍未答复", higher_is_worse=True),
-])
+widgets.kpi_cards(charts.responsiveness_kpis(total, settings))
 
 present = [g for g in metrics.GROUPS if g in ("市直", "县市区") or (table["group"] == g).any()]
 for tab, group in zip(st.tabs(present), present):
@@ -86,8 +85,11 @@ for tab, group in zip(st.tabs(present), present):
                           help=f"{summary.satisfaction.formula}；{summary.satisfaction_mean.formula}")
                 st.caption(f"{summary.satisfaction.formula}；{summary.satisfaction_mean.formula}")
         rows = table[table["group"] == group]
-        st.dataframe(rows[list(COLUMNS)].rename(columns=COLUMNS), hide_index=True, column_config=CONFIG,
+        shown = [c for c in COLUMNS if c not in UNKNOWN_COLUMNS or rows[c].any()]
+        st.dataframe(rows[shown].rename(columns=COLUMNS), hide_index=True, column_config=CONFIG,
                      key=f"departments_table_{group}")
+        if any(rows[c].any() for c in UNKNOWN_COLUMNS):
+            st.caption("部分诉求的来源文件没有答复或满意度列：这些诉求不计入相应比率，比率空白表示来源未提供。")
         if group == metrics.UNLABELLED:
             st.caption("未标注承办单位的诉求不参加排名、表扬和提醒。")
             continue
@@ -126,7 +128,7 @@ cols[1].metric("答复率", str(reply), help=reply.formula, border=True)
 cols[2].metric("满意率", str(satisfaction), help=satisfaction.formula, border=True)
 cols[3].metric("名次", "—" if row["rank"] is None or str(row["rank"]) == "<NA>" else f"{int(row['rank'])}",
                help=f"在「{row['group']}」组内", border=True)
-cols[4].metric("超期未答复", f"{int(row['overdue_open']):,}", border=True)
+cols[4].metric("超期未答复", f"{int(row['overdue_open']):,}" if row["reply_known"] else metrics.NO_REPLIES, border=True)
 st.caption(f"{reply.formula}；{satisfaction.formula}")
 
 fdept = drilldown.narrow(f, "department", [chosen])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.core import alerts as core_alerts
 from dashboard.core import drilldown, topics
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
@@ -34,9 +35,8 @@ with severity_col:
                           key="hot_severity")
 alerts = cached.current_alerts(f, day)
 shown = [a for a in alerts if a.severity in (severities or [])]
-st.caption(f"{drilldown.describe_period(cached.day_filters(f, day).period, hour)}：共 {len(alerts)} 条预警，"
-           + "，".join(f"{s} {sum(1 for a in alerts if a.severity == s)} 条" for s in ("高", "中", "低"))
-           + "。侧栏的分类、渠道等筛选同样适用。")
+st.caption(f"{drilldown.describe_period(cached.day_filters(f, day).period, hour)}：共有"
+           f"{core_alerts.AlertCounts.of(alerts).text()}（与《舆情摘报》的计法相同）。侧栏的分类、渠道等筛选同样适用。")
 if not shown:
     st.info("所选级别没有预警。")
 for alert in shown:

@@ -7,10 +7,13 @@ Item text is shown only through st.dataframe / st.text, never markdown.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import charts, drilldown, reports
+from dashboard.core import alerts as core_alerts
+from dashboard.core import charts, drilldown, metrics, reports
 from dashboard.core.charts import Kpi
 from dashboard.core.config import AnalyticsSettings
 from dashboard.ui import cached, widgets
@@ -44,18 +47,19 @@ summary = query("trends/summary", **params).iloc[0]
 previous = query("trends/summary", **fd.with_period(fd.period.previous()).params()).iloc[0]
 year = query("trends/summary", **fd.with_period(fd.period.year_before()).params()).iloc[0]
 items_kpi, _, negative_kpi = charts.summary_kpis(summary, previous, year, 1, settings.min_denominator)
-reply_kpi = charts.rate_kpi(
-    "答复率", float(summary["replied"] or 0), float(summary["valid"] or 0),
-    (float(previous["replied"] or 0), float(previous["valid"] or 0)),
-    (float(year["replied"] or 0), float(year["valid"] or 0)) if int(year["items"] or 0) else None,
-    settings.min_denominator, "当日发布的有效诉求中已答复的 ÷ 当日有效诉求（截至目前）")
+due, window = cached.due_reply_rate(f, day)
+due_before, _ = cached.due_reply_rate(f, day - timedelta(days=1))
+reply_kpi = charts.due_rate_kpi(due.numerator, due.denominator, (due_before.numerator, due_before.denominator),
+                                *metrics.due_rate_parts(due, window, settings), settings.min_denominator)
 alerts = cached.current_alerts(f, day)
-by_severity = {s: sum(1 for a in alerts if a.severity == s) for s in ("高", "中", "低")}
-alerts_kpi = Kpi(label="预警", value=len(alerts), text=str(len(alerts)),
-                 formula="当日触发的预警条数（数量激增、负面占比上升、关注词、超期未答复、部门提醒），规则见「热点与预警」页",
-                 notes=(f"高 {by_severity['高']} · 中 {by_severity['中']} · 低 {by_severity['低']}",))
+warnings, reminders = core_alerts.split(alerts)
+counts = core_alerts.AlertCounts.of(alerts)
+alerts_kpi = Kpi(label="预警", value=counts.warnings, text=str(counts.warnings),
+                 formula="当日触发的预警条数（数量激增、负面占比上升、关注词、超期未答复），规则见「热点与预警」页；"
+                         "部门提醒另计",
+                 notes=(" · ".join(f"{s} {n}" for s, n in counts.by_severity.items()), f"部门提醒 {counts.reminders} 个"))
 first_item = ui_filters.store_summary()["first_published"]
-widgets.kpi_cards(charts.with_coverage([items_kpi, negative_kpi, reply_kpi], fd.period, first_item) + [alerts_kpi])
+widgets.kpi_cards(charts.with_coverage([items_kpi, negative_kpi], fd.period, first_item) + [reply_kpi, alerts_kpi])
 report_downloads("overview_digest", "生成摘报", lambda: cached.daily_digest(day),
                  lambda r: reports.file_name(r, day)[:-5], signature=f"{day}",
                  help=f"《舆情摘报》：{day} 监测日（08:00 至次日 08:00），不受侧栏其他筛选影响。"
@@ -65,23 +69,23 @@ report_downloads("overview_digest", "生成摘报", lambda: cached.daily_digest(
 left, right = st.columns(2)
 with left:
     st.subheader("预警")
-    if not alerts:
+    if not warnings:
         st.caption("当日没有触发预警。")
     else:
-        table = pd.DataFrame([a.as_row() for a in alerts])[["severity", "kind", "value", "count", "message"]]
+        table = pd.DataFrame([a.as_row() for a in warnings])[["severity", "kind", "value", "count", "message"]]
         st.dataframe(table.rename(columns={"severity": "级别", "kind": "类型", "value": "对象", "count": "条目",
                                            "message": "说明"}),
                      hide_index=True, height=min(38 + 35 * len(table), 250), key="overview_alerts_table",
                      column_config={"说明": st.column_config.TextColumn("说明", width="large")})
-        for alert in alerts[:ALERTS_SHOWN]:
+        for alert in warnings[:ALERTS_SHOWN]:
             label = f"{alert.severity} · {alert.kind_label} · {widgets.md_escape(alert.value)}（{alert.count} 条）"
             with st.expander(label, icon=SEVERITY_ICONS.get(alert.severity)):
                 st.text(alert.message)
                 rows = cached.alert_items(alert)
                 st.dataframe(drilldown.item_table(rows), hide_index=True, height=220,
                              column_config=widgets.ITEM_COLUMNS, key=f"overview_alert_{alert.key}")
-        if len(alerts) > ALERTS_SHOWN:
-            st.caption(f"另有 {len(alerts) - ALERTS_SHOWN} 条预警，见「热点与预警」页。")
+        if len(warnings) > ALERTS_SHOWN:
+            st.caption(f"另有 {len(warnings) - ALERTS_SHOWN} 条预警，见「热点与预警」页。")
 
 # --------------------------------------------------------------------------------- hot topics
 with right:
@@ -111,7 +115,6 @@ with left:
             column_config={"上升倍数": st.column_config.NumberColumn("上升倍数", format="%.1f")})
 with right:
     st.subheader("提醒部门")
-    reminders = [a for a in alerts if a.kind == "reminder"]
     if not reminders:
         st.caption("没有低于提醒线的部门（已到答复期限的诉求）。")
     else:

@@ -33,10 +33,11 @@ overdue (超期未答复): per department, valid items with no reply as of as_of
           on the day: 高 when ≥ min_count items crossed the limit during D, 中 when 1–4 did, 低 for a
           standing backlog (nothing new). Items without a department (未标注: nobody to chase) are
           always 低.
-reminder (部门提醒): per named department, the items already due — published in the
-          ``reminder_window_days`` (30) monitoring days ending overdue_days days before D — with at
-          least settings.min_denominator valid items, below settings.reminder_threshold on both rates
-          (reminder_rule "both") or either ("either"). 中 when below on both, 低 when below on one.
+reminder (部门提醒): per named department, the requests already due (metrics.due_window: published in
+          the settings.due_window_days (30) monitoring days ending overdue_days days before D), with at
+          least settings.min_denominator of them in a known rate, below settings.reminder_threshold on
+          both known rates (reminder_rule "both") or either ("either"). 中 when below on both, 低 when
+          below on one. Requests whose source provides no replies (or no satisfaction) are in no rate.
 Dedup     One alert per cause per day: the key is kind | dimension | value | day; a repeated key keeps
           the most severe alert (then the one with most items).
 Order     severity (高, 中, 低), then kind (关注词, 激增, 负面, 超期, 提醒), then items (most first), then key.
@@ -56,8 +57,8 @@ from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, current_day, day_period, days_period
 from dashboard.core.text import load_watchwords
 
-__all__ = ["Alert", "AlertRules", "SEVERITIES", "KIND_LABELS", "DIMENSION_LABELS", "current_alerts", "dedupe",
-           "rules_text"]
+__all__ = ["Alert", "AlertRules", "AlertCounts", "SEVERITIES", "KIND_LABELS", "DIMENSION_LABELS", "current_alerts",
+           "dedupe", "split", "rules_text"]
 
 SEVERITIES = ("高", "中", "低")
 KIND_LABELS = {
@@ -88,7 +89,6 @@ class AlertRules:
     negative_rise: float = 0.15
     negative_ratio: float = 1.5
     negative_high_share: float = 0.5
-    reminder_window_days: int = 30
     dimensions: tuple[str, ...] = ("category", "region", "channel", "department", "all")
 
 
@@ -126,6 +126,32 @@ class Alert:
         return {"severity": self.severity, "kind": self.kind_label, "day": self.day,
                 "dimension": self.dimension_label, "value": self.value, "count": self.count,
                 "message": self.message, "key": self.key}
+
+
+def split(alerts: list[Alert]) -> tuple[list[Alert], list[Alert]]:
+    """(warnings, reminders): the 预警 (spikes, surges, watch words, overdue) and the 部门提醒. Every page
+    and report counts them this way, so the screen and the 摘报 say the same numbers."""
+    return ([a for a in alerts if a.kind != "reminder"], [a for a in alerts if a.kind == "reminder"])
+
+
+@dataclass(frozen=True)
+class AlertCounts:
+    """How many warnings of each severity, and how many department reminders, a day has."""
+
+    warnings: int
+    by_severity: dict[str, int]
+    reminders: int
+
+    @classmethod
+    def of(cls, alerts: list[Alert]) -> "AlertCounts":
+        warnings, reminders = split(alerts)
+        return cls(len(warnings), {s: sum(1 for a in warnings if a.severity == s) for s in SEVERITIES},
+                   len(reminders))
+
+    def text(self) -> str:
+        """e.g. 预警 12 条（高 1 · 中 5 · 低 6），部门提醒 3 个"""
+        severities = " · ".join(f"{s} {self.by_severity[s]}" for s in SEVERITIES)
+        return f"预警 {self.warnings} 条（{severities}），部门提醒 {self.reminders} 个"
 
 
 def _sort_key(alert: Alert) -> tuple:
@@ -362,34 +388,33 @@ def _overdue_alerts(con, day, hour, as_of, filters, settings, rules) -> list[Ale
 
 
 def _reminder_alerts(con, day, hour, as_of, filters, settings, rules) -> list[Alert]:
-    last = day - timedelta(days=settings.overdue_days + 1)
-    first = last - timedelta(days=rules.reminder_window_days - 1)
-    window = days_period(first, last, hour)
+    window = metrics.due_window(day, settings)
     scoped = filters.with_period(window)
     table = metrics.department_table(con, scoped, settings, as_of=as_of, compare_previous=False)
-    table = table[(table["group"] != metrics.UNLABELLED) & (table["valid"] >= settings.min_denominator)]
-    below = table[table["reminder"]]
+    known = table[["reply_known", "satisfaction_known"]].max(axis=1)
+    below = table[table["reminder"] & (known >= settings.min_denominator)]
+    first, last = window.start.date(), (window.end - timedelta(days=1)).date()
+    params = dict(scoped.params(), as_of=as_of, satisfied_values=metrics.satisfied_values(settings), limit=None)
+    return [_reminder_alert(row, day, first, last, params, settings) for _, row in below.iterrows()]
+
+
+def _reminder_alert(row, day, first, last, params, settings) -> Alert:
+    reply, satisfaction = metrics.department_rates(row, settings)
     threshold = settings.reminder_threshold
-    alerts = []
-    for row in below.itertuples(index=False):
-        both = row.reply_rate < threshold and row.satisfaction_rate < threshold
-        which = "均" if both else "有一项"
-        message = (f"{first.month}月{first.day}日至{last.month}月{last.day}日受理、已到答复期限的有效诉求中，"
-                   f"「{row.department}」答复率 {row.reply_rate * 100:.1f}%（{row.replied}/{row.valid}）、"
-                   f"满意率 {row.satisfaction_rate * 100:.1f}%（{row.satisfied}/{row.valid}），"
-                   f"{which}低于 {threshold * 100:g}%。")
-        params = dict(scoped.params(), as_of=as_of,
-                      satisfied_values=metrics.satisfied_values(settings), limit=None)
-        params = _narrow(params, "department", row.department)
-        alerts.append(Alert(
-            kind="reminder", severity="中" if both else "低", day=day, dimension="department",
-            value=row.department, message=message, count=int(row.valid - row.satisfied),
-            query="metrics/shortfall_items", params=params,
-            figures={"valid": int(row.valid), "replied": int(row.replied), "satisfied": int(row.satisfied),
-                     "reply_rate": float(row.reply_rate), "satisfaction_rate": float(row.satisfaction_rate),
-                     "window_start": window.start, "window_end": window.end},
-        ))
-    return alerts
+    both = all(r.value is not None and r.value < threshold for r in (reply, satisfaction))
+    rates = "、".join(f"{r.label} {r.percent()}" + (f"（{_fmt(r.numerator)}/{r.denominator}）" if r.denominator else "")
+                     for r in (reply, satisfaction))
+    message = (f"{first.month}月{first.day}日至{last.month}月{last.day}日受理、已到答复期限的有效诉求中，"
+               f"「{row['department']}」{rates}，{'均' if both else '有一项'}低于 {threshold * 100:g}%。")
+    return Alert(
+        kind="reminder", severity="中" if both else "低", day=day, dimension="department",
+        value=row["department"], message=message,
+        count=int(max(row["reply_known"] - row["replied"], row["satisfaction_known"] - row["satisfied"])),
+        query="metrics/shortfall_items", params=_narrow(params, "department", row["department"]),
+        figures={"valid": int(row["valid"]), "replied": int(row["replied"]), "satisfied": int(row["satisfied"]),
+                 "reply_rate": reply.value, "satisfaction_rate": satisfaction.value,
+                 "window_start": params["start"], "window_end": params["end"]},
+    )
 
 
 def rules_text(settings: AnalyticsSettings | None = None, rules: AlertRules | None = None) -> list[str]:
@@ -408,8 +433,9 @@ def rules_text(settings: AnalyticsSettings | None = None, rules: AlertRules | No
         "关注词：当日新发布的信息中出现关注词表中的词，每个词每天一条提醒，级别取该词的级别。",
         f"超期未答复：有效诉求发布超过 {settings.overdue_days} 天仍未答复，按承办单位汇总；本监测日新超期不少于 "
         f"{r.min_count} 件为高、1 至 {r.min_count - 1} 件为中、没有新超期为低（未标注承办单位的始终为低）。",
-        f"部门提醒：近 {r.reminder_window_days} 天已到答复期限的有效诉求（不少于 {settings.min_denominator} 件）中，"
+        f"部门提醒：近 {settings.due_window_days} 天已到答复期限的有效诉求（不少于 {settings.min_denominator} 件）中，"
         f"答复率、满意率{'均' if settings.reminder_rule == 'both' else '任一项'}低于 "
-        f"{settings.reminder_threshold * 100:g}%。",
+        f"{settings.reminder_threshold * 100:g}%（来源未提供的比率不作判断）。",
+        "超期未答复与部门提醒只统计诉求（留言板、热线等），且只统计来源提供答复信息的诉求；网络舆情从不计为未答复。",
         "同一原因（类型、维度、取值、日期相同）每天只提醒一次。",
     ]

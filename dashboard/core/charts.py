@@ -492,6 +492,7 @@ class Kpi:
     small_base: bool = False      # the value's own denominator is below min_denominator
     higher_is_worse: bool = False
     notes: tuple[str, ...] = ()   # e.g. the previous period starts before the data does
+    caption: str | None = None    # shown on the card itself (the formula of a figure easy to misread)
 
     @property
     def help(self) -> str:
@@ -561,6 +562,36 @@ def rate_kpi(label: str, numerator: float, denominator: float, previous: tuple[f
                year_change=(points(year_rate, year_before) if year_rate is not None
                             else "去年同期无数据" if compare_year else "—"),
                small_base=denominator < min_denominator, higher_is_worse=higher_is_worse)
+
+
+def due_rate_kpi(numerator: float, denominator: float, previous: tuple[float, float] | None, value_text: str,
+                 formula: str, min_denominator: int) -> Kpi:
+    """到期诉求答复率: only requests past their reply deadline, so a fresh day does not look unanswered.
+    The formula stands on the card (value_text and formula: metrics.due_rate_parts)."""
+    kpi = rate_kpi("到期诉求答复率", numerator, denominator, previous, None, min_denominator, formula,
+                   compare_year=False)
+    return replace(kpi, text=value_text, caption=formula)
+
+
+def responsiveness_kpis(total: Any, settings: Any) -> list[Kpi]:
+    """The 部门 page cards from the 合计 row (metrics.GroupSummary): 受理, 有效, 平均答复率, 平均满意率,
+    超期未答复. A figure the sources do not provide says so (the Rate's unknown label), never 0."""
+    def rate_card(label: str, rate: Any) -> Kpi:
+        return Kpi(label=label, value=rate.value, text=str(rate), formula=rate.formula, small_base=rate.tiny,
+                   caption=rate.unknown_note or None)
+
+    known = total.replies_known
+    overdue_text = f"{total.overdue_open:,}" if known else total.reply.unknown_label
+    return [
+        Kpi(label="受理", value=total.received, text=f"{total.received:,}",
+            formula="所选时间段内的全部诉求（有效或无效、交办或未交办），不含网络舆情"),
+        Kpi(label="有效", value=total.valid, text=f"{total.valid:,}", formula="其中标为有效的诉求"),
+        rate_card("平均答复率", total.reply_average),
+        rate_card("平均满意率", total.satisfaction_average),
+        Kpi(label="超期未答复", value=total.overdue_open if known else None, text=overdue_text,
+            formula=f"有效诉求发布后超过 {settings.overdue_days} 天仍未答复（只统计来源提供答复信息的诉求）",
+            higher_is_worse=True),
+    ]
 
 
 def summary_kpis(current: Mapping[str, Any], previous: Mapping[str, Any] | None,

@@ -107,3 +107,6 @@ class AnalyticsSettings:
         v.strip() for v in os.environ.get("YUQING_SATISFIED_VALUES", "满意,基本满意").split(",") if v.strip()))
     # The monitoring day starts at this hour (0 = calendar day).
     day_start_hour: int = field(default_factory=lambda: _env_int("YUQING_DAY_START_HOUR", 8))
+    # A day's due-aware figures (到期诉求答复率, department reminders) look at the requests published in
+    # this many days that ended overdue_days before it: all of them past their reply deadline.
+    due_window_days: int = field(default_factory=lambda: _env_int("YUQING_DUE_WINDOW_DAYS", 30))

@@ -441,6 +441,7 @@ ITEM_COLUMNS = {
     # columns the alert and overdue item queries add
     "word": "关注词", "day": "监测日", "overdue_kind": "超期类型", "days": "已过天数", "open_days": "未答复天数",
     "waited": "等待天数", "limit_days": "时限（天）",
+    "kind": "类型", "reply_status": "答复状态", "region_source": "地区来源",
 }
 
 
@@ -507,20 +508,22 @@ def item_detail(row: Mapping[str, Any]) -> dict[str, Any]:
     has_reply = replied is not None and not pd.isna(replied)
     response = format_duration(row.get("response_hours")) if has_reply else ""
     author = row.get("author")
+    region_source = text(row.get("region_source"))
     return {
         "编号": text(row.get("id")),
         "标题": text(row.get("title")),
         "发布时间": text(row.get("published_at")),
         "渠道 / 来源": " / ".join(x for x in (text(row.get("channel")), text(row.get("source"))) if x),
         "分类": " / ".join(x for x in (text(row.get("category")), text(row.get("subcategory"))) if x),
-        "地区": text(row.get("region")),
+        "地区": text(row.get("region")) + (f"（{region_source}）" if region_source and row.get("region") else ""),
+        "类型": text(row.get("kind")),
         "承办部门": " / ".join(x for x in (text(row.get("department")), text(row.get("department_level"))) if x),
         "情感": text(row.get("sentiment")) or "未评分",
         "作者": text(mask_name(author) if isinstance(author, str) else author),
         "内容": text(row.get("content")),
-        "答复时间": text(replied) if has_reply else "未答复",
+        "答复时间": text(replied) if has_reply else text(row.get("reply_status")),
         "响应时长": response,
         "答复内容": text(row.get("reply_content")),
-        "满意度": text(row.get("satisfaction")) or ("未评价" if has_reply else ""),
+        "满意度": text(row.get("satisfaction")),
         "链接": text(row.get("url")),
     }

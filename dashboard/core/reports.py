@@ -15,14 +15,15 @@ Deterministic   the same data gives the same text: no "generated now" in the bod
                 its period end: never the clock, so a closed period always reads the same.
 Personal data   only masked titles/quotes (title_masked, topic quotes); authors never appear.
 Caps            every list that is cut says so: "另有 N 条/个……未列出".
-Bulletin        calendar days (00:00); only requests assigned to a department (metrics assigned_only);
-                figures from metrics.bulletin()/department_table(); the "average" rate follows
+Bulletin        calendar days (00:00); every request (诉求) of the period, web opinion never; figures
+                from metrics.bulletin()/department_table() — the 部门 page's — and as the page, replies
+                known by the data cut-off; a figure the sources do not provide says so; the "average" rate follows
                 AnalyticsSettings.average_mode and the text says which one it is. Chart: reply rate per
                 department.
 Special         《专报》 on one hot topic or any filter selection (special_report): overview, volume by
                 day (by month beyond 62 days, by year beyond two years) with sentiment as a stacked bar chart, masked quotes, the
-                items as a capped appendix. Reply rate as the bulletin's: replied ÷ valid items with a
-                department (metrics.reply_rate). Not numbered.
+                items as a capped appendix. Reply figures from the bulletin's query (metrics) over the
+                requests of the selection. Not numbered.
 Digest          one monitoring day (settings.day_start_hour, 08:00–08:00); numbered 第 N 期 via the
                 report_issues table (queries/reports/digest_issue.sql, issue_digest.sql): a number is
                 never reused and the same period regenerated keeps its number. Chart: the volume of the
@@ -261,64 +262,36 @@ def _period_days(period: Period) -> tuple[date, date]:
 def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = None,
                     as_of: datetime | None = None, overdue_cap: int = OVERDUE_CAP) -> Report:
     """The monthly (or any period's) responsiveness bulletin: DOMAIN.md's shape, with the ranking and
-    the overdue items.
+    the overdue requests.
 
-    Scope: requests assigned to a responsible department (items without one — web posts — are left out
-    and their number is stated). Replies are judged as of `as_of` when given, else as of the store's data
-    cut-off (metrics.data_cutoff: the newest published/replied time), so a reply given after the month
-    end but known when the data was last updated counts, and the same data gives the same document."""
+    Scope: every request (诉求) of the period — valid or not, assigned or not; web opinion never. Replies
+    are judged as of `as_of` when given, else as of the store's data cut-off (metrics.figures_as_of), as
+    on the 部门 page, so the same period gives the same figures in both."""
     settings = settings or AnalyticsSettings()
     filters = Filters(period=period)
-    given = as_of is not None
-    as_of = as_of or metrics.data_cutoff(con) or metrics.default_as_of(period)
-    as_of_rule = "由调用方指定" if given else "数据最后更新时间，即库中最新的发布或答复时间"
-    b = metrics.bulletin(con, filters, settings, as_of, assigned_only=True)
-    table = metrics.department_table(con, filters, settings, b.as_of, assigned_only=True)
+    as_of_rule = "由调用方指定" if as_of is not None else None
+    b = metrics.bulletin(con, filters, settings, as_of)
+    table = metrics.department_table(con, filters, settings, b.as_of)
     reminders = metrics.reminder_list(con, filters, settings, b.as_of, table=table)
-    everything = metrics.department_stats(con, filters, settings, b.as_of)
-    unassigned = int(everything.loc[everything["row_kind"] == "total", "received"].sum()) - b.total.received
-    first, last = _period_days(period)
-    span = (f"{_date_cn(first)}至{last.month}月{last.day}日" if first.year == last.year
-            else f"{_date_cn(first)}至{_date_cn(last)}")
-    m, c, total = b.municipal, b.county, b.total
-    pooled = settings.average_mode != "mean"
-    how = ("平均值为合计比率，即已答复件数、满意件数分别除以有效件数" if pooled
-           else "平均值为各部门比率的算术平均")
-    threshold = _threshold(settings)
-    both = "均" if settings.reminder_rule == "both" else "有一项"
-
-    cutoff = _moment_cn(b.as_of, with_year=True)
+    span = _span_cn(period)
     report = Report("bulletin", "网民留言办理情况通报",
-                    [f"（{span}）", f"答复情况统计截至：{cutoff}"],
+                    [f"（{span}）", f"答复情况统计截至：{_moment_cn(b.as_of, with_year=True)}"],
                     generated_at=None)
     report.heading("一、总体情况")
-    scope = (f"统计范围：已转办至责任单位的诉求件；另有未标注责任单位的信息 {unassigned} 条，不计入本通报。"
-             if unassigned else "统计范围：已转办至责任单位的诉求件。")
-    report.note(scope)
-    if total.received == 0:
-        report.paragraph(f"{span}，没有已转办至责任单位的诉求件，本期不作通报。")
-        report.heading("附：统计口径")
-        for i, rule in enumerate(metrics.rules_text(settings, assigned_only=True, as_of_rule=as_of_rule), start=1):
-            report.note(f"{i}. {rule}")
+    if b.total.received == 0:
+        report.paragraph(f"{span}，没有收到诉求件，本期不作通报。")
+        _rules_appendix(report, settings, as_of_rule)
         return report
-    report.paragraph(
-        f"{span}，本栏目共受理网民留言 {total.received} 件，其中有效留言 {total.valid} 件；"
-        f"交由市直部门办理 {m.valid} 件，交由各县市区办理 {c.valid} 件。"
-        f"市直部门已答复 {m.replied} 件，网民表示满意 {m.satisfied} 件，"
-        f"平均答复率为 {_rounded(m.reply_average)}，平均满意率为 {_rounded(m.satisfaction_average)}（{how}）。")
-    report.paragraph(
-        f"各县市区已答复 {c.replied} 件，网民表示满意 {c.satisfied} 件，"
-        f"平均答复率为 {_rounded(c.reply_average)}，平均满意率为 {_rounded(c.satisfaction_average)}。"
-        f"截至统计截止时间，超期未答复 {total.overdue_open} 件，超期答复 {total.replied_late} 件。")
-    report.table(["类别", "单位数", "受理", "有效", "已答复", "答复率", "满意", "满意率"],
-                 [[g.group, g.departments, g.received, g.valid, g.replied, _pct(g.reply_average.value),
-                   g.satisfied, _pct(g.satisfaction_average.value)] for g in b.groups.values()])
+    _bulletin_overview(report, b, span, settings)
     ranked = table[table["rank"].notna()]
     if len(ranked):
         report.chart(report_charts.Chart(
             "各单位答复率", tuple(f"{d}（{g}）" for d, g in zip(ranked["department"], ranked["group"])),
-            (("答复率", tuple(float(v) for v in ranked["reply_rate"])),), horizontal=True, percent=True,
-            reference=settings.reminder_threshold, reference_label=f"提醒线 {threshold}"))
+            (("答复率", tuple(float(v) if pd.notna(v) else 0.0 for v in ranked["reply_rate"])),),
+            horizontal=True, percent=True, reference=settings.reminder_threshold,
+            reference_label=f"提醒线 {_threshold(settings)}"))
+    threshold = _threshold(settings)
+    both = "均" if settings.reminder_rule == "both" else "有一项"
 
     report.heading("二、通报表扬")
     if b.honour:
@@ -332,8 +305,9 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
         report.paragraph(f"答复率、满意率{both}低于 {threshold} 的单位共 {len(reminders)} 个，予以提醒，"
                          f"请加快办理、提高答复质量：{'、'.join(reminders['department'])}。各单位办理情况如下：")
         report.table(["单位", "类别", "有效", "已答复", "答复率", "满意", "满意率", "低于阈值"],
-                     [[r.department + ("*" if r.tiny else ""), r.group, r.valid, r.replied, _pct(r.reply_rate),
-                       r.satisfied, _pct(r.satisfaction_rate), r.below] for r in reminders.itertuples()])
+                     [[r["department"] + ("*" if r["tiny"] else ""), r["group"], r["valid"],
+                       *_rate_cells(table.loc[table["department"] == r["department"]].iloc[0], settings), r["below"]]
+                      for _, r in reminders.iterrows()])
         if reminders["tiny"].any():
             report.paragraph(f"注：标“*”的单位有效件少于 {settings.min_denominator} 件，比率仅供参考。")
     else:
@@ -348,15 +322,17 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
             continue
         report.heading(f"{group}{'部门' if group == '市直' else ''}", 2)
         report.table(["名次", "单位", "有效", "已答复", "答复率", "满意", "满意率", "答复用时中位数（天）", "超期未答复", "较上期名次"],
-                     [[int(r["rank"]), r["department"], r["valid"], r["replied"], _pct(r["reply_rate"]),
-                       r["satisfied"], _pct(r["satisfaction_rate"]),
+                     [[int(r["rank"]), r["department"], r["valid"], *_rate_cells(r, settings),
                        "—" if pd.isna(r["response_days_median"]) else f"{r['response_days_median']:.1f}",
-                       r["overdue_open"], _movement(r["rank_change"])] for _, r in rows.iterrows()])
+                       r["overdue_open"] if r["reply_known"] else "—", _movement(r["rank_change"])]
+                      for _, r in rows.iterrows()])
 
     report.heading("五、超期办理情况")
-    overdue = pd.concat([metrics.overdue_items(con, filters, settings, b.as_of, kind=kind, assigned_only=True)
+    overdue = pd.concat([metrics.overdue_items(con, filters, settings, b.as_of, kind=kind)
                          for kind in (metrics.OVERDUE_OPEN, metrics.REPLIED_LATE)], ignore_index=True)
-    if overdue.empty:
+    if not b.total.replies_known:
+        report.paragraph(f"{metrics.NO_REPLIES}，无法判断超期。")
+    elif overdue.empty:
         report.paragraph(f"本期没有超过 {settings.overdue_days} 天未答复或超期答复的有效留言。")
     else:
         counts = overdue["overdue_kind"].value_counts()
@@ -371,10 +347,66 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
         if len(overdue) > len(shown):
             report.paragraph(_more(len(overdue) - len(shown), "件", "超期留言"))
 
-    report.heading("附：统计口径")
-    for i, rule in enumerate(metrics.rules_text(settings, assigned_only=True, as_of_rule=as_of_rule), start=1):
-        report.note(f"{i}. {rule}")
+    _rules_appendix(report, settings, as_of_rule)
     return report
+
+
+def _span_cn(period: Period) -> str:
+    first, last = _period_days(period)
+    return (f"{_date_cn(first)}至{last.month}月{last.day}日" if first.year == last.year
+            else f"{_date_cn(first)}至{_date_cn(last)}")
+
+
+def _bulletin_overview(report: Report, b: metrics.Bulletin, span: str, settings: AnalyticsSettings) -> None:
+    """一、总体情况: the seed's sentences (受理, 有效, 市直/县市区, replies and satisfaction), then the table."""
+    m, c, total, unassigned = b.municipal, b.county, b.total, b.unassigned
+    how = ("平均值为合计比率，即已答复件数、满意件数分别除以有效件数" if settings.average_mode != "mean"
+           else "平均值为各部门比率的算术平均")
+    not_assigned = f"，未标注承办单位 {unassigned.valid} 件" if unassigned and unassigned.valid else ""
+    report.paragraph(
+        f"{span}，本栏目共受理网民留言 {total.received} 件，其中有效留言 {total.valid} 件；"
+        f"交由市直部门办理 {m.valid} 件，交由各县市区办理 {c.valid} 件{not_assigned}。"
+        f"{_group_sentence('市直部门', m)}（{how}）。")
+    report.paragraph(f"{_group_sentence('各县市区', c)}。{_overdue_sentence(total)}")
+    for rate in (total.reply, total.satisfaction):
+        if rate.unknown:
+            report.note(f"{rate.unknown_label}：有效诉求 {rate.unknown} 件的来源文件不含这一项，"
+                        f"不计入{rate.label}{'、答复用时和超期' if rate.label == '答复率' else ''}。")
+    report.table(["类别", "单位数", "受理", "有效", "已答复", "答复率", "满意", "满意率"],
+                 [[g.group, g.departments, g.received, g.valid, _known(g.replied, g.reply), g.reply_average.percent(),
+                   _known(g.satisfied, g.satisfaction), g.satisfaction_average.percent()] for g in b.groups.values()])
+
+
+def _known(count: int, rate: metrics.Rate) -> str | int:
+    """A count behind a rate, or "—" when the sources do not provide the figure (never a 0 as a fact)."""
+    return "—" if rate.is_unknown else count
+
+
+def _rate_cells(row, settings: AnalyticsSettings) -> list:
+    """已答复, 答复率, 满意, 满意率 of a department_table row, unknown figures said as such; a rate on
+    fewer than min_denominator requests is starred."""
+    reply, satisfaction = metrics.department_rates(row, settings)
+    return [_known(int(row["replied"]), reply), str(reply), _known(int(row["satisfied"]), satisfaction),
+            str(satisfaction)]
+
+
+def _group_sentence(who: str, g: metrics.GroupSummary) -> str:
+    replies = (f"{who}已答复 {g.replied} 件" if not g.reply.is_unknown else f"{who}{metrics.NO_REPLIES}")
+    satisfied = (f"网民表示满意 {g.satisfied} 件" if not g.satisfaction.is_unknown else metrics.NO_SATISFACTION)
+    return (f"{replies}，{satisfied}，平均答复率为 {_rounded(g.reply_average)}，"
+            f"平均满意率为 {_rounded(g.satisfaction_average)}")
+
+
+def _overdue_sentence(total: metrics.GroupSummary) -> str:
+    if not total.replies_known:
+        return f"超期情况：{metrics.NO_REPLIES}。"
+    return f"截至统计截止时间，超期未答复 {total.overdue_open} 件，超期答复 {total.replied_late} 件。"
+
+
+def _rules_appendix(report: Report, settings: AnalyticsSettings, as_of_rule: str | None) -> None:
+    report.heading("附：统计口径")
+    for i, rule in enumerate(metrics.rules_text(settings, as_of_rule=as_of_rule), start=1):
+        report.note(f"{i}. {rule}")
 
 
 def _movement(change) -> str:
@@ -386,7 +418,7 @@ def _movement(change) -> str:
 
 def _rounded(rate: metrics.Rate) -> str:
     value = rate.rounded()
-    return "—" if value is None else f"{value}%"
+    return rate.percent() if value is None else f"{value}%"
 
 
 # ----------------------------------------------------------------------------------------- digest
@@ -414,7 +446,17 @@ def _change(now: int, before: int) -> str:
 
 def _summary(con, period: Period) -> dict:
     row = store.run_query(con, "trends/summary", **Filters(period=period).params()).iloc[0]
-    return {k: (0 if pd.isna(row[k]) else int(row[k])) for k in ("items", "scored", "negative", "valid", "replied")}
+    return {k: (0 if pd.isna(row[k]) else int(row[k])) for k in ("items", "scored", "negative", "requests", "opinion")}
+
+
+def _digest_overview(con, day: date, today: dict, before: dict, as_of: datetime,
+                     settings: AnalyticsSettings) -> str:
+    negative_share = f"，占已判定倾向信息的 {today['negative'] / today['scored'] * 100:.1f}%" if today["scored"] else ""
+    due, window = metrics.due_reply_rate(con, day, Filters(), settings, as_of)
+    value, formula = metrics.due_rate_parts(due, window, settings)
+    return (f"本期共监测到信息 {today['items']} 条（诉求 {today['requests']} 件、网络舆情 {today['opinion']} 条），"
+            f"{_change(today['items'], before['items'])}；其中负面信息 {today['negative']} 条{negative_share}，"
+            f"{_change(today['negative'], before['negative'])}。到期诉求答复率 {value}（{formula}）。")
 
 
 def daily_digest(con, day: date, settings: AnalyticsSettings | None = None, dicts_dir: str | Path | None = None,
@@ -434,21 +476,17 @@ def daily_digest(con, day: date, settings: AnalyticsSettings | None = None, dict
     week = [day - timedelta(days=k) for k in range(VOLUME_DAYS - 1, -1, -1)]
     volumes = {d: _summary(con, day_period(d, hour)) for d in week}
     today, before = volumes[day], volumes[week[-2]]
+    as_of = min(generated, end)
     report.heading("一、总体情况")
-    negative_share = f"，占已判定倾向信息的 {today['negative'] / today['scored'] * 100:.1f}%" if today["scored"] else ""
-    report.paragraph(
-        f"本期共监测到舆情信息 {today['items']} 条，{_change(today['items'], before['items'])}；"
-        f"其中负面信息 {today['negative']} 条{negative_share}，{_change(today['negative'], before['negative'])}；"
-        f"有效诉求 {today['valid']} 件，截至本期结束已答复 {today['replied']} 件。")
+    report.paragraph(_digest_overview(con, day, today, before, as_of, settings))
     report.chart(report_charts.Chart(
         f"近 {VOLUME_DAYS} 个监测日信息量", tuple(f"{d.month}月{d.day}日" for d in week),
         (("负面", tuple(volumes[d]["negative"] for d in week)),
          ("其他", tuple(volumes[d]["items"] - volumes[d]["negative"] for d in week))),
         axis_label="信息（条）"))
 
-    found = alerts_mod.current_alerts(con, day, settings, dicts_dir=dicts_dir, now=min(generated, end))
-    warnings = [a for a in found if a.kind != "reminder"]
-    reminders = [a for a in found if a.kind == "reminder"]
+    found = alerts_mod.current_alerts(con, day, settings, dicts_dir=dicts_dir, now=as_of)
+    warnings, reminders = alerts_mod.split(found)
     hot = topics.hot_topics(con, Filters(period=period), limit=200) if today["items"] else []
 
     if not warnings and not hot and not reminders:
@@ -458,7 +496,8 @@ def daily_digest(con, day: date, settings: AnalyticsSettings | None = None, dict
 
     report.heading("二、预警提示")
     if warnings:
-        report.paragraph(f"本期共有预警 {len(warnings)} 条，按严重程度排列如下：")
+        report.paragraph(f"本期共有{alerts_mod.AlertCounts.of(found).text()}；预警按严重程度排列如下"
+                         f"（部门提醒见第四部分）：")
         _numbered(report, [f"【{a.severity}·{a.kind_label}】{a.message}" for a in warnings], alert_cap,
                   "条", "预警（严重程度较低）")
     else:
@@ -534,13 +573,35 @@ def _quote(content) -> str | None:
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "……"
 
 
+def _special_replies(report: Report, con, filters: Filters, item_ids: list[str] | None,
+                     settings: AnalyticsSettings) -> None:
+    """The requests of the selection and their replies: the 部门 page's and the bulletin's query
+    (metrics), over these items; figures the sources do not provide say so."""
+    total = metrics.group_summary(con, filters, settings, item_ids=item_ids)[-1]
+    if not total.received:
+        report.paragraph("所选信息中没有诉求件（均为网络舆情），不计算答复率。")
+        return
+    median = (f"，答复用时中位数 {total.response_days_median:.1f} 天" if total.response_days_median is not None
+              else "")
+    report.paragraph(f"其中诉求 {total.received} 件（有效 {total.valid} 件）；{total.reply.formula}"
+                     f"（与办理情况通报口径一致）{median}。")
+    table = metrics.department_table(con, filters, settings, compare_previous=False, item_ids=item_ids)
+    table = table.sort_values(["received", "department"], ascending=[False, True], kind="stable")
+    report.table(["单位", "诉求", "有效", "已答复", "答复率", "答复用时中位数（天）"],
+                 [[r["department"], int(r["received"]), int(r["valid"]), *_rate_cells(r, settings)[:2],
+                   "—" if pd.isna(r["response_days_median"]) else f"{r['response_days_median']:.1f}"]
+                  for _, r in table.iterrows()])
+    if table["tiny"].any():
+        report.paragraph(f"注：标“*”的比率有效件少于 {settings.min_denominator} 件，仅供参考。")
+
+
 def special_report(con, filters: Filters, title: str | None = None, topic: topics.Topic | None = None,
                    appendix_cap: int = APPENDIX_CAP, quote_cap: int = QUOTE_CAP) -> Report:
     """《专报》 on a hot topic (its items) or on any filter selection (the items matching `filters`).
 
     Deterministic: the same data and filters give the same text. Titles and quotes are masked copies;
-    authors never appear. Reply figures as the bulletin's: replied ÷ valid items with a responsible
-    department (metrics.reply_rate); items without a department are counted but not in the rate."""
+    authors never appear. Reply figures from the bulletin's query (metrics) over the requests of the
+    selection; web opinion is counted but never in a reply figure."""
     settings = AnalyticsSettings()
     rows = store.run_query(con, "items/export", **filters.params(), subcategories=None, limit=None)
     for column in ("channel", "region", "department"):
@@ -563,41 +624,13 @@ def special_report(con, filters: Filters, title: str | None = None, topic: topic
         report.paragraph("所选范围内没有舆情信息。")
         return report
     first_at, last_at = rows["published_at"].min(), rows["published_at"].max()
-    assigned = rows["department"] != metrics.UNLABELLED
-    valid = assigned & rows["is_valid"].fillna(False).astype(bool)
-    replied = valid & rows["replied_at"].notna()
-    hours = rows.loc[replied, "response_hours"].dropna()
-    median = f"，答复用时中位数 {hours.median() / 24:.1f} 天" if len(hours) else ""
-    departments = rows["department"][assigned]
+    departments = rows["department"][rows["department"] != metrics.UNLABELLED]
     report.paragraph(
-        f"所选范围内共有舆情信息 {n} 条，首条发布于 {_moment_cn(first_at, True)}，"
+        f"所选范围内共有信息 {n} 条（诉求 {int(rows['kind'].eq('诉求').sum())} 件、网络舆情 "
+        f"{int(rows['kind'].eq('舆情').sum())} 条），首条发布于 {_moment_cn(first_at, True)}，"
         f"最新一条发布于 {_moment_cn(last_at, True)}。主要来源渠道：{_top(rows['channel'])}；"
         f"涉及地区：{_top(rows['region'])}；涉及单位：{_top(departments) if len(departments) else '未标注'}。")
-    if len(departments):
-        rate = metrics.reply_rate(int(replied.sum()), int(valid.sum()), settings)
-        unassigned = f"；另有 {n - len(departments)} 条未标注责任单位，不计入答复率" if len(departments) < n else ""
-        report.paragraph(
-            f"已转办至责任单位的有效诉求 {int(valid.sum())} 件，已答复 {int(replied.sum())} 件，"
-            f"答复率 {rate.percent()}（已答复 ÷ 有效件，与办理情况通报口径一致）{median}{unassigned}。")
-        by_dept = (rows[assigned]
-                   .assign(_valid=valid[assigned], _replied=replied[assigned],
-                           _hours=rows["response_hours"].where(replied))
-                   .groupby("department", sort=True)
-                   .agg(items=("id", "size"), valid=("_valid", "sum"), replied=("_replied", "sum"),
-                        median_hours=("_hours", "median"))
-                   .reset_index()
-                   .sort_values(["items", "department"], ascending=[False, True], kind="stable"))
-        report.table(["单位", "信息", "有效", "已答复", "答复率", "答复用时中位数（天）"],
-                     [[r.department, int(r.items), int(r.valid), int(r.replied),
-                       str(metrics.reply_rate(int(r.replied), int(r.valid), settings)),
-                       "—" if pd.isna(r.median_hours) else f"{r.median_hours / 24:.1f}"]
-                      for r in by_dept.itertuples()])
-        if any(metrics.reply_rate(int(r.replied), int(r.valid), settings).tiny and r.valid
-               for r in by_dept.itertuples()):
-            report.paragraph(f"注：标“*”的答复率有效件少于 {settings.min_denominator} 件，仅供参考。")
-    else:
-        answered = int(rows["replied_at"].notna().sum())
-        report.paragraph(f"所选信息均未标注责任单位，不计算答复率；其中有答复记录的 {answered} 条。")
+    _special_replies(report, con, filters, list(topic.item_ids) if topic is not None else None, settings)
 
     hour = filters.day_start_hour
     days = (rows["published_at"] - pd.Timedelta(hours=hour)).dt.date
@@ -649,7 +682,7 @@ def special_report(con, filters: Filters, title: str | None = None, topic: topic
     report.paragraph(f"共 {n} 条，按发布时间先后列出" + (f"前 {len(shown)} 条：" if n > len(shown) else "："))
     report.table(["编号", "发布时间", "渠道", "地区", "单位", "倾向", "答复", "标题"],
                  [[r["id"], f"{r['published_at']:%Y-%m-%d %H:%M}", r["channel"], r["region"], r["department"],
-                   r["sentiment"], "已答复" if pd.notna(r["replied_at"]) else "未答复", r["title"]]
+                   r["sentiment"], r["reply_status"], r["title"]]
                   for _, r in shown.iterrows()])
     if n > len(shown):
         report.paragraph(_more(n - len(shown), "条", "信息"))

@@ -20,7 +20,7 @@ from dashboard.core import alerts as core_alerts
 from dashboard.core import metrics, reports, store, terms, topics
 from dashboard.core.alerts import Alert
 from dashboard.core.config import AnalyticsSettings
-from dashboard.core.filters import Filters, day_period
+from dashboard.core.filters import Filters, Period, day_period
 from dashboard.core.topics import Topic
 from dashboard.core.wordcloud_render import wordcloud_png
 from dashboard.ui.store import data_version, get_store
@@ -104,8 +104,31 @@ def aging_bands(filters: Filters) -> pd.DataFrame:
     return _aging_bands(data_version(), _key(filters), filters).copy()
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _figures_as_of(version: int) -> datetime:
+    return metrics.figures_as_of(_con())
+
+
+def figures_as_of() -> datetime:
+    """When reply status is judged for the 部门 page and the 通报: the data cut-off (metrics.figures_as_of)."""
+    return _figures_as_of(data_version())
+
+
 def rules_text() -> list[str]:
     return metrics.rules_text(AnalyticsSettings())
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=NOW_TTL)
+def _due_reply_rate(version: int, key: str, day: date, _filters: Filters) -> tuple[metrics.Rate, Period]:
+    settings = settings_for_day(_filters)
+    as_of = min(day_period(day, settings.day_start_hour).end, metrics.now_local())
+    return metrics.due_reply_rate(_con(), day, _filters.with_period(None), settings, as_of)
+
+
+def due_reply_rate(filters: Filters, day: date) -> tuple[metrics.Rate, Period]:
+    """到期诉求答复率 of monitoring `day` and its due window, as of the end of the day (or now), with the
+    filters' other fields: the same figure and window as the day's department reminders."""
+    return _due_reply_rate(data_version(), _key(filters), day, filters)
 
 
 # ------------------------------------------------------------------------------------------- alerts

@@ -67,6 +67,14 @@ def data_status() -> bool:
     return True
 
 
+def demo_banner() -> None:
+    """One line on every page while the store holds demo items: the figures are not real."""
+    demo = int(ui_filters.store_summary()["demo_items"])
+    if demo:
+        st.warning(f"演示数据：库中 {demo:,} 条信息为虚构的演示数据，不代表真实情况。导入第一个真实文件时会自动删除"
+                   "（也可运行 python -m dashboard demo --remove）。", icon=":material/science:")
+
+
 def no_items_note() -> None:
     st.info("所选时间和筛选条件下没有条目。可以放宽筛选条件、换一个时间范围，或点侧栏的「重置筛选」。")
 
@@ -97,6 +105,8 @@ def kpi_cards(kpis: list[Kpi]) -> None:
                 ["分母过小"] if kpi.small_base else []) + list(kpi.notes)
             if notes:
                 st.caption(" · ".join(notes))
+            if kpi.caption:
+                st.caption(md_escape(kpi.caption))
 
 
 def view_key(prefix: str, *parts: Any) -> str:

@@ -1,4 +1,4 @@
--- Per department (未标注 for none): valid items published in [$start, $end) that match the filters and
+-- Per department (未标注 for none): valid requests whose source tracks replies, published in [$start, $end) that match the filters and
 -- have no reply as of as_of although published more than $overdue_days days (NULL: 15) before it, and
 -- how long the oldest has waited (days). Only departments with at least one such item.
 -- as_of = $as_of, or when NULL the earlier of $end and now. The items: metrics/overdue_items with
@@ -11,9 +11,10 @@ open_items as (
     select coalesce(i.department, '未标注') as department,
            greatest(epoch(p.as_of - i.published_at) / 86400.0, 0) as open_days,
            p.limit_days
-    from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword) as i,
+    from filtered_requests($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+             as i,
          params as p
-    where i.is_valid and (i.replied_at is null or i.replied_at > p.as_of)
+    where i.is_valid and i.reply_tracked and (i.replied_at is null or i.replied_at > p.as_of)
 )
 select department, count(*) as overdue_open, max(open_days) as oldest_days
 from open_items

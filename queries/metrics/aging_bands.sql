@@ -1,4 +1,4 @@
--- Open items (valid, no reply as of as_of) published in [$start, $end) by how long they have been open:
+-- Open requests (valid, source tracks replies, no reply as of as_of) published in [$start, $end) by how long they have been open:
 -- ≤3天, 4–7天, 8–15天, 16–30天, >30天 (elapsed time: "4–7天" is more than 3 and at most 7 days).
 -- Every band is returned, with 0 when empty. as_of = $as_of, or when NULL the earlier of $end and now.
 with params as (
@@ -10,9 +10,10 @@ bands (band_order, band, low_days, high_days) as (
 ),
 open_items as (
     select greatest(epoch(p.as_of - i.published_at) / 86400.0, 0) as open_days
-    from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword) as i,
+    from filtered_requests($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+             as i,
          params as p
-    where i.is_valid and (i.replied_at is null or i.replied_at > p.as_of)
+    where i.is_valid and i.reply_tracked and (i.replied_at is null or i.replied_at > p.as_of)
 )
 select b.band_order, b.band, count(o.open_days) as items
 from bands as b

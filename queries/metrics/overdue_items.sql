@@ -1,7 +1,7 @@
--- Overdue valid items published in [$start, $end) that match the filters, as of as_of:
+-- Overdue valid requests (诉求 whose source tracks replies) published in [$start, $end) that match the
+-- filters, as of as_of:
 --   超期未答复  no reply as of as_of and open for more than $overdue_days days (NULL: 15)
 --   超期答复    replied (by as_of) more than $overdue_days days after publication
--- $assigned_only true: only items with a responsible department (NULL or false: every item).
 -- $overdue_kind picks one kind (NULL: both). days = days open (超期未答复) or days to reply (超期答复).
 -- as_of = $as_of, or when NULL the earlier of $end and now. Titles are the masked copies.
 with params as (
@@ -15,9 +15,10 @@ scoped as (
         epoch(i.replied_at - i.published_at) / 86400.0 as reply_days,
         greatest(epoch(p.as_of - i.published_at) / 86400.0, 0) as open_days,
         p.limit_days
-    from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword) as i,
+    from filtered_requests($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+             as i,
          params as p
-    where i.is_valid and (not coalesce($assigned_only, false) or i.department is not null)
+    where i.is_valid and i.reply_tracked
 ),
 overdue as (
     select

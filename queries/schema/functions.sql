@@ -33,3 +33,19 @@ create or replace macro is_lossy_copy(new, old) as
     new is not null and old is not null and new <> old and length(new) <= length(old)
     and (length(new) < length(old) or regexp_matches(new, '[?\x{FFFD}]'))
     and regexp_matches(old, '^' || regexp_replace(regexp_escape(new), '\\\?|\x{FFFD}', '.', 'g'), 's');
+
+-- What an item's reply status is, as shown: web opinion is never "unanswered"; a request whose source
+-- does not provide replies is unknown, never 未答复.
+create or replace macro reply_status(kind, reply_tracked, replied_at) as
+    case when kind = '舆情' then '不适用（网络舆情）'
+         when replied_at is not null then '已答复'
+         when not coalesce(reply_tracked, false) then '来源未提供'
+         else '未答复' end;
+
+-- An item's satisfaction as shown: the rating, 未评价 (the source rates, this one is not rated yet),
+-- 来源未提供 (the source does not rate), or 不适用 for web opinion.
+create or replace macro satisfaction_shown(kind, satisfaction_tracked, satisfaction) as
+    case when kind = '舆情' then '不适用（网络舆情）'
+         when satisfaction is not null then satisfaction
+         when not coalesce(satisfaction_tracked, false) then '来源未提供'
+         else '未评价' end;
