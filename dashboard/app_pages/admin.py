@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.core.exports import csv_bytes
@@ -13,6 +14,14 @@ from dashboard.core.ingest.mapping import MappingError, list_profiles
 from dashboard.core.ingest.readers import SUPPORTED_SUFFIXES
 from dashboard.ui.store import get_store, query
 from dashboard.ui.widgets import md_escape
+
+def _provides(replies, satisfaction) -> str:
+    """Which optional fields a loaded file's source provided (its manifest row)."""
+    if pd.isna(replies) or pd.isna(satisfaction):   # quarantined, duplicate: nothing was read
+        return ""
+    known = [name for name, flag in (("答复", replies), ("满意度", satisfaction)) if flag]
+    return "、".join(known) or "无答复、满意度列"
+
 
 st.title("数据管理")
 handle = get_store()
@@ -72,16 +81,27 @@ if log.empty:
 else:
     shown = log.assign(status=log["status"].map(lambda s: STATUS_LABELS.get(s, s)),
                        first_error=log["first_error"].fillna(""), message=log["message"].fillna(""))
+    shown["provides"] = [_provides(r, s) for r, s in zip(log["tracks_replies"], log["tracks_satisfaction"])]
     st.dataframe(
         shown[["id", "file_name", "status", "finished_at", "rows_read", "loaded_new", "updated",
-               "unchanged_duplicates", "rejected", "first_error", "message"]],
+               "unchanged_duplicates", "lossy_duplicates", "rejected", "demo_removed", "provides", "first_error",
+               "message"]],
         hide_index=True,
         column_config={
             "id": "编号", "file_name": "文件", "status": "状态", "finished_at": "完成时间", "rows_read": "读取行数",
-            "loaded_new": "新增", "updated": "更新", "unchanged_duplicates": "未变重复", "rejected": "拒绝",
+            "loaded_new": "新增", "updated": "更新", "unchanged_duplicates": "未变重复",
+            "lossy_duplicates": st.column_config.NumberColumn(
+                "有损重复", help="新文件只是把原有文字换成“?”或截短：保留库中原文，见下方逐行说明"),
+            "rejected": "拒绝", "demo_removed": st.column_config.NumberColumn("删除演示数据", help="首个真实文件删除的演示条目"),
+            "provides": st.column_config.TextColumn("来源提供", help="文件有答复列才说明答复情况；没有的，答复率等显示“来源未提供”"),
             "first_error": "首个错误", "message": "说明",
         },
     )
+    notes = query("admin/row_notes", limit=1000)
+    if not notes.empty:
+        st.markdown("**逐行说明**（已入库、但未照原样写入的行）")
+        st.dataframe(notes.rename(columns={"ingest_file_id": "入库编号", "file_name": "文件", "line": "行号",
+                                           "item_id": "条目编号", "note": "说明"}), hide_index=True)
     with_rejections = log[log["rejected"] > 0]
     if not with_rejections.empty:
         choice = st.selectbox(

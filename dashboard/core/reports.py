@@ -391,6 +391,8 @@ def _rate_cells(row, settings: AnalyticsSettings) -> list:
 
 
 def _group_sentence(who: str, g: metrics.GroupSummary) -> str:
+    if not g.valid:
+        return f"{who}本期没有交办的有效诉求"
     replies = (f"{who}已答复 {g.replied} 件" if not g.reply.is_unknown else f"{who}{metrics.NO_REPLIES}")
     satisfied = (f"网民表示满意 {g.satisfied} 件" if not g.satisfaction.is_unknown else metrics.NO_SATISFACTION)
     return (f"{replies}，{satisfied}，平均答复率为 {_rounded(g.reply_average)}，"
