@@ -30,7 +30,7 @@ if top.empty:
 
 cloud, table_col = st.columns([3, 2])
 with cloud:
-    png = cached.wordcloud(f, dict(zip(top["term"].head(CLOUD_TERMS), top["count"].head(CLOUD_TERMS))))
+    png = cached.wordcloud(dict(zip(top["term"].head(CLOUD_TERMS), top["count"].head(CLOUD_TERMS))))
     if png is None:
         st.info("没有可以绘制的词语。")
     else:

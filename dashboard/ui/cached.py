@@ -1,17 +1,17 @@
-"""Streamlit cache wrappers for the analytics core (metrics, alerts, topics, terms, word cloud).
+"""Streamlit caches for the analytics core (metrics, alerts, topics, terms, word cloud, queries).
 
-The core functions take the store's connection; here they run on `get_store().con` and are cached
-with `st.cache_data` keyed by the data version (a new drop refreshes every page) and `repr(filters)`
-(Filters is a frozen dataclass of plain values, so its repr is a stable key). The Filters object
-itself is passed as an unhashed `_filters` argument. Results that depend on "now" (alerts, the
-reply status of an open day) also expire after a few minutes.
-
-Every public function returns a fresh copy of DataFrames, so pages may rename or reorder freely.
+The core functions take the store's connection; here they run on `get_store().con`. One decorator,
+`store_cached`, caches each of them with `st.cache_data`, keyed by the data version (a new drop refreshes
+every page) and the repr of its arguments (Filters is a frozen dataclass of plain values, so its repr is
+a stable key). Results that depend on "now" (alerts, the reply status of an open day) also expire after
+a few minutes. Every call returns fresh copies of DataFrames, so pages may rename or reorder freely.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
@@ -32,8 +32,28 @@ def _con():
     return get_store().con
 
 
-def _key(filters: Filters) -> str:
-    return repr(filters)
+def _fresh(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    return list(value) if isinstance(value, list) else value
+
+
+def store_cached(ttl: int | None = None, max_entries: int = 64) -> Callable:
+    """Turn `compute(con, *args, **kwargs)` into a cached `call(*args, **kwargs)` on the page's store."""
+    def wrap(compute: Callable) -> Callable:
+        def run(version: int, key: str, _args: tuple, _kwargs: dict) -> Any:
+            return compute(_con(), *_args, **_kwargs)
+        # st.cache_data keys a function by its module, qualified name and source: give each its own name
+        run.__qualname__ = f"{compute.__qualname__}__cached"
+        run.__module__ = compute.__module__
+        cached = st.cache_data(show_spinner=False, max_entries=max_entries, ttl=ttl)(run)
+
+        @functools.wraps(compute)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            key = repr((args, sorted(kwargs.items())))
+            return _fresh(cached(data_version(), key, args, kwargs))
+        return call
+    return wrap
 
 
 def settings_for_day(filters: Filters) -> AnalyticsSettings:
@@ -57,100 +77,68 @@ def day_filters(filters: Filters, day: date) -> Filters:
     return filters.with_period(day_period(day, filters.day_start_hour))
 
 
+def _day_end(filters: Filters, day: date) -> datetime:
+    """The moment a day's figures are judged at: the end of the day, or now while it runs."""
+    return min(day_period(day, filters.day_start_hour).end, metrics.now_local())
+
+
 # ------------------------------------------------------------------------------------------ metrics
-@st.cache_data(show_spinner=False, max_entries=64, ttl=NOW_TTL)
-def _department_table(version: int, key: str, _filters: Filters, compare_previous: bool) -> pd.DataFrame:
-    return metrics.department_table(_con(), _filters, compare_previous=compare_previous)
+@store_cached(ttl=NOW_TTL)
+def department_table(con, filters: Filters, compare_previous: bool = True) -> pd.DataFrame:
+    return metrics.department_table(con, filters, compare_previous=compare_previous)
 
 
-def department_table(filters: Filters, compare_previous: bool = True) -> pd.DataFrame:
-    return _department_table(data_version(), _key(filters), filters, compare_previous).copy()
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=NOW_TTL)
-def _group_summary(version: int, key: str, _filters: Filters) -> list[metrics.GroupSummary]:
-    return metrics.group_summary(_con(), _filters)
-
-
-def group_summary(filters: Filters) -> list[metrics.GroupSummary]:
-    return list(_group_summary(data_version(), _key(filters), filters))
+@store_cached(ttl=NOW_TTL)
+def group_summary(con, filters: Filters) -> list[metrics.GroupSummary]:
+    return metrics.group_summary(con, filters)
 
 
 def honour_list(filters: Filters, group: str | None = None) -> pd.DataFrame:
-    table = department_table(filters)
-    return metrics.honour_list(None, filters, group=group, table=table)
+    return metrics.honour_list(None, filters, group=group, table=department_table(filters))
 
 
 def reminder_list(filters: Filters, group: str | None = None) -> pd.DataFrame:
-    table = department_table(filters)
-    return metrics.reminder_list(None, filters, group=group, table=table)
+    return metrics.reminder_list(None, filters, group=group, table=department_table(filters))
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=NOW_TTL)
-def _overdue_items(version: int, key: str, _filters: Filters, kind: str | None, limit: int | None) -> pd.DataFrame:
-    return metrics.overdue_items(_con(), _filters, kind=kind, limit=limit)
+@store_cached(ttl=NOW_TTL)
+def overdue_items(con, filters: Filters, kind: str | None = None, limit: int | None = 500) -> pd.DataFrame:
+    return metrics.overdue_items(con, filters, kind=kind, limit=limit)
 
 
-def overdue_items(filters: Filters, kind: str | None = None, limit: int | None = 500) -> pd.DataFrame:
-    return _overdue_items(data_version(), _key(filters), filters, kind, limit).copy()
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=NOW_TTL)
-def _aging_bands(version: int, key: str, _filters: Filters) -> pd.DataFrame:
-    return metrics.aging_bands(_con(), _filters)
-
-
-def aging_bands(filters: Filters) -> pd.DataFrame:
-    return _aging_bands(data_version(), _key(filters), filters).copy()
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _figures_as_of(version: int) -> datetime:
-    return metrics.figures_as_of(_con())
-
-
-def figures_as_of() -> datetime:
+@store_cached(max_entries=4)
+def figures_as_of(con) -> datetime:
     """When reply status is judged for the 部门 page and the 通报: the data cut-off (metrics.figures_as_of)."""
-    return _figures_as_of(data_version())
+    return metrics.figures_as_of(con)
+
+
+@store_cached(ttl=NOW_TTL)
+def due_reply_rate(con, filters: Filters, day: date) -> tuple[metrics.Rate, Period]:
+    """到期诉求答复率 of monitoring `day` and its due window, as of the end of the day (or now), with the
+    filters' other fields: the same figure and window as the day's department reminders."""
+    return metrics.due_reply_rate(con, day, filters.with_period(None), settings_for_day(filters),
+                                  _day_end(filters, day))
 
 
 def rules_text() -> list[str]:
     return metrics.rules_text(AnalyticsSettings())
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=NOW_TTL)
-def _due_reply_rate(version: int, key: str, day: date, _filters: Filters) -> tuple[metrics.Rate, Period]:
-    settings = settings_for_day(_filters)
-    as_of = min(day_period(day, settings.day_start_hour).end, metrics.now_local())
-    return metrics.due_reply_rate(_con(), day, _filters.with_period(None), settings, as_of)
-
-
-def due_reply_rate(filters: Filters, day: date) -> tuple[metrics.Rate, Period]:
-    """到期诉求答复率 of monitoring `day` and its due window, as of the end of the day (or now), with the
-    filters' other fields: the same figure and window as the day's department reminders."""
-    return _due_reply_rate(data_version(), _key(filters), day, filters)
-
-
 # ------------------------------------------------------------------------------------------- alerts
-@st.cache_data(show_spinner=False, max_entries=32, ttl=NOW_TTL)
-def _alerts(version: int, key: str, day: date, _filters: Filters) -> list[Alert]:
-    return core_alerts.current_alerts(_con(), day, settings=settings_for_day(_filters), filters=_filters)
-
-
-def current_alerts(filters: Filters, day: date) -> list[Alert]:
+@store_cached(ttl=NOW_TTL, max_entries=32)
+def current_alerts(con, filters: Filters, day: date) -> list[Alert]:
     """Every alert of monitoring `day`, most severe first, narrowed by the filters' other fields."""
-    return list(_alerts(data_version(), _key(filters), day, filters))
+    return core_alerts.current_alerts(con, day, settings=settings_for_day(filters), filters=filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=128, ttl=NOW_TTL)
-def _alert_items(version: int, query: str, params_key: str, _params: dict) -> pd.DataFrame:
-    return store.run_query(_con(), query, **_params)
+@store_cached(ttl=NOW_TTL, max_entries=128)
+def _alert_items(con, query: str, params: dict) -> pd.DataFrame:
+    return store.run_query(con, query, **params)
 
 
 def alert_items(alert: Alert) -> pd.DataFrame:
     """The items behind an alert (masked titles, as the alert queries return them)."""
-    params_key = repr(sorted(alert.params.items()))
-    return _alert_items(data_version(), alert.query, params_key, alert.params).copy()
+    return _alert_items(alert.query, dict(sorted(alert.params.items())))
 
 
 def alert_rules_text(filters: Filters) -> list[str]:
@@ -158,101 +146,67 @@ def alert_rules_text(filters: Filters) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------- topics
-@st.cache_data(show_spinner=False, max_entries=32)
-def _hot_topics(version: int, key: str, _filters: Filters, limit: int, min_size: int) -> list[Topic]:
-    return topics.hot_topics(_con(), _filters, limit=limit, min_size=min_size)
+@store_cached(max_entries=32)
+def hot_topics(con, filters: Filters, limit: int = 20, min_size: int = 3) -> list[Topic]:
+    return topics.hot_topics(con, filters, limit=limit, min_size=min_size)
 
 
-def hot_topics(filters: Filters, limit: int = 20, min_size: int = 3) -> list[Topic]:
-    return list(_hot_topics(data_version(), _key(filters), filters, limit, min_size))
+@store_cached(max_entries=32)
+def topic_scope(con, filters: Filters) -> topics.Scope:
+    return topics.topic_scope(con, filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _topic_scope(version: int, key: str, _filters: Filters) -> topics.Scope:
-    return topics.topic_scope(_con(), _filters)
-
-
-def topic_scope(filters: Filters) -> topics.Scope:
-    return _topic_scope(data_version(), _key(filters), filters)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _topic_items(version: int, item_ids: tuple[str, ...], since) -> pd.DataFrame:
-    return topics.topic_items(_con(), item_ids, since)
+@store_cached()
+def _topic_items(con, item_ids: tuple[str, ...], since) -> pd.DataFrame:
+    return topics.topic_items(con, item_ids, since)
 
 
 def topic_items(item_ids, since=None) -> pd.DataFrame:
     """Items by id (masked title and content; `author` raw: mask it before showing). `since`: no
     later than the oldest of them, when known."""
-    return _topic_items(data_version(), tuple(str(i) for i in item_ids), since).copy()
+    return _topic_items(tuple(str(i) for i in item_ids), since)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _attention_items(version: int, key: str, _filters: Filters, limit: int) -> pd.DataFrame:
-    ids = store.run_query(_con(), "items/list", **_filters.params(), subcategories=None, limit=None,
-                          offset=0)["id"].tolist()
-    if not ids:
-        return topics.topic_items(_con(), [])
-    rows = topics.topic_items(_con(), ids, _filters.period.start if _filters.period else None)
-    rows["_negative"] = rows["sentiment"].eq("负面").fillna(False)
-    rows = rows.sort_values(["likes", "_negative", "published_at", "id"], ascending=[False, False, False, True],
-                            kind="stable")
-    return rows.drop(columns="_negative").head(limit).reset_index(drop=True)
-
-
-def attention_items(filters: Filters, limit: int = 10) -> pd.DataFrame:
+@store_cached(max_entries=32)
+def attention_items(con, filters: Filters, limit: int = 10) -> pd.DataFrame:
     """The items of the filters that drew most attention: most liked first, then negative, then newest.
     (Masked title and content; `author` raw: mask it before showing.)"""
-    return _attention_items(data_version(), _key(filters), filters, limit).copy()
+    return store.run_query(con, "items/attention", **filters.params(), limit=limit)
 
 
 # -------------------------------------------------------------------------------------------- terms
-@st.cache_data(show_spinner=False, max_entries=64)
-def _top_terms(version: int, key: str, _filters: Filters, limit: int) -> pd.DataFrame:
-    return terms.top_terms(_con(), _filters, limit=limit)
+@store_cached()
+def top_terms(con, filters: Filters, limit: int = 200) -> pd.DataFrame:
+    return terms.top_terms(con, filters, limit=limit)
 
 
-def top_terms(filters: Filters, limit: int = 200) -> pd.DataFrame:
-    return _top_terms(data_version(), _key(filters), filters, limit).copy()
+@store_cached()
+def rising_terms(con, filters: Filters, limit: int = 20, min_count: int = 5) -> pd.DataFrame:
+    return terms.rising_terms(con, filters, limit=limit, min_count=min_count)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _rising_terms(version: int, key: str, _filters: Filters, limit: int, min_count: int) -> pd.DataFrame:
-    return terms.rising_terms(_con(), _filters, limit=limit, min_count=min_count)
-
-
-def rising_terms(filters: Filters, limit: int = 20, min_count: int = 5) -> pd.DataFrame:
-    return _rising_terms(data_version(), _key(filters), filters, limit, min_count).copy()
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _term_trend(version: int, key: str, _filters: Filters, words: tuple[str, ...]) -> pd.DataFrame:
-    return terms.term_trend(_con(), _filters, list(words))
+@store_cached()
+def _term_trend(con, filters: Filters, words: tuple[str, ...]) -> pd.DataFrame:
+    return terms.term_trend(con, filters, list(words))
 
 
 def term_trend(filters: Filters, words) -> pd.DataFrame:
-    return _term_trend(data_version(), _key(filters), filters, tuple(words)).copy()
+    return _term_trend(filters, tuple(words))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _items_with_term(version: int, key: str, _filters: Filters, term: str, limit: int) -> pd.DataFrame:
-    return terms.items_with_term(_con(), _filters, term, limit=limit)
-
-
-def items_with_term(filters: Filters, term: str, limit: int = 500) -> pd.DataFrame:
-    return _items_with_term(data_version(), _key(filters), filters, term, limit).copy()
+@store_cached()
+def items_with_term(con, filters: Filters, term: str, limit: int = 500) -> pd.DataFrame:
+    return terms.items_with_term(con, filters, term, limit=limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _wordcloud(version: int, key: str, frequencies: tuple[tuple[str, int], ...], width: int,
-               height: int) -> bytes | None:
+def _wordcloud(frequencies: tuple[tuple[str, int], ...], width: int, height: int) -> bytes | None:
     return wordcloud_png(dict(frequencies), width, height)
 
 
-def wordcloud(filters: Filters, frequencies: dict[str, int], width: int = 900, height: int = 420) -> bytes | None:
-    """The PNG of a word cloud (core/wordcloud_render), cached per data version and frequencies."""
-    frozen = tuple(sorted((str(k), int(v)) for k, v in frequencies.items()))
-    return _wordcloud(data_version(), _key(filters), frozen, width, height)
+def wordcloud(frequencies: dict[str, int], width: int = 900, height: int = 420) -> bytes | None:
+    """The PNG of a word cloud (core/wordcloud_render), cached by its frequencies and size."""
+    return _wordcloud(tuple(sorted((str(k), int(v)) for k, v in frequencies.items())), width, height)
 
 
 def now() -> datetime:
