@@ -1,6 +1,7 @@
 """Tests for dashboard.core.demo: determinism, batching, value domains, realistic shape."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
@@ -230,3 +231,25 @@ def test_personal_data_is_present_and_id_numbers_are_valid(items):
     assert content.str.contains(r"[0-9]{19,}").sum() >= 3              # long order numbers
     has_pii = mobiles | landlines | emails | content.str.contains(r"身份证号")
     assert 0.01 <= has_pii.mean() <= 0.035
+
+
+# --- fingerprint ------------------------------------------------------------------------
+
+def _sha256(frame: pd.DataFrame) -> str:
+    return hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
+
+
+def test_demo_fingerprint_is_pinned():
+    """One small fixed case of the demo, pinned to the byte.
+
+    The demo is built from the vocabulary (dashboard.core.demo_vocab) and the generator
+    (dashboard.core.demo). Any edit to either that changes what the demo contains changes these
+    hashes. When the change is deliberate (new templates, other weights, a new column),
+    regenerate the two hashes below and say so in the commit; when it is not, the test
+    has caught an accident (e.g. a reordered list, a number that became text).
+    """
+    end = datetime(2024, 6, 1, 8, 0)
+    items = demo.generate_items(2000, days=60, seed=5, end=end)
+    incidents = demo.planned_incidents(2000, days=60, seed=5, end=end)
+    assert _sha256(items) == "fb3fe173abc1ebc6f0da6753e20235d8aabc8448317a986785e9b6ae92cfb240"
+    assert _sha256(incidents) == "167e2e01d44b959aaee954c152ddaf94aa15fa9a7ba8847a1f936fb8f59b551d"
