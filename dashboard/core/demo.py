@@ -20,8 +20,8 @@ do) and every block covers its own stretch of the window.
 Ids are ``DEMO-<seed>-<row number>`` (``DEMO-42-0000001``): loading the same seed
 again updates the same items, another seed adds new ones.
 
-Vocabulary (places, departments, templates) lives in demo_vocab.py; every
-name is fictional and every URL uses an example domain.
+Vocabulary (places, departments, templates) lives in data/demo/*.toml, read by
+demo_vocab.py; every name is fictional and every URL uses an example domain.
 """
 from __future__ import annotations
 
