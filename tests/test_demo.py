@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.core import contract, demo
+from dashboard.core import contract, demo, demo_vocab
 
 END = datetime(2024, 6, 1, 8, 0)
 N = 5000
@@ -242,8 +242,8 @@ def _sha256(frame: pd.DataFrame) -> str:
 def test_demo_fingerprint_is_pinned():
     """One small fixed case of the demo, pinned to the byte.
 
-    The demo is built from the vocabulary (dashboard.core.demo_vocab) and the generator
-    (dashboard.core.demo). Any edit to either that changes what the demo contains changes these
+    The demo is built from the vocabulary (data/demo/*.toml, read by dashboard.core.demo_vocab)
+    and the generator (dashboard.core.demo). Any edit to either that changes what the demo contains changes these
     hashes. When the change is deliberate (new templates, other weights, a new column),
     regenerate the two hashes below and say so in the commit; when it is not, the test
     has caught an accident (e.g. a reordered list, a number that became text).
@@ -253,3 +253,30 @@ def test_demo_fingerprint_is_pinned():
     incidents = demo.planned_incidents(2000, days=60, seed=5, end=end)
     assert _sha256(items) == "fb3fe173abc1ebc6f0da6753e20235d8aabc8448317a986785e9b6ae92cfb240"
     assert _sha256(incidents) == "167e2e01d44b959aaee954c152ddaf94aa15fa9a7ba8847a1f936fb8f59b551d"
+
+
+# --- vocabulary files -------------------------------------------------------------------
+
+def test_vocabulary_is_read_from_the_project_not_the_working_directory(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    demo_vocab.vocabulary.cache_clear()
+    try:
+        assert demo_vocab.ESTATES[:2] == ("阳光花园", "阳光家园")          # heads x tails, heads outer
+        assert demo_vocab.REGIONS[0] == ("A1区", 16)                        # arrays are tuples
+        assert demo_vocab.COUNTY_OF_REGION["A7县"] == "A7县人民政府"
+        assert demo_vocab.SUBCATEGORIES["城乡建设"]["物业管理"]["season"] == {}
+        assert demo_vocab.SUBCATEGORIES["城乡建设"]["供水供电"]["season"][7] == 2.2
+    finally:
+        demo_vocab.vocabulary.cache_clear()
+
+
+def test_a_name_defined_in_two_files_is_an_error(monkeypatch, tmp_path):
+    (tmp_path / "a.toml").write_text('firms = ["甲"]\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('firms = ["乙"]\n', encoding="utf-8")
+    monkeypatch.setattr(demo_vocab, "DEMO_DIR", tmp_path)
+    demo_vocab.vocabulary.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="firms"):
+            demo_vocab.vocabulary()
+    finally:
+        demo_vocab.vocabulary.cache_clear()
