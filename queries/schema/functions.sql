@@ -33,3 +33,10 @@ create or replace macro is_lossy_copy(new, old) as
     new is not null and old is not null and new <> old and length(new) <= length(old)
     and (length(new) < length(old) or regexp_matches(new, '[?\x{FFFD}]'))
     and regexp_matches(old, '^' || regexp_replace(regexp_escape(new), '\\\?|\x{FFFD}', '.', 'g'), 's');
+
+-- Category prediction (dashboard/core/categories.py). The fold of a labelled item: fold 0 (a fifth of
+-- them, by a hash of the id, so the same items every time) is held out to measure the model.
+create or replace macro category_fold(id) as hash(id) % 5;
+
+-- The naive Bayes smoothing: a term's count in a category plus this (a Lidstone prior).
+create or replace macro category_smoothing() as 0.5;
