@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard import cli
 from dashboard.core import store
 from dashboard.core.categories import (MIN_LABELLED, fit_temperature, model_info, probabilities,
                                        refresh_predictions)
@@ -149,3 +150,10 @@ def test_temperature_makes_over_confident_scores_honest():
     confidence = probabilities(scores, temperature).max(axis=1)
     assert temperature > 5
     assert confidence.mean() == pytest.approx(0.7, abs=0.05)
+
+
+def test_derive_prints_the_model_accuracy(con, settings, labelled_store, capsys):
+    con.close()
+    assert cli.main(["derive", "--db", str(settings.db_path)]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert "准确率" in out and "本次给出预测分类 100 条" in out

@@ -1,4 +1,5 @@
-"""Regions found in an item's text: precedence, false-positive guards, regions.txt edits, the ingest."""
+"""Regions found in an item's text: precedence, false-positive guards, regions.txt edits, the ingest
+and `python -m dashboard derive`."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
+from dashboard import cli
 from dashboard.core import store
 from dashboard.core.config import PROJECT_ROOT
 from dashboard.core.ingest.loader import ingest_frame
@@ -133,6 +135,38 @@ def test_ingest_marks_regions_from_text_and_keeps_source_regions(con, settings, 
         {"id": "3", "title": "路灯不亮", "content": "晚上很黑"},
     ]), settings, "测试")
     assert regions(con) == {"1": ("A5区", "text"), "2": ("A3区", "source"), "3": (None, None)}
+
+
+def test_derive_applies_an_edited_list_to_stored_items(con, settings, dicts, capsys, monkeypatch):
+    settings = replace(settings, dicts_dir=dicts)
+    write_regions(dicts, "A市\n")
+    ingest_frame(con, frame([
+        {"id": "1", "title": "A市Z9区路灯不亮", "content": "晚上很黑"},
+        {"id": "2", "title": "Z9区路灯不亮", "content": "晚上很黑", "region": "A3区"},
+        {"id": "3", "title": "路灯不亮", "content": "Z9区某路"},
+        {"id": "4", "title": "路灯不亮", "content": "晚上很黑"},
+    ]), settings, "测试")
+    assert regions(con)["1"] == ("A市", "text") and regions(con)["3"] == (None, None)
+    con.close()
+    write_regions(dicts, "A市\nZ9区 A市\n")
+    monkeypatch.setenv("YUQING_DICTS", str(dicts))
+    assert cli.main(["derive", "--db", str(settings.db_path)]) == cli.EXIT_OK
+    assert "2 条条目的地区已更新" in capsys.readouterr().out
+    reopened = store.connect(settings.db_path)
+    try:
+        assert regions(reopened) == {"1": ("Z9区", "text"), "2": ("A3区", "source"), "3": ("Z9区", "text"),
+                                     "4": (None, None)}
+    finally:
+        reopened.close()
+
+
+def test_derive_says_so_when_the_store_is_busy(con, settings, capsys, monkeypatch):
+    def busy(*args, **kwargs):
+        raise store.StoreBusy("locked")
+
+    monkeypatch.setattr(store, "connect", busy)
+    assert cli.main(["derive", "--db", str(settings.db_path)]) == cli.EXIT_USAGE
+    assert "看板占用" in capsys.readouterr().err
 
 
 def regions(con) -> dict:
