@@ -34,8 +34,11 @@ where category is not null
 
 -- The naive Bayes score of every category for the items of `p_scope`: 'heldout' (labelled items of fold
 -- `p_fold`), 'unlabelled' (every item without a source category) or 'unpredicted' (those without a
--- prediction yet). score = ln P(category) + Σ n × ln P(term | category) over the item's terms in the
--- model's vocabulary; an item with no such term gets no score (nothing to predict from).
+-- prediction yet). score = (ln P(category) + Σ n × ln P(term | category)) / Σ n over the item's terms in
+-- the model's vocabulary: the naive Bayes log-posterior per term, so that a long item's scores are not
+-- spread further apart than a short one's just by its length (the best category is the same; the
+-- calibrated confidence is far more honest: bench/category_eval.py). An item with no such term gets no
+-- score (nothing to predict from).
 create or replace macro category_scores(p_scope, p_fold) as table
 with target as (
     select id, category as actual
@@ -62,7 +65,7 @@ seen as (
     group by all
 )
 select g.id as item_id, g.actual, c.category,
-       c.log_prior + k.n * c.log_unseen + coalesce(s.s, 0) as score
+       (c.log_prior + k.n * c.log_unseen + coalesce(s.s, 0)) / k.n as score
 from target g
 join known k on k.item_id = g.id
 cross join category_classes c
