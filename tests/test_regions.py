@@ -62,6 +62,7 @@ def test_title_before_text_and_most_specific_level():
     assert find("物业纠纷", "我是A市A5区某小区的业主") == "A5区"
     assert find("物业纠纷", "湖南省长沙市雨花区某小区") == "雨花区"          # national: county level
     assert find("物业纠纷", "湖南省长沙市某小区") == "长沙市"
+    assert find("A市公安局A5区分局不立案") == "A5区"
 
 
 def test_local_list_wins_over_the_national_one():

@@ -33,7 +33,7 @@ _SUFFIX_LEVEL = {"省": PROVINCE, "市": CITY, "州": CITY, "盟": CITY}   # 区
 # A suffix followed by one of these starts another word (市场, 区域, 省钱, 旗帜 …), not a place name.
 CONTINUATIONS = {
     "市": set("场值井面价"),
-    "区": set("域别分间块位"),
+    "区": set("域别间块位"),   # not 分: "A5区分局" is the district's branch
     "省": set("钱心力略事时得"),
     "旗": set("帜袍杆舰手下"),
     "盟": set("友国约"),
