@@ -90,9 +90,14 @@ def _refresh(cursor: duckdb.DuckDBPyConnection, retrain: bool | None) -> Predict
     cleared = _count(store.execute(cursor, "categories/clear_predictions"))
     if retrain:
         model = _train(cursor, int(signature["labelled_items"]), int(signature["categories"]), key)
-        store.execute(cursor, "categories/clear_predictions", all=True)
     has_model = model is not None and model["vocabulary"] > 0
-    predicted = _count(store.execute(cursor, "categories/predict", all=retrain)) if has_model else 0
+    predicted = 0
+    if retrain and not has_model:
+        store.execute(cursor, "categories/clear_predictions", all=True)
+    elif has_model:
+        predicted = _count(store.execute(cursor, "categories/predict", all=retrain))
+        if retrain:   # every unlabelled item was written, NULL where there is nothing to predict from
+            predicted = int(store.fetch(cursor, "categories/prediction_summary")["predicted"].iat[0])
     return PredictionSummary(
         retrained=retrain, has_model=has_model, predicted=predicted, cleared=cleared,
         labelled_items=int(model["labelled_items"]) if model else int(signature["labelled_items"]),

@@ -50,20 +50,20 @@ with target as (
               else false
           end
 ),
-vocabulary as (select distinct term from category_terms),
-tf as (
-    select t.item_id, t.term, t.n
-    from item_terms t
-    join target g on g.id = t.item_id
-    semi join vocabulary v on v.term = t.term
+-- one join of the item terms with the (small) model: share = 1 / the categories a term has a row for,
+-- so Σ n × share over an item's rows is the count of its vocabulary terms, without a second join
+weights as (
+    select term, category, weight, 1 / count(*) over (partition by term) as share
+    from category_terms
 ),
-known as (select item_id, sum(n) as n from tf group by item_id),
 seen as (
-    select tf.item_id, w.category, sum(tf.n * w.weight) as s
-    from tf
-    join category_terms w on w.term = tf.term
+    select t.item_id, w.category, sum(t.n * w.weight) as s, sum(t.n * w.share) as n
+    from item_terms t
+    join weights w on w.term = t.term
+    semi join target g on g.id = t.item_id
     group by all
-)
+),
+known as (select item_id, sum(n) as n from seen group by item_id)
 select g.id as item_id, g.actual, c.category,
        (c.log_prior + k.n * c.log_unseen + coalesce(s.s, 0)) / k.n as score
 from target g
