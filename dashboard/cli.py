@@ -1,4 +1,4 @@
-"""Command line: python -m dashboard {ingest,watch,demo,query,check,serve}.
+"""Command line: python -m dashboard {ingest,watch,demo,query,check,derive,report,sentiment,serve}.
 
 A public interface: scripts and cron jobs rely on these commands, options and
 exit codes (docs/cli.md). Exit codes: 0 success; 1 a file was quarantined or
@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     with_db(sub.add_parser("check", help="run the data checks in queries/checks/ (exit 1 when any finds rows)"))
 
+    with_db(sub.add_parser("derive", help="find regions in stored items' text again and refresh predicted categories",
+                           description="Run after editing data/dicts/regions.txt: finds the region of every item "
+                                       "whose source gave none again, from its title and text (items with a "
+                                       "source region are never touched), then retrains the category model if "
+                                       "the labelled items changed and predicts the category of items without one."))
+
     sub.add_parser("sentiment", help="label text from stdin: one text per line in, one of 正面/中性/负面 per line out",
                    description="Reads UTF-8 text, one item per line, and writes one label per line (blank line → 中性). "
                                "Uses the same offline lexicon scorer as ingest (data/dicts/sentiment/).")
@@ -119,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = replace(settings, max_reject_share=args.max_reject_share)
     handler = {"ingest": cmd_ingest, "watch": cmd_watch, "demo": cmd_demo, "query": cmd_query,
-               "check": cmd_check, "sentiment": cmd_sentiment, "serve": cmd_serve,
+               "check": cmd_check, "derive": cmd_derive, "sentiment": cmd_sentiment, "serve": cmd_serve,
                "report": cmd_report}[args.command]
     try:
         return handler(args, settings)
@@ -386,6 +392,29 @@ def cmd_check(args, settings: Settings) -> int:
     finally:
         con.close()
     return EXIT_OK if problems == 0 else EXIT_FAILED
+
+
+# --- derive ------------------------------------------------------------------
+
+def cmd_derive(args, settings: Settings) -> int:
+    from dashboard.core import store
+    from dashboard.core.categories import refresh_predictions
+    from dashboard.core.regions import derive_regions
+
+    if not settings.db_path.exists():
+        raise UsageError(f"数据库 {settings.db_path} 不存在：请先运行 python -m dashboard demo 或 ingest")
+    try:
+        con = store.connect(settings.db_path)
+    except store.StoreBusy as exc:
+        raise UsageError("数据库正被看板占用：请先停止看板再运行 derive") from exc
+    try:
+        regions = derive_regions(con, settings.dicts_dir)
+        print(f"地区：检查了 {regions.checked:,} 条没有来源地区的条目，{regions.changed:,} 条条目的地区已更新，"
+              f"现有 {regions.with_region:,} 条从正文识别出地区。")
+        print(refresh_predictions(con).describe())
+    finally:
+        con.close()
+    return EXIT_OK
 
 
 # --- report ------------------------------------------------------------------

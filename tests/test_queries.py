@@ -22,6 +22,10 @@ SAMPLE_PARAMS = {
     "file_id": 1, "status": "loaded", "satisfied_values": ["满意"], "overdue_kind": "超期未答复",
     "grain": "day", "dimension": "category", "subcategories": ["物业管理"], "offset": 0,
     "pattern": "(?i)火灾", "since": datetime(2019, 1, 1),
+    # regions/ and categories/ (the derived region and the predicted category)
+    "after": "1000", "holdout_fold": 0, "fold": 0, "all": True, "min_confidence": 0.8,
+    "trained_at": datetime(2024, 1, 1), "labelled_items": 60, "heldout_items": 12, "heldout_accuracy": 0.75,
+    "temperature": 2.0, "labelled_signature": "60:2:0",
 }
 
 

@@ -1,0 +1,2 @@
+-- Forget the model's categories (before training it again).
+delete from category_classes

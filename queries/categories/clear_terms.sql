@@ -1,0 +1,2 @@
+-- Forget the model's term weights (before training it again).
+delete from category_terms
