@@ -213,7 +213,7 @@ def test_special_report_figures(special_store):
     assert "| 2024-04-01 | 3 | 2 | 1 |" in text and "| 2024-04-02 | 2 | 1 | 1 |" in text
     assert "| 2024-04-03 | 2 | 1 | 1 |" in text and "（图1　每日信息量及情感倾向：图片见 Word 版本）" in text
     assert "| 负面 | 4 | 57.1% |" in text and "| 中性 | 3 | 42.9% |" in text
-    assert "| 市城管局 | 5 | 5 | 2 | 40.0% | 2.0 |" in text and "| 市水务局 | 2 | 2 | 1 | 50.0%* | 2.0 |" in text
+    assert "| 市城管局 | 5 | 5 | 2 | 40.0% | 2.0 |" in text and "| 市水务局 | 2 | 2 | 1 | 50.0%\\* | 2.0 |" in text
     assert "网民原话：“" in text
     assert "13800138000" not in text and "李四光" not in text and "OTHER" not in text
     assert text == reports.special_report(special_store, f).markdown()
