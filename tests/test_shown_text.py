@@ -102,6 +102,15 @@ def test_no_read_query_returns_raw_personal_data(pii_store, name):
             assert not any(raw in cell for cell in cells), (name, raw)
 
 
+def test_a_watch_word_matching_raw_text_returns_only_masked_text(pii_store):
+    # watch words (set by administrators) may select items by their raw text; what comes back is masked
+    params = {**_params("alerts/watchword_items", None), "words": [MOBILE], "pattern": MOBILE}
+    hits = store.run_query(pii_store, "alerts/watchword_items", **params)
+    assert hits["id"].tolist() == ["P1"] and hits["title"].tolist() == ["物业不作为，请回电175****8217"]
+    shown = hits.drop(columns=["word"])            # the watch word itself is the caller's own input
+    assert not any(MOBILE in str(v) for v in shown.to_numpy().ravel())
+
+
 # Column references to raw text: any of these words not inside coalesce(x_masked, x) or an `as` alias.
 _RAW_TEXT = re.compile(r"\b(title|content|reply_content)\b")
 _SHOWN = re.compile(r"coalesce\(\s*(?:\w+\.)?(?:title|content|reply)_masked\s*,\s*(?:\w+\.)?(?:title|content|reply_content)"
