@@ -14,6 +14,8 @@ Deterministic   the same data gives the same text: no "generated now" in the bod
                 data cut-off (metrics.data_cutoff: the newest published/replied time), the digest as of
                 its period end: never the clock, so a closed period always reads the same.
 Personal data   only masked titles/quotes (title_masked, topic quotes); authors never appear.
+Untrusted text  every block's text is data: `.markdown()` escapes it (never a tag, link or image from
+                data) and both formats drop control characters Word cannot hold (core/report_text.py).
 Caps            every list that is cut says so: "另有 N 条/个……未列出".
 Bulletin        calendar days (00:00); every request (诉求) of the period, web opinion never; figures
                 from metrics.bulletin()/department_table() — the 部门 page's — and as the page, replies
@@ -32,7 +34,7 @@ Digest          one monitoring day (settings.day_start_hour, 08:00–08:00); num
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -42,6 +44,7 @@ from dashboard.core import alerts as alerts_mod
 from dashboard.core import metrics, report_charts, store, topics
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, Period, day_period
+from dashboard.core.report_text import chart_text, md_text, printable
 
 __all__ = ["Report", "bulletin_report", "daily_digest", "special_report", "issue_number", "file_name",
            "BODY_FONT", "HEADING_FONT", "OVERDUE_CAP", "ALERT_CAP", "TOPIC_CAP", "REMINDER_CAP", "APPENDIX_CAP",
@@ -97,7 +100,8 @@ class Report:
 
     def images(self, stem: str) -> list[tuple[str, bytes]]:
         """(file name, PNG bytes) of every chart, in order: `<stem>_chart1.png`, …"""
-        return [(f"{stem}_chart{n}.png", report_charts.png(c)) for n, c in enumerate(self.charts(), start=1)]
+        return [(f"{stem}_chart{n}.png", report_charts.png(_drawable(c)))
+                for n, c in enumerate(self.charts(), start=1)]
 
     # reading
     def paragraphs(self) -> list[str]:
@@ -109,24 +113,24 @@ class Report:
     def markdown(self, image_stem: str | None = None) -> str:
         """The Markdown text. With `image_stem`, chart n is linked as `<image_stem>_chart<n>.png` (written by
         save()); without, each chart is named in a line of text (the image is in the Word version)."""
-        lines = [f"# {self.title}", ""]
+        lines = [f"# {_md(self.title)}", ""]
         for line in self.subtitle:
-            lines += [line, ""]
+            lines += [_md(line), ""]
         n = 0
         for block in self.blocks:
             if block[0] == "chart":
                 n += 1
-                caption = f"图{n}　{block[1].title}"
+                caption = f"图{n}　{_md(block[1].title)}"
                 target = f"{image_stem}_chart{n}.png"
                 target = f"<{target}>" if " " in target else target
                 lines += [f"![{caption}]({target})" if image_stem
                           else f"（{caption}：图片见 Word 版本）", ""]
             elif block[0] == "heading":
-                lines += [f"{'#' * (block[1] + 1)} {block[2]}", ""]
+                lines += [f"{'#' * (block[1] + 1)} {_md(block[2])}", ""]
             elif block[0] == "paragraph":
-                lines += [block[1], ""]
+                lines += [_md(block[1]), ""]
             elif block[0] == "note":
-                lines += [f"> {block[1]}", ""]
+                lines += [f"> {_md(block[1])}", ""]
             elif block[0] == "table":
                 _, headers, rows = block
                 lines.append("| " + " | ".join(_md(h) for h in headers) + " |")
@@ -158,42 +162,42 @@ class Report:
                 fonts.attrib.pop(qn(attr), None)
         doc.styles["Normal"].font.size = Pt(14)
         props = doc.core_properties
-        props.title = self.title
-        props.subject = self.kind
+        props.title = printable(self.title)
+        props.subject = printable(self.kind)
         props.author = "舆情看板"
         props.last_modified_by = "舆情看板"
         props.comments = ""
         if self.generated_at is not None:
             props.created = self.generated_at
             props.modified = self.generated_at
-        doc.add_heading(self.title, 0)
+        doc.add_heading(printable(self.title), 0)
         for line in self.subtitle:
-            doc.add_paragraph(line, style="Subtitle")
+            doc.add_paragraph(printable(line), style="Subtitle")
         n = 0
         for block in self.blocks:
             if block[0] == "chart":
                 n += 1
-                doc.add_picture(io.BytesIO(report_charts.png(block[1])), width=Cm(CHART_WIDTH_CM))
+                doc.add_picture(io.BytesIO(report_charts.png(_drawable(block[1]))), width=Cm(CHART_WIDTH_CM))
                 doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-                caption = doc.add_paragraph(f"图{n}　{block[1].title}")
+                caption = doc.add_paragraph(f"图{n}　{printable(block[1].title)}")
                 caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif block[0] == "heading":
-                doc.add_heading(block[2], min(block[1], 3))
+                doc.add_heading(printable(block[2]), min(block[1], 3))
             elif block[0] == "paragraph":
-                doc.add_paragraph(block[1])
+                doc.add_paragraph(printable(block[1]))
             elif block[0] == "note":
-                doc.add_paragraph(block[1], style="Quote")
+                doc.add_paragraph(printable(block[1]), style="Quote")
             elif block[0] == "table":
                 _, headers, rows = block
                 table = doc.add_table(rows=1, cols=len(headers), style=TABLE_STYLE)
                 for cell, header in zip(table.rows[0].cells, headers):
-                    cell.text = header
+                    cell.text = printable(header)
                     for run in cell.paragraphs[0].runs:
                         run.bold = True
                 for row in rows:
                     cells = table.add_row().cells
                     for cell, value in zip(cells, row):
-                        cell.text = value
+                        cell.text = printable(value)
                 doc.add_paragraph("")
         buffer = io.BytesIO()
         doc.save(buffer)
@@ -219,8 +223,17 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _drawable(chart: report_charts.Chart) -> report_charts.Chart:
+    """The chart with every text drawn literally (core/report_text.chart_text)."""
+    return replace(chart, title=chart_text(chart.title),
+                   categories=tuple(chart_text(c) for c in chart.categories),
+                   series=tuple((chart_text(label), values) for label, values in chart.series),
+                   reference_label=chart_text(chart.reference_label), axis_label=chart_text(chart.axis_label))
+
+
 def _md(value: str) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    """Block text as inert Markdown (core/report_text.py: data never becomes a tag, link or image)."""
+    return md_text(value)
 
 
 # ---------------------------------------------------------------------------------------- formats

@@ -11,12 +11,12 @@
 -- and `code` numbers the terms in sorted order; and (code, term) once per term, with pos NULL.
 with f as (
     select id,
-           coalesce(title, '') as title,
+           coalesce(title_masked, title, '') as shown_title,    -- nothing matches raw text
            row_number() over (order by published_at, id) - 1 as pos
     from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
 ),
 t as (
-    select f.pos, it.term, it.n, contains(f.title, it.term) as in_title
+    select f.pos, it.term, it.n, contains(f.shown_title, it.term) as in_title
     from item_terms it
     join f on f.id = it.item_id
     where ($start is null or it.published_at >= $start) and ($end is null or it.published_at < $end)

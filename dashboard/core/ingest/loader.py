@@ -463,15 +463,18 @@ def _archive(path: Path | None, outcome: FileOutcome, settings: Settings, keep_s
 
 
 def write_rejections_csv(path: Path, file_name: str, rejections: list[Rejection]) -> None:
-    """UTF-8 with BOM so Excel opens it; cells guarded against formula injection."""
+    """UTF-8 with BOM so Excel opens it; cells guarded against formula injection. The report lies in the
+    archive, where people other than administrators may read it: personal data in the cells and reasons
+    is masked (core/rejections.py); the store keeps the cells as they were."""
     from dashboard.core.exports import safe_cell
+    from dashboard.core.rejections import shown_reason, shown_row
 
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["文件", "行号", "原因", "原始内容"])
         for r in rejections:
-            writer.writerow([safe_cell(file_name), r.line, safe_cell(r.reason),
-                             safe_cell(json.dumps(r.raw, ensure_ascii=False, default=str))])
+            writer.writerow([safe_cell(file_name), r.line, safe_cell(shown_reason(r.reason)),
+                             safe_cell(json.dumps(shown_row(r.raw), ensure_ascii=False, default=str))])
 
 
 def write_outcome(settings: Settings, outcome: FileOutcome) -> Path:
