@@ -297,6 +297,9 @@ def load_demo(con, settings: Settings, items: int, days: int, seed: int, show_pr
             name = f"演示数据（种子 {seed}，{items} 条，{days} 天）第 {k}/{batches} 批"
             outcomes.append(ingest_frame(con, frame, settings, name, demo=True))
             bar.update(len(frame))
+    from dashboard.core.categories import refresh_predictions
+
+    refresh_predictions(con)
     return outcomes
 
 
@@ -411,7 +414,7 @@ def cmd_derive(args, settings: Settings) -> int:
         regions = derive_regions(con, settings.dicts_dir)
         print(f"地区：检查了 {regions.checked:,} 条没有来源地区的条目，{regions.changed:,} 条条目的地区已更新，"
               f"现有 {regions.with_region:,} 条从正文识别出地区。")
-        print(refresh_predictions(con).describe())
+        print(refresh_predictions(con, retrain=True).describe())
     finally:
         con.close()
     return EXIT_OK

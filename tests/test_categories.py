@@ -85,8 +85,11 @@ def test_one_category_gives_no_model(con, settings):
 
 def test_predictions_are_stored_apart_and_measured_on_held_out_items(labelled_store):
     con, truth = labelled_store
+    # the ingest of the unlabelled items already predicted them (loader.refresh_predictions_after)
+    predicted = column(con, "select id, category_predicted from items where category_predicted is not null")
+    assert set(predicted) == set(truth)
     before = column(con, "select id, category from items")
-    summary = refresh_predictions(con)
+    summary = refresh_predictions(con, retrain=True)
     assert column(con, "select id, category from items") == before          # never touches category
     predicted = column(con, "select id, category_predicted from items where category_predicted is not null")
     assert set(predicted) == set(truth)                                      # only items without one
@@ -109,33 +112,39 @@ def test_held_out_items_are_the_same_every_time(labelled_store):
 
 
 def test_retrains_only_when_the_labelled_items_change(con, settings, labelled_store):
-    refresh_predictions(con)
+    # every ingest refreshes the predictions (loader.refresh_predictions_after); the model is retrained
+    # only when the labelled items changed by RETRAIN_CHANGE (10%) or in their categories
     trained_at = model_info(con)["trained_at"]
     unchanged = refresh_predictions(con)
     assert not unchanged.retrained and unchanged.predicted == 0 and model_info(con)["trained_at"] == trained_at
 
     load(con, settings, items(10, 2000, seed=3, labelled=False)[0], "新的无分类")
-    more = refresh_predictions(con)
-    assert not more.retrained and more.predicted == 10                        # only the new ones
+    assert predicted_count(con) == 110 and model_info(con)["trained_at"] == trained_at   # only the new ones
 
-    load(con, settings, items(20, 3000, seed=4)[0], "新的有分类")
-    retrained = refresh_predictions(con)
-    assert retrained.retrained and retrained.labelled_items == 320
-    assert retrained.predicted == 110                                         # every unlabelled item again
-    assert refresh_predictions(con, retrain=True).predicted == 110            # forced
+    load(con, settings, items(20, 3000, seed=4)[0], "几条新的有分类")          # 20 of 300: under 10%
+    assert model_info(con)["labelled_items"] == 300 and model_info(con)["trained_at"] == trained_at
+
+    load(con, settings, items(20, 4000, seed=5)[0], "又有新的有分类")          # 40 of 300 since training
+    assert model_info(con)["labelled_items"] == 340 and model_info(con)["trained_at"] > trained_at
+    assert predicted_count(con) == 110
+    assert refresh_predictions(con, retrain=True).predicted == 110            # forced: every unlabelled item
+
+
+def predicted_count(con) -> int:
+    return con.execute("select count(*) from items where category_predicted is not null").fetchall()[0][0]
 
 
 def test_an_item_that_gains_a_source_category_loses_its_prediction(con, settings, labelled_store):
     refresh_predictions(con)
     frame, _ = items(1, 1000, seed=2, labelled=False)
     frame["category"] = "环境保护"
-    load(con, settings, frame, "补上分类")
-    assert not store.run_query(con, "checks/prediction_mismatch").empty      # until the next refresh
-    summary = refresh_predictions(con)
-    assert summary.cleared == 1 and summary.retrained
+    load(con, settings, frame, "补上分类")                                   # the ingest's refresh clears it
     row = con.execute("select category, category_predicted, category_confidence from items where id = 'T01000'")
     assert row.fetchall() == [("环境保护", None, None)]
     assert checks_are_empty(con)
+    # the data check catches a prediction left beside a source category
+    con.execute("update items set category_predicted = '城乡建设', category_confidence = 0.9 where id = 'T01000'")
+    assert store.run_query(con, "checks/prediction_mismatch")["id"].tolist() == ["T01000"]
 
 
 def test_temperature_makes_over_confident_scores_honest():

@@ -65,6 +65,13 @@ def test_title_before_text_and_most_specific_level():
     assert find("A市公安局A5区分局不立案") == "A5区"
 
 
+def test_a_title_naming_only_the_province_gives_way_to_the_text():
+    find = gazetteer("西地省\nA市 西地省\nA5区 A市\n").find
+    assert find("西地省人民医院挂号难", "我在A5区，每次去挂号都要排很久") == "A5区"
+    assert find("西地省人民医院挂号难", "每次去挂号都要排很久") == "西地省"
+    assert find("A市人民医院挂号难", "我在A5区") == "A市"                 # a city in the title stands
+
+
 def test_local_list_wins_over_the_national_one():
     find = gazetteer("A市\n").find
     assert find("A市的公交比北京市西城区的还挤") == "A市"

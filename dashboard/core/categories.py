@@ -29,6 +29,10 @@ from dashboard.core import store
 
 # Below these there is no model and no prediction: a few dozen items cannot describe a category.
 MIN_LABELLED = 50
+# Retrain after an ingest only when the labelled items changed this much (share of their number) or
+# their categories changed: a retrain re-predicts every unlabelled item (about 20 s at a million), and a
+# few more labelled items barely move the model. `derive` (retrain=True) always retrains.
+RETRAIN_CHANGE = 0.1
 MIN_CATEGORIES = 2
 HELDOUT_FOLD = 0
 TEMPERATURE_RANGE = (0.001, 1000.0)   # scores are per term: T is usually well below 1
@@ -64,9 +68,9 @@ class PredictionSummary:
 def refresh_predictions(con: duckdb.DuckDBPyConnection, retrain: bool | None = None) -> PredictionSummary:
     """Bring the predictions up to date, in one transaction.
 
-    `retrain` None: retrain when the labelled items (ids and categories) differ from those the model
-    was trained on. After a retrain every unlabelled item is predicted again; otherwise only those
-    without a prediction. Items that have a source category lose any prediction (always)."""
+    `retrain` None: retrain when the labelled items differ enough from those the model was trained on
+    (is_stale). After a retrain every unlabelled item is predicted again; otherwise only those without
+    a prediction. Items that have a source category lose any prediction (always)."""
     cursor = con.cursor()
     try:
         cursor.execute("begin transaction")
@@ -86,7 +90,7 @@ def _refresh(cursor: duckdb.DuckDBPyConnection, retrain: bool | None) -> Predict
     key = f"{signature['labelled_items']}:{signature['categories']}:{signature['checksum']}"
     model = model_info(cursor)
     if retrain is None:
-        retrain = model is None or model["labelled_signature"] != key
+        retrain = is_stale(model, int(signature["labelled_items"]), int(signature["categories"]), key)
     cleared = _count(store.execute(cursor, "categories/clear_predictions"))
     if retrain:
         model = _train(cursor, int(signature["labelled_items"]), int(signature["categories"]), key)
@@ -104,6 +108,19 @@ def _refresh(cursor: duckdb.DuckDBPyConnection, retrain: bool | None) -> Predict
         categories=int(model["categories"]) if model else int(signature["categories"]),
         heldout_items=_or_none(model, "heldout_items", int), heldout_accuracy=_or_none(model, "heldout_accuracy"),
         temperature=_or_none(model, "temperature"))
+
+
+def is_stale(model: dict | None, labelled: int, categories: int, key: str) -> bool:
+    """Whether the labelled items changed enough since the model was trained: no model yet (or none
+    possible then, and possible now), other categories, or RETRAIN_CHANGE of their number."""
+    if model is None:
+        return True
+    if model["labelled_signature"] == key:
+        return False
+    if not model["vocabulary"]:
+        return labelled >= MIN_LABELLED and categories >= MIN_CATEGORIES
+    trained = int(model["labelled_items"])
+    return categories != int(model["categories"]) or abs(labelled - trained) >= RETRAIN_CHANGE * max(trained, 1)
 
 
 def model_info(con: duckdb.DuckDBPyConnection) -> dict | None:

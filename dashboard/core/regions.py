@@ -126,8 +126,9 @@ def is_everyday(name: str) -> bool:
 # --------------------------------------------------------------------------- #
 
 class Gazetteer:
-    """Finds the region an item names. `find` prefers, in this order: the title over the text; a name
-    from regions.txt over a national one; the most specific level; the earliest in the text."""
+    """Finds the region an item names. `find` prefers, in this order: the title over the text (unless the
+    title names only a province); a name from regions.txt over a national one; the most specific level;
+    the earliest in the text."""
 
     def __init__(self, local: dict[str, Place], national: dict[str, Place]) -> None:
         self.names: dict[str, Place] = {**national, **local}
@@ -140,20 +141,29 @@ class Gazetteer:
         self.ends = re.compile("[" + "".join(re.escape(c) for c in sorted(lengths)) + "]") if lengths else None
 
     def find(self, title: str | None, content: str | None = None) -> str | None:
-        for text in (title, content):
-            if isinstance(text, str) and text:   # a missing cell may arrive as NaN
-                best = self.best(text)
-                if best is not None:
-                    return best
-        return None
+        """The title's place, else the text's; a title that names only a province gives way to a more
+        specific place in the text ("西地省医院…" whose text says A5区 is about A5区)."""
+        first = self.best_place(title)
+        if first is not None and first.level > PROVINCE:
+            return first.name
+        second = self.best_place(content)
+        if second is not None and (first is None or second.level > first.level):
+            return second.name
+        return first.name if first is not None else None
 
     def best(self, text: str) -> str | None:
         """The preferred name in one text (local, then most specific, then earliest), or None."""
+        place = self.best_place(text)
+        return place.name if place is not None else None
+
+    def best_place(self, text: str | None) -> Place | None:
+        if not isinstance(text, str) or not text:   # a missing cell may arrive as NaN
+            return None
         best, best_rank = None, None
         for position, place in self.places(text):
             rank = (place.local, place.level, -position)
             if best_rank is None or rank > best_rank:
-                best, best_rank = place.name, rank
+                best, best_rank = place, rank
         return best
 
     def places(self, text: str):

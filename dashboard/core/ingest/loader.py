@@ -36,7 +36,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.core import contract, store
+from dashboard.core import categories, contract, store
 from dashboard.core.config import Settings
 from dashboard.core.ingest import enrich
 from dashboard.core.ingest.mapping import (
@@ -223,9 +223,24 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
     meta = dict(meta, tracks_replies=tracks_replies, tracks_satisfaction=tracks_satisfaction)
     outcome = _commit(con, prepared, meta, columns, table, rows_read, settings.dicts_dir, demo)
     _archive(source_path, outcome, settings, keep_source, prepared.rejections, quarantined=False, con=con)
+    if not demo:   # a demo load refreshes once, after its last batch (cli.load_demo)
+        refresh_predictions_after(con, outcome)
     if progress:
         progress("完成", 1.0)
     return outcome
+
+
+def refresh_predictions_after(con, outcome: FileOutcome) -> None:
+    """Predicted categories follow the items (core/categories.py): new items get one, a retrain when the
+    labelled items changed enough. Derived data, after the commit: a failure leaves the file loaded and
+    is logged; `python -m dashboard derive` brings the predictions up to date."""
+    if not (outcome.loaded_new or outcome.updated or outcome.demo_removed):
+        return
+    try:
+        with _WRITE_LOCK:
+            categories.refresh_predictions(con)
+    except Exception:
+        log.exception("predicted categories not refreshed after %s", outcome.file_name)
 
 
 def _missing_required(columns: ColumnMap) -> str:
