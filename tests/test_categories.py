@@ -166,3 +166,30 @@ def test_derive_prints_the_model_accuracy(con, settings, labelled_store, capsys)
     assert cli.main(["derive", "--db", str(settings.db_path)]) == cli.EXIT_OK
     out = capsys.readouterr().out
     assert "准确率" in out and "本次给出预测分类 100 条" in out
+
+
+def test_pages_show_predictions_apart_from_the_source_category(settings, app_data_dir):
+    """分类: a section of its own for the predicted categories; 明细: a 预测分类 column beside 分类 (未分类)."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    con = store.connect(app_data_dir / "warehouse.duckdb")
+    load(con, settings, items(300, 0, seed=1)[0], "有分类")
+    load(con, settings, items(100, 1000, seed=2, labelled=False)[0], "无分类")
+    con.close()
+    app = str(Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py")
+    at = AppTest.from_file(app, default_timeout=60)
+    at.query_params["range"] = "custom"
+    at.query_params["from"], at.query_params["to"] = "2024-05-01", "2024-05-02"
+    at.switch_page("app_pages/categories.py").run()
+    assert not at.exception, at.exception
+    assert "未分类信息的预测分类" in [s.value for s in at.subheader]
+    predicted = next(d.value for d in at.dataframe if "预测分类" in d.value.columns)
+    assert predicted["条目"].sum() == 100 and set(predicted["预测分类"]) <= set(VOCABULARY)
+    at.switch_page("app_pages/items.py").run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "预测分类" in d.value.columns)
+    unlabelled = table[table["分类"] == "未分类"]
+    assert len(unlabelled) == 100 and unlabelled["预测分类"].str.contains("（预测 ").all()
+    assert table.loc[table["分类"] != "未分类", "预测分类"].isna().all()

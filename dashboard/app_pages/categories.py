@@ -60,3 +60,18 @@ drill = widgets.pick_drill("categories", {
 })
 widgets.drill_panel(drill, key="categories_drill",
                     hint="点击树图色块、表格行或热力图格子，可在此查看对应的条目。")
+
+# ------------------------------------------------------------------------ predicted categories
+predicted = query("categories/by_predicted", **params, min_confidence=0.8)
+if not predicted.empty:
+    st.subheader("未分类信息的预测分类")
+    model = query("categories/model")
+    accuracy = model["heldout_accuracy"].iat[0] if not model.empty else None
+    st.caption(f"来源未提供分类的 {int(predicted['items'].sum()):,} 条信息，按库中有分类的信息训练的模型给出预测分类，"
+               "仅供参考，不计入上方的分类统计"
+               + (f"；留出检验准确率 {accuracy:.0%}" if accuracy is not None and accuracy == accuracy else "")
+               + "。「明细」页的「预测分类」列列出每条的预测与把握。")
+    st.dataframe(predicted.rename(columns={"predicted_category": "预测分类", "items": "条目", "mean_confidence": "平均把握",
+                                           "confident": "把握≥80%"}),
+                 hide_index=True, key="categories_predicted",
+                 column_config={"平均把握": st.column_config.NumberColumn("平均把握", format="percent")})

@@ -441,7 +441,7 @@ ITEM_COLUMNS = {
     # columns the alert and overdue item queries add
     "word": "关注词", "day": "监测日", "overdue_kind": "超期类型", "days": "已过天数", "open_days": "未答复天数",
     "waited": "等待天数", "limit_days": "时限（天）",
-    "kind": "类型", "reply_status": "答复状态", "region_source": "地区来源",
+    "kind": "类型", "reply_status": "答复状态", "region_source": "地区来源", "category_predicted": "预测分类",
 }
 
 
@@ -515,6 +515,7 @@ def item_detail(row: Mapping[str, Any]) -> dict[str, Any]:
         "发布时间": text(row.get("published_at")),
         "渠道 / 来源": " / ".join(x for x in (text(row.get("channel")), text(row.get("source"))) if x),
         "分类": " / ".join(x for x in (text(row.get("category")), text(row.get("subcategory"))) if x),
+        "预测分类": text(row.get("category_predicted")),
         "地区": text(row.get("region")) + (f"（{region_source}）" if region_source and row.get("region") else ""),
         "类型": text(row.get("kind")),
         "承办部门": " / ".join(x for x in (text(row.get("department")), text(row.get("department_level"))) if x),

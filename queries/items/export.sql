@@ -10,6 +10,7 @@ select
     source,
     coalesce(category, '未分类') as category,
     coalesce(subcategory, '未分类') as subcategory,
+    predicted_label(category_predicted, category_confidence) as category_predicted,
     region,
     case region_source when 'text' then '据标题或正文识别' when 'source' then '来源数据' end as region_source,
     department,

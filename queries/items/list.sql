@@ -11,6 +11,7 @@ select
     coalesce(channel, '未标注') as channel,
     coalesce(category, '未分类') as category,
     coalesce(subcategory, '未分类') as subcategory,
+    predicted_label(category_predicted, category_confidence) as category_predicted,
     coalesce(region, '未标注') as region,
     coalesce(department, '未标注') as department,
     coalesce(sentiment, '未评分') as sentiment,

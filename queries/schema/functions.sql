@@ -56,3 +56,9 @@ create or replace macro category_fold(id) as hash(id) % 5;
 
 -- The naive Bayes smoothing: a term's count in a category plus this (a Lidstone prior).
 create or replace macro category_smoothing() as 0.5;
+
+-- A predicted category as shown beside the source one: "城乡建设（预测 72%）" (NULL without a prediction).
+create or replace macro predicted_label(category_predicted, category_confidence) as
+    case when category_predicted is not null
+         then category_predicted || '（预测 ' || cast(round(coalesce(category_confidence, 0) * 100) as integer) || '%）'
+    end;
