@@ -57,7 +57,10 @@ def main() -> None:
         gbk.write_bytes(frame.to_csv(index=False).encode("gb18030"))
         english = converted / (Path(name).stem + "_en.csv")
         frame.rename(columns=ENGLISH).to_csv(english, index=False, encoding="utf-8")
-        for path in (gbk, english):
+        # A GBK system that writes '?' for what GBK lacks: every such row must stay as stored (有损重复).
+        lossy = converted / (Path(name).stem + "_gbk_lossy.csv")
+        lossy.write_bytes(frame.to_csv(index=False).encode("gbk", errors="replace"))
+        for path in (gbk, english, lossy):
             outcome = ingest_file(con, path, settings)
             print(f"[converted] {outcome.summary()}")
 
@@ -70,7 +73,36 @@ def main() -> None:
         "select category, count(*) from items where category is not null group by 1 order by 2 desc").fetchall())
     print("rejected rows:", con.execute("select file_name, line, reason from rejected_rows").fetchall())
     print("checks:", {n: len(store.run_query(con, n)) for n in store.list_queries() if n.startswith("checks/")})
+    print_figures(con)
     con.close()
+
+
+def print_figures(con) -> None:
+    """What a leader would read on these files: kinds, what the sources provide, regions, predicted
+    categories, and the responsiveness figures (never 0% or overdue for what the files do not say)."""
+    from datetime import date
+
+    from dashboard.core import alerts, metrics
+    from dashboard.core.config import AnalyticsSettings
+    from dashboard.core.filters import Filters, days_period
+
+    print("kind/channel/tracked:", con.execute(
+        "select kind, channel, reply_tracked, satisfaction_tracked, count(*) from items group by all order by all"
+    ).fetchall())
+    print("region from text: {} of {} items".format(*con.execute(
+        "select count(*) filter (where region_source = 'text'), count(*) from items").fetchall()[0]))
+    print("predicted categories:", con.execute(
+        "select count(category_predicted), count(*) filter (where category is null) from items").fetchall()[0],
+        "model:", con.execute("select labelled_items, heldout_items, heldout_accuracy from category_model").fetchall())
+    settings = AnalyticsSettings()
+    year = Filters(period=days_period(date(2019, 1, 1), date(2019, 12, 31)))
+    for g in metrics.group_summary(con, year, settings):
+        print(f"2019 {g.group}: 受理 {g.received} 有效 {g.valid}；{g.reply.formula}；{g.satisfaction.formula}；"
+              f"超期未答复 {g.overdue_open if g.replies_known else metrics.NO_REPLIES}")
+    found = alerts.current_alerts(con, date(2019, 4, 16), settings)
+    print("2019-04-16:", alerts.AlertCounts.of(found).text())
+    for alert in found:
+        print("  ", alert.severity, alert.kind_label, alert.message)
 
 
 if __name__ == "__main__":

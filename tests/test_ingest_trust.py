@@ -60,13 +60,26 @@ def test_a_cut_text_is_lossy_a_real_edit_is_an_update(con, settings, tmp_path):
     edited = frame.copy()
     edited.loc[0, "留言详情"] = RARE[0][:4]                                  # cut short by the exporter
     edited.loc[1, "留言详情"] = RARE[1] + "。补充：今晚仍然不亮"              # a real change
-    edited.loc[2, "留言主题"] = "垃圾清运?"                                   # '?' added, not replacing: a change
+    edited.loc[2, "留言主题"] = "垃圾清运？"                                  # a question mark added: a change
     second = tmp_path / "b.csv"
     edited.to_csv(second, index=False)
     outcome = ingest_file(con, second, settings)
     assert (outcome.updated, outcome.lossy_duplicates, outcome.unchanged_duplicates) == (2, 1, 2)
     stored = dict(con.execute("select id, content from items").fetchall())
     assert stored["101"] == RARE[0] and stored["102"].endswith("今晚仍然不亮")
+
+
+def test_padding_that_comes_back_as_question_marks_is_lossy(con, settings, tmp_path):
+    first = tmp_path / "a.csv"
+    frame = _messages()
+    frame.loc[3, "留言详情"] = "\xa0\xa0 夜间施工噪音扰民\xa0"                     # stored trimmed
+    frame.to_csv(first, index=False)
+    ingest_file(con, first, settings)
+    second = tmp_path / "b.csv"
+    second.write_bytes(frame.to_csv(index=False).encode("gbk", errors="replace"))   # "?? 夜间…?"
+    outcome = ingest_file(con, second, settings)
+    assert (outcome.updated, outcome.lossy_duplicates, outcome.unchanged_duplicates) == (0, 4, 1)
+    assert con.execute("select content from items where id = '104'").fetchall() == [("夜间施工噪音扰民",)]
 
 
 def test_a_lossy_title_with_a_new_reply_updates_the_reply_only(con, settings, tmp_path):
@@ -148,3 +161,11 @@ def test_a_profile_can_say_what_its_source_tracks(con, settings, tmp_path, track
                   "渠道": ["热线"]}).to_csv(path, index=False)
     ingest_file(con, path, replace(settings, mappings_dir=mappings))
     assert con.execute("select reply_tracked, satisfaction_tracked from items").fetchall() == [expected]
+
+
+def test_lossy_padding_is_the_padding_ingest_trims(con):
+    """The SQL list of what may pad a lossy copy is normalise.PADDING plus '?' and U+FFFD, kept in step."""
+    from dashboard.core.ingest.normalise import PADDING
+
+    padding = con.execute("select lossy_padding()").fetchall()[0][0]
+    assert set(padding) == set(PADDING) | {"?", "\ufffd"}

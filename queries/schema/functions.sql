@@ -27,12 +27,22 @@ create or replace macro item_kind(given, channel, department, reply_tracked, sat
                        or coalesce(satisfaction_tracked, false) then '诉求' else '舆情' end);
 
 -- True when `new` would only damage the stored text `old`: a copy in which characters were replaced by
--- '?' or U+FFFD (an export to an encoding that lacks them), or cut short (a prefix of it). Such an update
--- keeps the stored value (docs/data-contract.md, "Lossy updates").
+-- '?' or U+FFFD (an export to an encoding that lacks them), or cut short (a prefix of it). Padding the
+-- stored text had trimmed (NBSP …) may come back as '?' at the ends of such a copy, so the copy is also
+-- compared without them (nor the padding ingest trims: normalise.PADDING). Such an update keeps the
+-- stored value (docs/data-contract.md, "Lossy updates").
+create or replace macro lossy_padding() as
+    '?' || chr(65533) || chr(32) || chr(9) || chr(10) || chr(13) || chr(11) || chr(12) || chr(160) || chr(12288)
+    || chr(8203) || chr(65279) || chr(8232) || chr(8233);
+
+create or replace macro lossy_prefix_of(copy, old) as
+    copy <> '' and length(copy) <= length(old)
+    and regexp_matches(old, '^' || regexp_replace(regexp_escape(copy), '\\\?|\x{FFFD}', '.', 'g'), 's');
+
 create or replace macro is_lossy_copy(new, old) as
-    new is not null and old is not null and new <> old and length(new) <= length(old)
-    and (length(new) < length(old) or regexp_matches(new, '[?\x{FFFD}]'))
-    and regexp_matches(old, '^' || regexp_replace(regexp_escape(new), '\\\?|\x{FFFD}', '.', 'g'), 's');
+    new is not null and old is not null and new <> old
+    and (regexp_matches(new, '[?\x{FFFD}]') or length(new) < length(old))
+    and (lossy_prefix_of(rtrim(new, lossy_padding()), old) or lossy_prefix_of(trim(new, lossy_padding()), old));
 
 -- What an item's reply status is, as shown: web opinion is never "unanswered"; a request whose source
 -- does not provide replies is unknown, never 未答复.
