@@ -56,7 +56,8 @@ def sniff(path: Path) -> str:
         return "xml"
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or _looks_wide_text(head):
         return "text"
-    if head.count(0) > len(head) // 10:
+    controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13)) + head.count(b"\x7f")
+    if controls > len(head) // 20:
         return "binary"
     return "text"
 

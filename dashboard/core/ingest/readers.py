@@ -418,6 +418,8 @@ class _Records:
         return "fault", start, (reason, preview(text.rstrip("\r\n")))
 
     def _unclosed_reason(self, spanned: int, bad: tuple[int, Any] | None) -> str:
+        if spanned == 1 and bad is None:
+            return self.lines._long_reason()
         if bad is not None:
             return (f"从本行开始的引号字段在第 {bad[0]} 行遇到无法读取的内容，可能是引号没有闭合：本行未入库，"
                     "其后各行已按独立的行读取；请检查本行的引号")
