@@ -113,6 +113,11 @@ def test_a_write_that_keeps_failing_is_retried_with_backoff_then_quarantined(con
     for later in range(8, 100, 7):
         watcher.scan_once(now=now + later * inbox.RETRY_AFTER_SECONDS)
     assert _rows(con) == 4 and _rows(con, "items") == 0
+    # once the store is fixed, the file moved back into the inbox (as its reason says) starts afresh
+    monkeypatch.setattr(loader.store, "execute", real)
+    shutil.move(next(settings.rejected_dir.rglob("*-drop.csv")), path)
+    outcomes = watcher.scan_once(now=now + 200 * inbox.RETRY_AFTER_SECONDS)
+    assert [o.loaded_new for o in outcomes] == [6]
 
 
 def test_a_file_that_cannot_be_archived_is_not_taken_again_and_again(con, settings):

@@ -23,8 +23,9 @@ _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]")
 
 
 def sha256_of(path: Path, no_follow: bool = False) -> str:
-    """The content hash. no_follow: refuse (OSError) when `path` is a link or not a regular file."""
-    flags = os.O_RDONLY | (os.O_NOFOLLOW if no_follow else 0)
+    """The content hash. no_follow: refuse (OSError) when `path` is a link or not a regular file (opened
+    without blocking, so a pipe put in its place cannot stall the caller)."""
+    flags = os.O_RDONLY | (os.O_NOFOLLOW | os.O_NONBLOCK if no_follow else 0)
     fd = os.open(path, flags)
     with os.fdopen(fd, "rb") as fh:
         if no_follow and not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):

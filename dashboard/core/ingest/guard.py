@@ -384,7 +384,7 @@ def check_parquet(path: Path, limits: Limits):
     try:
         parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several error types for a damaged footer
-        raise ReadError(f"无法读取 Parquet 文件（文件损坏或不完整：{_first_line(exc)}）：请重新导出后放入") from exc
+        raise ReadError(f"无法读取 Parquet 文件（文件损坏或不完整：{first_line(exc)}）：请重新导出后放入") from exc
     meta = parquet.metadata
     if meta.num_rows > limits.max_rows:
         raise ReadError(f"Parquet 文件有 {meta.num_rows:,} 行，超过行数上限 {limits.max_rows:,} 行（YUQING_MAX_ROWS），"
@@ -399,6 +399,6 @@ def check_parquet(path: Path, limits: Limits):
     return parquet
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return re.sub(r"\s+", " ", text[0])[:200] if text else type(exc).__name__

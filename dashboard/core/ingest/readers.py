@@ -278,16 +278,16 @@ class _Lines:
                 if not line:
                     return
                 if len(line) > self.char_limit and not line.endswith(("\n", "\r")):
-                    yield _BadLine(self._long_reason(), preview(line))
+                    yield _BadLine(self.long_reason(), preview(line))
                     while (rest := fh.readline(self.char_limit)) and not rest.endswith(("\n", "\r")):
                         pass
                     continue
                 yield line
 
     def _too_long(self, raw: bytes) -> _BadLine:
-        return _BadLine(self._long_reason(), preview(raw[: 4 * PREVIEW_CHARS].decode(self.codec, errors="replace")))
+        return _BadLine(self.long_reason(), preview(raw[: 4 * PREVIEW_CHARS].decode(self.codec, errors="replace")))
 
-    def _long_reason(self) -> str:
+    def long_reason(self) -> str:
         return (f"本行超过 {self.char_limit:,} 字（单元格上限的 4 倍，YUQING_MAX_CELL_CHARS），未读取：请检查是否缺少换行，"
                 "或把过长的内容拆分后重新放入")
 
@@ -419,7 +419,7 @@ class _Records:
 
     def _unclosed_reason(self, spanned: int, bad: tuple[int, Any] | None) -> str:
         if spanned == 1 and bad is None:
-            return self.lines._long_reason()
+            return self.lines.long_reason()
         if bad is not None:
             return (f"从本行开始的引号字段在第 {bad[0]} 行遇到无法读取的内容，可能是引号没有闭合：本行未入库，"
                     "其后各行已按独立的行读取；请检查本行的引号")
@@ -554,7 +554,7 @@ def read_excel(path: Path, sheet: str | int | None = None, limits: Limits | None
     except ReadError:
         raise
     except Exception as exc:  # calamine raises its own error types per format problem
-        raise ReadError(f"无法读取 Excel 文件（文件损坏、加密或格式不受支持：{guard._first_line(exc)}）："
+        raise ReadError(f"无法读取 Excel 文件（文件损坏、加密或格式不受支持：{guard.first_line(exc)}）："
                         "请在 Excel 中打开并另存为 .xlsx 后重新放入") from exc
     return _sheet_table(cells, limits, long_cells)
 
@@ -612,17 +612,19 @@ def read_parquet(path: Path, limits: Limits | None = None) -> RawTable:
     except ReadError:
         raise
     except Exception as exc:
-        raise ReadError(f"无法读取 Parquet 文件（数据页损坏或不完整：{guard._first_line(exc)}）：请重新导出后放入") from exc
+        raise ReadError(f"无法读取 Parquet 文件（数据页损坏或不完整：{guard.first_line(exc)}）：请重新导出后放入") from exc
     return table
 
 
 def _add_batch(table: RawTable, batch, limits: Limits) -> None:
+    """A batch's rows, a row with a text cell over the cell limit as a row fault."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     first = len(table.rows) + 1
     long_rows = set()
     for column in batch.columns:
-        if column.type in (_pa_string(), _pa_large_string()):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             lengths = pc.utf8_length(column)
             if (pc.max(lengths).as_py() or 0) > limits.max_cell_chars:
                 long_rows.update(i for i, n in enumerate(lengths.to_pylist()) if n and n > limits.max_cell_chars)
@@ -634,15 +636,3 @@ def _add_batch(table: RawTable, batch, limits: Limits) -> None:
             table.faults[line] = fault[0]
         table.rows.append([fault[1]] if fault else list(row))
         table.lines.append(line)
-
-
-def _pa_string():
-    import pyarrow as pa
-
-    return pa.string()
-
-
-def _pa_large_string():
-    import pyarrow as pa
-
-    return pa.large_string()
