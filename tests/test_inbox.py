@@ -155,3 +155,22 @@ def test_rows_written_after_the_file_was_archived_still_load(con, settings):
     assert "归档后续写" in outcomes[0].file_name
     assert _rows(con, "items") == 11
     assert watcher.scan_once(now=now + 2) == [] and _rows(con) == 2
+
+
+def test_a_workbook_taken_half_written_is_read_again_once_complete(con, settings, tmp_path):
+    """A copy that paused past the settle time left half a workbook: it is broken, so it is quarantined;
+    the copy then finishes into the quarantined file, which is dropped again and loads."""
+    from tests import hostile
+
+    whole = hostile.xlsx(tmp_path / "book.xlsx", hostile.sheet_rows(hostile.sheet_data_rows(30))).read_bytes()
+    path = settings.inbox_dir / "book.xlsx"
+    watcher = InboxWatcher(con, settings)
+    with path.open("wb") as writer:
+        writer.write(whole[: len(whole) // 2])
+        writer.flush()
+        now = time.time() + 10
+        first = watcher.scan_once(now=now)
+        assert [o.status for o in first] == ["quarantined"] and not path.exists()
+        writer.write(whole[len(whole) // 2:])
+    outcomes = watcher.scan_once(now=now + 1)
+    assert [(o.status, o.loaded_new) for o in outcomes] == [("loaded", 30)]

@@ -144,20 +144,25 @@ class InboxWatcher:
             self._retry[key] = _Retry(attempts, now + delay)
         elif outcome.archive_error:
             self._stuck.add(key)
-        elif outcome.archive_path and status in ("loaded", "duplicate_file"):
+        elif outcome.archive_path:
             self._watch_archived(outcome, key, now)
 
     def _watch_archived(self, outcome: FileOutcome, key: tuple, now: float) -> None:
+        """Loaded, duplicate or quarantined (a half-written workbook is broken): watched for growth.
+        Links and other non-regular entries never are (their target is never read)."""
         archived = Path(outcome.archive_path)
-        self._archived.append(_Archived(archived, key[0].name, key[1], key[2],
-                                        now + max(60.0, 10 * self.settings.settle_seconds)))
+        if files.is_regular(archived):
+            self._archived.append(_Archived(archived, key[0].name, key[1], key[2],
+                                            now + max(60.0, 10 * self.settings.settle_seconds)))
 
     def _check_archived(self, now: float) -> None:
         kept = []
         for entry in self._archived:
             try:
-                info = os.stat(entry.path)
+                info = os.lstat(entry.path)
             except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
                 continue
             if (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
                 stem, suffix = os.path.splitext(entry.name)

@@ -193,6 +193,8 @@ def _read_and_ingest(con, path: Path, settings: Settings, meta: dict[str, Any], 
                            sheet=sheet if sheet is not None else (profile.sheet if profile else None), lazy=True,
                            limits=settings.limits)
     except ReadError as exc:
+        if not _same_stat(path, meta):           # half a file is broken: it was still being written
+            return _waiting(meta)
         return _quarantine(con, path, settings, meta, keep_source, sha, str(exc), rows_read=0, rejections=[])
     except OSError as exc:
         return FileOutcome(meta["file_name"], "waiting", sha,
@@ -293,6 +295,8 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
                                columns.describe(table.headers))
         prepared = enrich.prepare(table, columns, profile, settings.dicts_dir, now=_now(), progress=stage)
     except ReadError as exc:  # the rest of a lazily read file is unreadable
+        if source_path is not None and not _same_stat(source_path, meta):
+            return _waiting(meta)
         return _quarantine(con, source_path, settings, meta, keep_source, sha, str(exc), rows_read=0, rejections=[])
     except Exception as exc:  # validating or enriching failed on something in this file
         log.exception("preparing %s failed", meta["file_name"])
