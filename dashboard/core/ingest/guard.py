@@ -31,6 +31,11 @@ _SMALL_PART = 16 << 20          # workbook.xml and its relations are read whole,
 _CELL_BYTES_PER_CHAR = 10       # the most markup one character can take (&#1114111;)
 
 
+def megabytes(value_mb: float) -> str:
+    """"2,048 MB", "3.5 MB", "0.5 MB": whole numbers when large, one decimal when small."""
+    return f"{value_mb:,.0f} MB" if value_mb >= 10 else f"{value_mb:.1f} MB".replace(".0 MB", " MB")
+
+
 class ReadError(Exception):
     """The file cannot or must not be read at all (not a row-level problem): it is quarantined."""
 
@@ -149,7 +154,7 @@ def check_xlsx(path: Path, sheet: str | int | None, limits: Limits) -> SheetScan
 
 
 def _unzipped_reason(size: int, limits: Limits) -> str:
-    return (f"工作簿解压后约 {size / 2**20:,.0f} MB，超过上限 {limits.max_unzipped_mb:,.0f} MB"
+    return (f"工作簿解压后约 {megabytes(size / 2**20)}，超过上限 {megabytes(limits.max_unzipped_mb)}"
             f"（YUQING_MAX_UNZIPPED_MB），未读取：请拆分为几个较小的文件，或另存为 CSV 后重新放入")
 
 
@@ -394,7 +399,7 @@ def check_parquet(path: Path, limits: Limits):
                          "（YUQING_MAX_COLUMNS），未读取：请只导出需要的列")
     unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if unpacked > limits.max_unzipped_bytes:
-        raise ReadError(f"Parquet 文件解压后约 {unpacked / 2**20:,.0f} MB，超过上限 {limits.max_unzipped_mb:,.0f} MB"
+        raise ReadError(f"Parquet 文件解压后约 {megabytes(unpacked / 2**20)}，超过上限 {megabytes(limits.max_unzipped_mb)}"
                          "（YUQING_MAX_UNZIPPED_MB），未读取：请拆分为几个文件后重新放入")
     return parquet
 

@@ -22,6 +22,7 @@ import duckdb
 from dashboard.core import store
 from dashboard.core.config import Settings
 from dashboard.core.ingest import files
+from dashboard.core.ingest.guard import megabytes
 from dashboard.core.ingest.loader import FileOutcome, ingest_file, sha256_of, write_outcome
 
 log = logging.getLogger(__name__)
@@ -298,7 +299,7 @@ def place_upload(settings: Settings, name: str, data: bytes) -> Path:
     bytes), atomically; the watcher ingests it once it has settled."""
     limit = settings.limits.max_file_bytes
     if len(data) > limit:
-        raise UploadRefused(f"文件大小 {len(data) / 2**20:,.0f} MB，超过上限 {settings.limits.max_file_mb:,.0f} MB"
+        raise UploadRefused(f"文件大小 {megabytes(len(data) / 2**20)}，超过上限 {megabytes(settings.limits.max_file_mb)}"
                             "（YUQING_MAX_FILE_MB），未放入收件箱：请拆分为几个较小的文件后再上传")
     if not data:
         raise UploadRefused("文件是空的（0 字节），未放入收件箱：请检查导出是否完成后再上传")

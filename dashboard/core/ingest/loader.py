@@ -75,6 +75,7 @@ class FileOutcome:
     lossy_duplicates: int = 0
     rejected: int = 0
     demo_removed: int = 0
+    controls_removed: int = 0
     lossy_lines: list[int] | None = None
     message: str = ""
     first_error: str | None = None
@@ -102,6 +103,8 @@ class FileOutcome:
                 text += f"；{lossy_note(self.lossy_lines)}"
             if self.demo_removed:
                 text += f"；{demo_removed_note(self.demo_removed)}"
+            if self.controls_removed:
+                text += f"；{controls_note(self.controls_removed)}"
             return text
         return f"{self.file_name}：{label}。{self.message}"
 
@@ -395,6 +398,7 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
                 unchanged_duplicates=int(counts["unchanged"]) + prepared.identical_duplicates,
                 lossy_duplicates=int(counts["lossy"]), rejected=len(prepared.rejections),
                 demo_removed=demo_removed, lossy_lines=lossy_lines or None,
+                controls_removed=prepared.controls_removed,
                 first_error=(f"第 {prepared.rejections[0].line} 行：{prepared.rejections[0].reason}"
                              if prepared.rejections else None),
             )

@@ -235,6 +235,8 @@ def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None
 # --- helpers -----------------------------------------------------------------
 
 def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)                    # an Excel number cell: 3000000000, not 3000000000.0
     text = "" if value is None else strip_controls(str(value))
     return text if len(text) <= 40 else text[:40] + "…"
 

@@ -108,7 +108,8 @@ def read_table(path: Path, encoding: str | None = None, sheet: str | int | None 
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}：请提供 CSV、TSV、XLSX 或 Parquet 文件")
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        raise ReadError(f"文件大小 {size / 2**20:,.0f} MB，超过上限 {limits.max_file_mb:,.0f} MB（YUQING_MAX_FILE_MB），"
+        raise ReadError(f"文件大小 {guard.megabytes(size / 2**20)}，超过上限 {guard.megabytes(limits.max_file_mb)}"
+                        "（YUQING_MAX_FILE_MB），"
                         "未读取：请拆分为几个较小的文件后重新放入")
     guard.check_kind(path, guard.sniff(path))
     if suffix in (".csv", ".tsv", ".txt"):
