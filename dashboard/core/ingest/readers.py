@@ -374,8 +374,8 @@ class _Records:
                 yield self._abandon(None, _csv_reason(exc))
                 reader = self._reader()
                 continue
-            used, self.pending, self.chars = self.pending, [], 0
-            event = self._judge(record, used)
+            used, chars, self.pending, self.chars = self.pending, self.chars, [], 0
+            event = self._judge(record, used, chars)
             if event is None:
                 continue
             if event[0] == "fault" and len(used) > 1:
@@ -430,7 +430,8 @@ class _Records:
         return (f"从本行开始的引号字段跨越了 {spanned - 1} 行以上仍未结束（上限 {self.limits.max_record_lines} 行，"
                 "YUQING_MAX_RECORD_LINES），可能是引号没有闭合：本行未入库，其后各行已按独立的行读取；请检查本行的引号")
 
-    def _judge(self, record: list[str], used: list[tuple[int, Any]]) -> tuple[str, int, Any] | None:
+    def _judge(self, record: list[str], used: list[tuple[int, Any]], chars: int) -> tuple[str, int, Any] | None:
+        """What a parsed record is; `chars`: the length of its lines (no cell can be longer)."""
         start = used[0][0] if used else self.lines.number
         if not any(cell.strip() for cell in record):
             return None                       # blank line
@@ -442,7 +443,7 @@ class _Records:
                 f"从本行开始的引号字段跨越了 {len(used)} 行，其中有的行本身就是完整的一行数据（或字段数与表头不符），"
                 "像是引号没有闭合：本行未入库，其后各行已按独立的行读取；请检查本行的引号",
                 preview(used[0][1].rstrip("\r\n")))
-        if sum(len(cell) for cell in record) > self.limits.max_cell_chars:
+        if chars > self.limits.max_cell_chars:
             too_long = self._long_cell(record)
             if too_long:
                 return "fault", start, too_long
