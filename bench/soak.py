@@ -13,8 +13,9 @@ hostile corpus (tests/hostile.py) in turn.
 
 At the end (after the inbox has drained) it checks and prints: every good row in the store exactly once
 (none lost, none partial, none twice), every dropped file's bytes in archive/ or rejected/, every
-hostile drop with the outcome its case expects, the data checks (queries/checks) clean, no page
-exception, the watcher alive; plus page render and query times and the peak RSS. Exit 1 on any failure.
+hostile drop with the outcome its case expects, no file that crashed a worker or failed to write, the
+data checks (queries/checks) clean, no page exception, the watcher alive; plus page render and query
+times and the peak RSS. Exit 1 on any failure.
 """
 from __future__ import annotations
 
@@ -212,9 +213,14 @@ def verify(settings, con, tally: Tally, drained: bool, watcher_alive: bool) -> d
         if status not in got and not (got and set(got) == {"duplicate_file"}):
             hostile_wrong.append(f"{name} ({file_name}): {got or 'never handled'}, expected {status}")
     checks = [n for n in store.list_queries() if n.startswith("checks/") and not store.run_query(con, n).empty]
+    # a worker process or the process itself died on a file: contained (quarantined), but never expected
+    crashed = [f"{r[0]}: {r[1][:80]}" for r in con.execute(
+        "select file_name, message from ingest_files where contains(message, '工作进程意外退出') "
+        "or contains(message, '程序中断') or status = 'failed'").fetchall()]
     return {"drained": drained, "watcher_alive": watcher_alive, "rows_expected": len(expected),
             "rows_found": len(found), "lost": len(lost), "wrong_values": len(wrong), "unexpected": len(extra),
             "files_missing": missing_files, "hostile_wrong": hostile_wrong, "checks_failing": checks,
+            "crashed_or_failed": crashed,
             "page_errors": tally.page_errors[:20], "query_errors": tally.query_errors[:20]}
 
 
@@ -275,7 +281,8 @@ def _pct(values: list[float], q: int) -> float | None:
 def ok(result: dict) -> bool:
     return (result["drained"] and result["watcher_alive"] and not result["lost"] and not result["wrong_values"]
             and not result["unexpected"] and not result["files_missing"] and not result["hostile_wrong"]
-            and not result["checks_failing"] and not result["page_errors"] and not result["query_errors"])
+            and not result["checks_failing"] and not result["crashed_or_failed"] and not result["page_errors"]
+            and not result["query_errors"])
 
 
 def main(argv=None) -> int:
