@@ -366,3 +366,26 @@ def test_an_unreadable_line_deep_in_a_large_file_is_one_rejected_row(con, settin
     outcome = ingest_file(con, path, settings, encoding="utf-8")
     assert (outcome.status, outcome.loaded_new, outcome.rejected) == ("loaded", 3000, 1), outcome.summary()
     assert outcome.first_error.startswith("第 3002 行：") and "UTF-8" in outcome.first_error
+
+
+def test_workers_start_even_when_main_is_a_page_script(settings, drop, tmp_path, monkeypatch):
+    """Inside the dashboard, Streamlit installs the page script as __main__; a spawned worker would import
+    it (and open the store) before doing any work. The pool must not depend on what __main__ is."""
+    import sys
+    import types
+
+    from dashboard.core.ingest import enrich
+
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('a worker ran the page script')\n", encoding="utf-8")
+    page_main = types.ModuleType("__main__")
+    page_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page_main)
+    monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(enrich, "SLICE_ROWS", 2)
+    enrich.shutdown_pool()                      # workers of an earlier test may already be running
+    con = store.connect(tmp_path / "w.duckdb")
+    outcome = ingest_file(con, drop("messages_utf8.csv"), settings)
+    assert outcome.status == "loaded" and outcome.loaded_new == 6
+    assert sys.modules["__main__"] is page_main
+    enrich.shutdown_pool()

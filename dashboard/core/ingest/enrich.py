@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
 import threading
+import types
+from contextlib import contextmanager
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -172,7 +175,8 @@ def prepare(table: RawTable, columns: ColumnMap, profile: Profile | None, dicts_
         if pool is None and stop >= PARALLEL_THRESHOLD:
             pool = worker_pool()
         if pool is not None:
-            futures += [_submit(pool, part, args) for part in pending]
+            with plain_main():
+                futures += [_submit(pool, part, args) for part in pending]
             pending = []
         if progress:
             progress("读取文件", 0.25 * table.read_fraction)
@@ -238,6 +242,20 @@ def worker_pool() -> Executor | None:
             # spawn, not fork: the dashboard process runs threads, and forking those is unsafe
             _pool = ProcessPoolExecutor(max_workers=worker_count(), mp_context=get_context("spawn"))
         return _pool
+
+
+@contextmanager
+def plain_main():
+    """While workers may start. A spawned worker first imports its parent's __main__ module, and inside
+    the dashboard that is the page script (Streamlit's script runner installs a stand-in __main__ whose
+    __file__ is streamlit_app.py), which would open the store in every worker and kill it. Workers start
+    only in ProcessPoolExecutor.submit, on the calling thread: hide the main module for that moment."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def shutdown_pool() -> None:
