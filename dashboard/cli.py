@@ -159,11 +159,8 @@ def _expand_paths(paths: list[str]) -> list[Path]:
 
 
 def cmd_ingest(args, settings: Settings) -> int:
-    from tqdm import tqdm
-
+    """Every file is tried and reported, whatever happened to the ones before it."""
     from dashboard.core import store
-    from dashboard.core.ingest import inbox
-    from dashboard.core.ingest.loader import ingest_file
     from dashboard.core.ingest.mapping import MappingError, find_profile
 
     files = _expand_paths(args.paths)
@@ -172,58 +169,79 @@ def cmd_ingest(args, settings: Settings) -> int:
             find_profile(settings.mappings_dir, args.mapping)
         except MappingError as exc:
             raise UsageError(str(exc)) from exc
-    outcomes = []
     try:
         con = store.connect(settings.db_path)
     except store.StoreBusy:
         con = None
     if con is None:
-        if args.mapping or args.encoding or args.sheet:
-            print("提示：看板正在运行，文件交给看板的收件箱处理；--mapping/--encoding/--sheet 不适用，"
-                  "将按映射文件自动匹配。", file=sys.stderr)
-        print(f"数据库正被看板占用，文件将交给看板的收件箱（{settings.inbox_dir}）处理并等待结果……", file=sys.stderr)
-        for path in files:
-            outcome = inbox.hand_over(path, settings, timeout=args.wait)
-            if outcome is None:
-                print(f"{path.name}：{args.wait:.0f} 秒内未得到结果；文件仍在收件箱中，看板会继续处理。", file=sys.stderr)
-                return EXIT_FAILED
-            outcomes.append(outcome)
-            _print_outcome(outcome, args.json)
+        outcomes = _ingest_through_inbox(args, settings, files)
     else:
         try:
-            bar = tqdm(files, unit="文件", disable=len(files) < 2 or args.json, file=sys.stderr)
-            for path in bar:
-                bar.set_description(path.name[:30])
-                stage_bar = tqdm(total=100, desc=path.name[:30], unit="%", leave=False, file=sys.stderr,
-                                 disable=args.json, bar_format="{desc} {percentage:3.0f}%|{bar}| {postfix}")
-
-                def progress(stage: str, fraction: float, bar=stage_bar) -> None:
-                    bar.set_postfix_str(stage)
-                    bar.n = int(fraction * 100)
-                    bar.refresh()
-
-                try:
-                    outcome = ingest_file(con, path, settings, mapping=args.mapping, encoding=args.encoding,
-                                          sheet=args.sheet, progress=progress)
-                except Exception as exc:
-                    stage_bar.close()
-                    print(f"{path.name}：入库失败，数据库未改动，原文件未动：{exc}", file=sys.stderr)
-                    return EXIT_FAILED
-                stage_bar.close()
-                outcomes.append(outcome)
-                _print_outcome(outcome, args.json)
+            outcomes = _ingest_directly(args, settings, con, files)
         finally:
             con.close()
     return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED
 
 
+def _ingest_through_inbox(args, settings: Settings, files: list[Path]) -> list:
+    from dashboard.core.ingest import inbox
+    from dashboard.core.ingest.loader import FileOutcome
+
+    if args.mapping or args.encoding or args.sheet:
+        print("提示：看板正在运行，文件交给看板的收件箱处理；--mapping/--encoding/--sheet 不适用，"
+              "将按映射文件自动匹配。", file=sys.stderr)
+    print(f"数据库正被看板占用，文件将交给看板的收件箱（{settings.inbox_dir}）处理并等待结果……", file=sys.stderr)
+    outcomes = []
+    for path in files:
+        try:
+            outcome = inbox.hand_over(path, settings, timeout=args.wait)
+        except OSError as exc:
+            outcome = FileOutcome(path.name, "failed", "", message=f"无法把文件放入收件箱（{exc.strerror or exc}）："
+                                                                  "请检查收件箱的空间和权限")
+        if outcome is None:
+            outcome = FileOutcome(path.name, "waiting", "", message=f"{args.wait:.0f} 秒内未得到结果；文件仍在收件箱中，"
+                                                                    "看板会继续处理，结果见数据管理页")
+        outcomes.append(outcome)
+        _print_outcome(outcome, args.json)
+    return outcomes
+
+
+def _ingest_directly(args, settings: Settings, con, files: list[Path]) -> list:
+    from tqdm import tqdm
+
+    from dashboard.core.ingest.loader import FileOutcome, ingest_file
+
+    outcomes = []
+    bar = tqdm(files, unit="文件", disable=len(files) < 2 or args.json, file=sys.stderr)
+    for path in bar:
+        bar.set_description(path.name[:30])
+        stage_bar = tqdm(total=100, desc=path.name[:30], unit="%", leave=False, file=sys.stderr,
+                         disable=args.json, bar_format="{desc} {percentage:3.0f}%|{bar}| {postfix}")
+
+        def progress(stage: str, fraction: float, bar=stage_bar) -> None:
+            bar.set_postfix_str(stage)
+            bar.n = int(fraction * 100)
+            bar.refresh()
+
+        try:
+            outcome = ingest_file(con, path, settings, mapping=args.mapping, encoding=args.encoding,
+                                  sheet=args.sheet, progress=progress)
+        except Exception as exc:  # the store itself failed: report it, go on with the next file
+            outcome = FileOutcome(path.name, "failed", "", message=f"入库失败，数据库未改动，原文件未动：{exc}")
+        finally:
+            stage_bar.close()
+        outcomes.append(outcome)
+        _print_outcome(outcome, args.json)
+    return outcomes
+
+
 def _print_outcome(outcome, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(outcome.to_dict(), ensure_ascii=False))
+        print(json.dumps(outcome.to_dict(), ensure_ascii=False), flush=True)
         return
-    print(outcome.summary())
+    print(outcome.summary(), flush=True)
     if outcome.report_path:
-        print(f"  报告：{outcome.report_path}")
+        print(f"  报告：{outcome.report_path}", flush=True)
 
 
 # --- watch -------------------------------------------------------------------

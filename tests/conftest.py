@@ -58,3 +58,7 @@ def app_data_dir(tmp_path, monkeypatch):
     close_owner()
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a test of several seconds (kill runs, real processes); run in CI")

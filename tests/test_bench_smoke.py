@@ -58,3 +58,16 @@ def test_bench_smoke(tmp_path):
         assert serve["health_s"] > 0 and serve["rss_mb"] > 50
         if serve["page_visits"]:
             assert 0 < serve["health_s"] <= serve["first_page_s"]
+
+
+def test_soak_smoke(tmp_path):
+    """bench/soak.py: a few seconds of drops (good and hostile) while pages and queries run; it must
+    verify everything and report real figures."""
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "soak.py"), "--seconds", "6", "--drop-every", "0.5",
+                           "--items", "300", "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    result = json.loads((tmp_path / "soak.json").read_text())
+    assert result["ok"] and result["good_files"] >= 3 and result["hostile_files"] >= 1
+    assert result["rows_found"] == result["rows_expected"] > 0
+    assert result["pages_rendered"] > 0 and result["queries_run"] > 0

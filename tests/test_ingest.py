@@ -189,8 +189,8 @@ def test_failure_mid_transaction_leaves_the_store_as_it_was(con, settings, drop,
 
     monkeypatch.setattr(loader.store, "execute", failing)
     path = drop("duplicate_ids.csv")
-    with pytest.raises(IngestAborted):
-        ingest_file(con, path, replace(settings, max_reject_share=0.9))
+    failed = ingest_file(con, path, replace(settings, max_reject_share=0.9))
+    assert failed.status == "failed" and "injected failure" in failed.message and "未做任何改动" in failed.message
     after = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in before}
     assert after == before
     assert con.execute("select category from items where id = '1003'").fetchall()[0][0] == "劳动和社会保障"
@@ -334,8 +334,27 @@ def test_a_large_csv_is_handed_on_in_slices_while_it_is_read(tmp_path, monkeypat
     assert table.lines[:3] == [2, 4, 6] and len(table) == 10           # blank lines skipped, lines kept
 
 
-def test_an_unreadable_line_deep_in_a_large_file_quarantines_it_whole(con, settings, monkeypatch):
-    """The bad byte is found only after the first slices went to the workers: nothing is stored."""
+def test_a_limit_reached_deep_in_a_large_file_quarantines_it_whole(con, settings, monkeypatch):
+    """The file turns out too long only after the first slices went to the workers: nothing is stored."""
+    from dashboard.core.ingest import enrich, readers
+
+    monkeypatch.setattr(readers, "_YIELD_EVERY", 100)
+    monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", 100)
+    monkeypatch.setattr(enrich, "SLICE_ROWS", 50)
+    settings = replace(settings, limits=replace(settings.limits, max_rows=2500))
+    path = settings.inbox_dir / "too_long.csv"
+    path.write_text("编号,标题,时间\n" + "".join(f"{i},物业收费问题{i},2020-01-01 10:00\n" for i in range(3000)),
+                    encoding="utf-8")
+    outcome = ingest_file(con, path, settings)
+    assert outcome.status == "quarantined" and "超过 2,500 行" in outcome.message, outcome.message
+    assert con.execute("select count(*) from items").fetchall()[0][0] == 0
+    assert con.execute("select count(*) from item_terms").fetchall()[0][0] == 0
+    assert not path.exists() and "rejected" in outcome.archive_path
+
+
+def test_an_unreadable_line_deep_in_a_large_file_is_one_rejected_row(con, settings, monkeypatch):
+    """A GBK line deep in a UTF-8 file (found after the first slices went to the workers) is rejected
+    with its line number; every other row loads."""
     from dashboard.core.ingest import enrich, readers
 
     monkeypatch.setattr(readers, "_YIELD_EVERY", 100)
@@ -345,10 +364,8 @@ def test_an_unreadable_line_deep_in_a_large_file_quarantines_it_whole(con, setti
     good = "".join(f"{i},物业收费问题{i},2020-01-01 10:00\n" for i in range(3000)).encode("utf-8")
     path.write_bytes("编号,标题,时间\n".encode("utf-8") + good + "3000,供暖".encode("gbk") + b",2020-01-01\n")
     outcome = ingest_file(con, path, settings, encoding="utf-8")
-    assert outcome.status == "quarantined" and "行附近不是 utf-8 编码" in outcome.message, outcome.message
-    assert con.execute("select count(*) from items").fetchall()[0][0] == 0
-    assert con.execute("select count(*) from item_terms").fetchall()[0][0] == 0
-    assert not path.exists() and "rejected" in outcome.archive_path
+    assert (outcome.status, outcome.loaded_new, outcome.rejected) == ("loaded", 3000, 1), outcome.summary()
+    assert outcome.first_error.startswith("第 3002 行：") and "UTF-8" in outcome.first_error
 
 
 def test_workers_start_even_when_main_is_a_page_script(settings, drop, tmp_path, monkeypatch):

@@ -1,14 +1,11 @@
 """数据管理: upload drops, watch the inbox, read the ingest manifest, download refused rows."""
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from dashboard.core.exports import csv_bytes
-from dashboard.core.ingest.inbox import inbox_files
+from dashboard.core.ingest.inbox import UploadRefused, inbox_files, place_upload
 from dashboard.core.ingest.loader import STATUS_LABELS
 from dashboard.core.ingest.mapping import MappingError, list_profiles
 from dashboard.core.ingest.readers import SUPPORTED_SUFFIXES
@@ -45,25 +42,18 @@ uploads = st.file_uploader(
     type=[s.lstrip(".") for s in sorted(SUPPORTED_SUFFIXES)], accept_multiple_files=True,
 )
 
-
-def _safe_name(name: str) -> str:
-    base = Path(name).name
-    cleaned = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", base).lstrip(".") or "upload"
-    return cleaned[:150]
-
-
 if uploads and st.button("放入收件箱", type="primary"):
-    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+    placed, refused = 0, []
     for upload in uploads:
-        target = settings.inbox_dir / _safe_name(upload.name)
-        n = 1
-        while target.exists():
-            target = target.with_name(f"{Path(_safe_name(upload.name)).stem}_{n}{target.suffix}")
-            n += 1
-        partial = target.with_name(f".{target.name}.part")
-        partial.write_bytes(upload.getvalue())
-        partial.replace(target)
-    st.success(f"已放入收件箱 {len(uploads)} 个文件，稍候将自动入库，本页会自动刷新。")
+        try:
+            place_upload(settings, upload.name, upload.getvalue())
+            placed += 1
+        except UploadRefused as exc:
+            refused.append(f"{upload.name}：{exc}")
+    if placed:
+        st.success(f"已放入收件箱 {placed} 个文件，稍候将自动入库，本页会自动刷新。")
+    for problem in refused:
+        st.error(md_escape(problem))
 
 st.subheader("收件箱")
 waiting = inbox_files(settings)

@@ -20,8 +20,47 @@ def _env_float(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
 def _data_dir() -> Path:
     return _env_path("YUQING_DATA_DIR", PROJECT_ROOT / "data")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one drop may hold (docs/data-contract.md, "Limits"). Every reader checks these before it
+    allocates: a file past a file-level limit is quarantined with a Chinese reason, a row past a
+    row-level limit is rejected with its line."""
+
+    # A file larger than this (MB) is quarantined before it is read.
+    max_file_mb: float = field(default_factory=lambda: _env_float("YUQING_MAX_FILE_MB", 2048))
+    # Data rows in one file (CSV records, sheet rows, Parquet rows).
+    max_rows: int = field(default_factory=lambda: _env_int("YUQING_MAX_ROWS", 5_000_000))
+    # Columns in the header row (and the widest sheet row).
+    max_columns: int = field(default_factory=lambda: _env_int("YUQING_MAX_COLUMNS", 500))
+    # Characters in one cell; a CSV record may hold 4 times this in all (its cells and separators).
+    max_cell_chars: int = field(default_factory=lambda: _env_int("YUQING_MAX_CELL_CHARS", 100_000))
+    # Cells of a worksheet's used range (rows x columns, as the reader would lay them out).
+    max_sheet_cells: int = field(default_factory=lambda: _env_int("YUQING_MAX_SHEET_CELLS", 30_000_000))
+    # Bytes an XLSX workbook unpacks to (MB): declared sizes and the bytes really inflated.
+    max_unzipped_mb: float = field(default_factory=lambda: _env_float("YUQING_MAX_UNZIPPED_MB", 4096))
+    # Physical lines one quoted CSV field may span before its opening quote is taken as unbalanced.
+    max_record_lines: int = field(default_factory=lambda: _env_int("YUQING_MAX_RECORD_LINES", 200))
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def max_unzipped_bytes(self) -> int:
+        return int(self.max_unzipped_mb * 1024 * 1024)
+
+    @property
+    def max_record_chars(self) -> int:
+        return 4 * self.max_cell_chars
 
 
 @dataclass(frozen=True)
@@ -46,6 +85,13 @@ class Settings:
     # DuckDB's memory limit in the dashboard server (queries spill to disk beyond it), so the server
     # stays small on a store of ten million items.
     server_memory_limit: str = field(default_factory=lambda: os.environ.get("YUQING_SERVER_MEMORY", "1GB"))
+    # Size limits of every drop.
+    limits: Limits = field(default_factory=Limits)
+    # A file whose ingest was interrupted this many times (the process crashed or was killed while it
+    # was being read or written) is quarantined instead of being tried again.
+    poison_after: int = field(default_factory=lambda: _env_int("YUQING_POISON_AFTER", 1))
+    # A file whose write failed this many times (store errors) is quarantined instead of being retried.
+    max_attempts: int = field(default_factory=lambda: _env_int("YUQING_MAX_ATTEMPTS", 5))
 
     @property
     def inbox_dir(self) -> Path:
@@ -58,6 +104,11 @@ class Settings:
     @property
     def rejected_dir(self) -> Path:
         return self.data_dir / "rejected"
+
+    @property
+    def state_dir(self) -> Path:
+        """Markers of ingests in progress (one per file content): what a crash leaves behind."""
+        return self.data_dir / "state"
 
     @property
     def outcomes_dir(self) -> Path:
@@ -81,11 +132,6 @@ def settings_for(data_dir: str | Path, db_path: str | Path | None = None) -> Set
         dicts_dir=PROJECT_ROOT / "data" / "dicts",
         mappings_dir=PROJECT_ROOT / "data" / "mappings",
     )
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import threading
 import types
 from contextlib import contextmanager
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_context
@@ -31,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.ingest.mapping import ColumnMap, Profile
-from dashboard.core.ingest.normalise import Rejection, resolve_duplicate_ids, validate
+from dashboard.core.ingest.normalise import Rejection, _Stats, resolve_duplicate_ids, validate
 from dashboard.core.ingest.readers import RawTable
 from dashboard.core.pii import mask_text
 from dashboard.core.regions import get_gazetteer
@@ -65,6 +66,11 @@ class Prepared:
     terms: pa.Table                  # TERMS_SCHEMA, for the rows in `staged`
     rejections: list[Rejection]      # sorted by line
     identical_duplicates: int = 0
+    controls_removed: int = 0        # cells whose control characters were removed
+
+
+class WorkerCrashed(Exception):
+    """A worker process died while preparing a slice of this file (the pool is started afresh)."""
 
 
 def add_masks(frame: pd.DataFrame) -> pd.DataFrame:
@@ -128,11 +134,12 @@ def typed(frame: pd.DataFrame) -> pa.Table:
 
 
 def prepare_slice(table: RawTable, columns: ColumnMap, profile: Profile | None, dicts_dir: str | None,
-                  now: datetime) -> tuple[pa.Table, pa.Table, list[Rejection]]:
+                  now: datetime) -> tuple[pa.Table, pa.Table, list[Rejection], int]:
     """Validate, mask, tokenise and score one slice of a file (runs in a worker)."""
-    good, rejections = validate(table, columns, profile, now)
+    stats = _Stats()
+    good, rejections = validate(table, columns, profile, now, stats)
     staged, terms = enrich_rows(good, dicts_dir)
-    return staged, terms, rejections
+    return staged, terms, rejections, stats.controls_removed
 
 
 def enrich_rows(frame: pd.DataFrame, dicts_dir: Path | str | None) -> tuple[pa.Table, pa.Table]:
@@ -169,24 +176,39 @@ def prepare(table: RawTable, columns: ColumnMap, profile: Profile | None, dicts_
             pool = worker_pool()
         if pool is not None:
             with plain_main():
-                futures += [pool.submit(prepare_slice, part, *args) for part in pending]
+                futures += [_submit(pool, part, args) for part in pending]
             pending = []
         if progress:
             progress("读取文件", 0.25 * table.read_fraction)
     count = len(futures) + len(pending)   # one of the two is empty
-    results = (future.result() for future in futures) if futures else (prepare_slice(p, *args) for p in pending)
-    staged, terms, rejections = [], [], []
-    for done, (part_staged, part_terms, part_rejections) in enumerate(results, start=1):
+    results = (_result(future) for future in futures) if futures else (prepare_slice(p, *args) for p in pending)
+    staged, terms, rejections, controls = [], [], [], 0
+    for done, (part_staged, part_terms, part_rejections, part_controls) in enumerate(results, start=1):
         staged.append(part_staged)
         terms.append(part_terms)
         rejections.extend(part_rejections)
+        controls += part_controls
         if progress:
             progress("校验、分词与情感", 0.25 + 0.75 * done / count)
     staged_table = pa.concat_tables(staged) if staged else STAGED_SCHEMA.empty_table()
     terms_table = pa.concat_tables(terms) if terms else TERMS_SCHEMA.empty_table()
     staged_table, duplicate_rejections, identical = _settle_duplicates(staged_table, table)
     rejections = sorted(rejections + duplicate_rejections, key=lambda r: r.line)
-    return Prepared(staged_table, terms_table, rejections, identical)
+    return Prepared(staged_table, terms_table, rejections, identical, controls)
+
+
+def _submit(pool: Executor, part: RawTable, args: tuple):
+    try:
+        return pool.submit(prepare_slice, part, *args)
+    except BrokenProcessPool as exc:
+        raise WorkerCrashed(str(exc)) from exc
+
+
+def _result(future):
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise WorkerCrashed(str(exc)) from exc
 
 
 def _settle_duplicates(staged: pa.Table, table: RawTable) -> tuple[pa.Table, list[Rejection], int]:

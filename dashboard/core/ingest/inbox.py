@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
+import os
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -20,63 +21,158 @@ import duckdb
 
 from dashboard.core import store
 from dashboard.core.config import Settings
+from dashboard.core.ingest import files
+from dashboard.core.ingest.guard import megabytes
 from dashboard.core.ingest.loader import FileOutcome, ingest_file, sha256_of, write_outcome
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = 60.0
+RETRY_AFTER_SECONDS = 60.0          # the first retry after a failed write; doubled each time
+RETRY_AT_MOST_SECONDS = 3600.0
 _TEMP_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".download")
 
 
 def is_candidate(path: Path) -> bool:
-    """Files the watcher considers: not hidden, not an editor lock or a partial download."""
+    """Entries the watcher considers: not hidden, not an editor lock or a partial download, not a
+    folder. Links and other non-regular entries are candidates too: the loader moves them to
+    rejected/ without reading them."""
     name = path.name
-    return path.is_file() and not name.startswith((".", "~$")) and not name.lower().endswith(_TEMP_SUFFIXES)
+    if name.startswith((".", "~$")) or name.lower().endswith(_TEMP_SUFFIXES):
+        return False
+    try:
+        return not stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return os.lstat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
+def inbox_entries(settings: Settings) -> list[Path]:
+    """Every candidate in the inbox, links included (what the watcher handles), oldest first."""
+    if not settings.inbox_dir.is_dir():
+        return []
+    return sorted((p for p in settings.inbox_dir.iterdir() if is_candidate(p)), key=_mtime)
 
 
 def inbox_files(settings: Settings) -> list[Path]:
-    if not settings.inbox_dir.is_dir():
-        return []
-    return sorted((p for p in settings.inbox_dir.iterdir() if is_candidate(p)), key=lambda p: p.stat().st_mtime)
+    """The regular files waiting in the inbox (what 数据管理 lists)."""
+    return [p for p in inbox_entries(settings) if files.is_regular(p)]
+
+
+@dataclass
+class _Retry:
+    attempts: int
+    after: float
+
+
+@dataclass
+class _Archived:
+    """A file moved to the archive: watched for a while in case its writer was only pausing."""
+
+    path: Path
+    name: str
+    size: int
+    mtime: float
+    until: float
 
 
 class InboxWatcher:
-    """Ingests settled inbox files. A file is settled when its size and mtime were
-    the same at the previous scan and it is older than `settings.settle_seconds`."""
+    """Ingests settled inbox files. A file is settled when its size and mtime have stayed the same for
+    `settings.settle_seconds` (seen unchanged over that long, and not modified for that long).
+
+    A failed write is retried after 60 s, then 2, 4 … minutes (at most hourly) and the loader quarantines
+    the file after Settings.max_attempts; a file that changed while it was read must settle again;
+    a file that could not be archived is not retried by this process (it would be a duplicate each
+    time). An archived inbox file that keeps growing (its writer had only paused) is dropped into the
+    inbox again, so the rows written late load too (the earlier ones as unchanged duplicates)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, settings: Settings,
                  on_outcome: Callable[[FileOutcome], None] | None = None):
         self.con = con
         self.settings = settings
         self.on_outcome = on_outcome
-        self._last_seen: dict[Path, tuple[int, float]] = {}
-        self._failed_at: dict[tuple[Path, int, float], float] = {}
+        self._first_seen: dict[Path, tuple[tuple[int, float], float]] = {}
+        self._retry: dict[tuple[Path, int, float], _Retry] = {}
+        self._stuck: set[tuple[Path, int, float]] = set()
+        self._archived: list[_Archived] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.busy_with: str | None = None
 
     def scan_once(self, now: float | None = None) -> list[FileOutcome]:
         now = time.time() if now is None else now
+        self._check_archived(now)
         outcomes = []
-        current = {}
-        for path in inbox_files(self.settings):
+        seen = {}
+        for path in inbox_entries(self.settings):
             try:
-                stat = path.stat()
+                info = os.lstat(path)
             except FileNotFoundError:
                 continue
-            signature = (stat.st_size, stat.st_mtime)
-            current[path] = signature
-            settled = self._last_seen.get(path) == signature and now - stat.st_mtime >= self.settings.settle_seconds
-            failed_key = (path, *signature)
-            if not settled or now - self._failed_at.get(failed_key, -1e18) < RETRY_AFTER_SECONDS:
+            signature = (info.st_size, info.st_mtime)
+            previous = self._first_seen.get(path)
+            since = previous[1] if previous and previous[0] == signature else now
+            seen[path] = (signature, since)
+            key = (path, *signature)
+            if not self._due(key, signature, since, now):
                 continue
             outcome = self._ingest(path)
-            if outcome is None:
-                self._failed_at[failed_key] = now
-                continue
-            outcomes.append(outcome)
-        self._last_seen = current
+            self._after(path, key, outcome, now, seen)
+            if outcome is not None and outcome.status not in ("failed", "waiting"):
+                outcomes.append(outcome)
+        self._first_seen = seen
         return outcomes
+
+    def _due(self, key: tuple, signature: tuple[int, float], since: float, now: float) -> bool:
+        settle = self.settings.settle_seconds
+        if now - since < settle or now - signature[1] < settle or key in self._stuck:
+            return False
+        retry = self._retry.get(key)
+        return retry is None or now >= retry.after
+
+    def _after(self, path: Path, key: tuple, outcome: FileOutcome | None, now: float, seen: dict) -> None:
+        status = outcome.status if outcome else "failed"
+        if status == "waiting":
+            seen.pop(path, None)                      # changed while read: it must settle again
+        elif status == "failed":
+            attempts = self._retry.get(key, _Retry(0, 0)).attempts + 1
+            delay = min(RETRY_AFTER_SECONDS * 2 ** (attempts - 1), RETRY_AT_MOST_SECONDS)
+            self._retry[key] = _Retry(attempts, now + delay)
+        elif outcome.archive_error:
+            self._stuck.add(key)
+        elif outcome.archive_path:
+            self._watch_archived(outcome, key, now)
+
+    def _watch_archived(self, outcome: FileOutcome, key: tuple, now: float) -> None:
+        """Loaded, duplicate or quarantined (a half-written workbook is broken): watched for growth.
+        Links and other non-regular entries never are (their target is never read)."""
+        archived = Path(outcome.archive_path)
+        if files.is_regular(archived):
+            self._archived.append(_Archived(archived, key[0].name, key[1], key[2],
+                                            now + max(60.0, 10 * self.settings.settle_seconds)))
+
+    def _check_archived(self, now: float) -> None:
+        kept = []
+        for entry in self._archived:
+            try:
+                info = os.lstat(entry.path)
+            except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            if (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
+                stem, suffix = os.path.splitext(entry.name)
+                again = files.place(self.settings.inbox_dir, f"{stem}（归档后续写）{suffix}", entry.path)
+                log.warning("%s grew after it was archived; its new rows are ingested again as %s", entry.path, again)
+                entry.size, entry.mtime, entry.until = info.st_size, info.st_mtime, now + 60.0
+            if now < entry.until:
+                kept.append(entry)
+        self._archived = kept
 
     def _ingest(self, path: Path) -> FileOutcome | None:
         self.busy_with = path.name
@@ -93,7 +189,8 @@ class InboxWatcher:
             return None
         finally:
             self.busy_with = None
-        write_outcome(self.settings, outcome)
+        if outcome.sha256:
+            write_outcome(self.settings, outcome)
         if self.on_outcome:
             self.on_outcome(outcome)
         return outcome
@@ -128,20 +225,12 @@ def hand_over(path: Path, settings: Settings, timeout: float,
     sha = sha256_of(path)
     outcome_file = settings.outcomes_dir / f"{sha}.json"
     outcome_file.unlink(missing_ok=True)
-    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
-    target = settings.inbox_dir / path.name
-    n = 1
-    while target.exists():
-        target = settings.inbox_dir / f"{path.stem}_{n}{path.suffix}"
-        n += 1
-    partial = settings.inbox_dir / f".{target.name}.part"
-    shutil.copy2(path, partial)
-    partial.replace(target)  # the watcher never sees a half-copied file
+    files.place(settings.inbox_dir, path.name, path)  # the watcher never sees a half-copied file
     deadline = time.time() + timeout
     while time.time() < deadline:
         if outcome_file.exists():
             data = json.loads(outcome_file.read_text(encoding="utf-8"))
-            if data.get("status") != "failed":
+            if data.get("status") not in ("failed", "waiting"):    # those are tried again
                 return FileOutcome(**data)
         if on_wait:
             on_wait(deadline - time.time())
@@ -199,3 +288,23 @@ def close_owner() -> None:
             except duckdb.Error:
                 pass
         _owner = None
+
+
+class UploadRefused(ValueError):
+    """An upload that must not go into the inbox (the message says why, in Chinese)."""
+
+
+def place_upload(settings: Settings, name: str, data: bytes) -> Path:
+    """Put an uploaded file into the inbox under a safe name (no folders or odd characters, bounded in
+    bytes), atomically; the watcher ingests it once it has settled."""
+    limit = settings.limits.max_file_bytes
+    if len(data) > limit:
+        raise UploadRefused(f"文件大小 {megabytes(len(data) / 2**20)}，超过上限 {megabytes(settings.limits.max_file_mb)}"
+                            "（YUQING_MAX_FILE_MB），未放入收件箱：请拆分为几个较小的文件后再上传")
+    if not data:
+        raise UploadRefused("文件是空的（0 字节），未放入收件箱：请检查导出是否完成后再上传")
+    try:
+        return files.place(settings.inbox_dir, name, data)
+    except OSError as exc:
+        raise UploadRefused(f"无法写入收件箱（{exc.strerror or exc}），未放入：请检查 {settings.inbox_dir} 的空间和权限") \
+            from exc

@@ -24,6 +24,7 @@ import csv
 import hashlib
 import json
 import logging
+import os
 import shutil
 import threading
 from dataclasses import asdict, dataclass
@@ -38,7 +39,7 @@ import pyarrow.compute as pc
 
 from dashboard.core import categories, contract, store
 from dashboard.core.config import Settings
-from dashboard.core.ingest import enrich
+from dashboard.core.ingest import enrich, files, ledger
 from dashboard.core.ingest.mapping import (
     ColumnMap,
     Profile,
@@ -46,7 +47,7 @@ from dashboard.core.ingest.mapping import (
     find_profile,
     map_columns,
 )
-from dashboard.core.ingest.normalise import LOCAL_TZ, Rejection
+from dashboard.core.ingest.normalise import LOCAL_TZ, Rejection, strip_controls
 from dashboard.core.ingest.readers import RawTable, ReadError, read_table
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,8 @@ Progress = Callable[[str, float], None]
 _WRITE_LOCK = threading.RLock()
 
 STATUS_LABELS = {"loaded": "已入库", "quarantined": "已隔离", "duplicate_file": "重复文件，已跳过", "failed": "失败，待重试",
-                 "removed": "演示数据，已删除"}
+                 "removed": "演示数据，已删除", "waiting": "未入库，稍后重试"}
+sha256_of = files.sha256_of
 
 
 @dataclass
@@ -73,12 +75,14 @@ class FileOutcome:
     lossy_duplicates: int = 0
     rejected: int = 0
     demo_removed: int = 0
+    controls_removed: int = 0
     lossy_lines: list[int] | None = None
     message: str = ""
     first_error: str | None = None
     duplicate_of: int | None = None
     archive_path: str | None = None
     report_path: str | None = None
+    archive_error: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -99,6 +103,8 @@ class FileOutcome:
                 text += f"；{lossy_note(self.lossy_lines)}"
             if self.demo_removed:
                 text += f"；{demo_removed_note(self.demo_removed)}"
+            if self.controls_removed:
+                text += f"；{controls_note(self.controls_removed)}"
             return text
         return f"{self.file_name}：{label}。{self.message}"
 
@@ -107,12 +113,8 @@ class IngestAborted(Exception):
     """Raised inside the transaction to roll it back (tests inject failures this way too)."""
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+class FileChanged(Exception):
+    """The file's bytes changed between reading and writing (it is still being written)."""
 
 
 def _now() -> datetime:
@@ -122,39 +124,124 @@ def _now() -> datetime:
 def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, settings: Settings, mapping: str | None = None,
                 encoding: str | None = None, sheet: str | int | None = None, keep_source: bool | None = None,
                 progress: Progress | None = None) -> FileOutcome:
-    """Ingest one file. Files in the inbox are moved to the archive; others are copied."""
+    """Ingest one file. Files in the inbox are moved to the archive; others are copied.
+
+    Never raises for anything the file holds: a file that cannot be read is quarantined, a write that
+    fails is a `failed` outcome (retried later, quarantined after Settings.max_attempts), a file that
+    changed while it was read is a `waiting` outcome. An unknown mapping profile raises MappingError."""
     path = Path(path)
+    in_inbox = files.in_folder(path, settings.inbox_dir)
     if keep_source is None:
-        keep_source = path.resolve().parent != settings.inbox_dir.resolve()
+        keep_source = not in_inbox
+    if in_inbox and not files.is_regular(path):
+        return _refuse_link(con, path, settings)
     started = _now()
-    sha = sha256_of(path)
-    stat = path.stat()
-    meta = dict(file_name=path.name, source_path=str(path.resolve()), sha256=sha, size_bytes=stat.st_size,
+    try:
+        stat = path.stat()
+        sha = files.sha256_of(path, no_follow=in_inbox)
+    except OSError as exc:
+        if in_inbox and not files.is_regular(path):
+            return _refuse_link(con, path, settings)
+        return FileOutcome(_shown_name(path), "waiting", "", message=f"无法打开文件（{exc.strerror or exc}），本次未入库：请检查文件权限后重试")
+    meta = dict(file_name=_shown_name(path), source_path=str(path.absolute()), sha256=sha, size_bytes=stat.st_size,
                 file_mtime=datetime.fromtimestamp(stat.st_mtime), file_kind=path.suffix.lower().lstrip("."),
                 started_at=started)
-
     earlier = store.run_query(con, "ingest/find_loaded_file", sha256=sha)
     if not earlier.empty:
-        first = earlier.iloc[0]
-        outcome = FileOutcome(path.name, "duplicate_file", sha, duplicate_of=int(first["id"]),
-                              message=f"与第 {int(first['id'])} 号入库文件（{first['file_name']}）内容完全相同，未重复计入")
-        _record_simple(con, outcome, meta)
-        _archive(path, outcome, settings, keep_source, rejections=[], quarantined=False, con=con)
-        return outcome
-
+        return _duplicate(con, path, settings, meta, earlier.iloc[0], keep_source)
     # An unknown profile name raises MappingError: a usage error for the caller to report.
     profile = find_profile(settings.mappings_dir, mapping) if mapping else None
+    attempts = store.run_query(con, "ingest/attempts", sha256=sha).iloc[0]
+    interrupted = ledger.interruptions(settings, sha, _timestamp(attempts["last_finished"]))
+    refusal = _refusal(settings, interrupted, int(attempts["failures"]), attempts["last_failure"])
+    if refusal:
+        outcome = _quarantine(con, path, settings, meta, keep_source, sha, refusal, rows_read=0, rejections=[])
+        ledger.finish(settings, sha)
+        return outcome
+    ledger.begin(settings, sha, meta["file_name"], started, interrupted)
+    try:
+        return _read_and_ingest(con, path, settings, meta, profile, encoding, sheet, keep_source, progress)
+    finally:
+        ledger.finish(settings, sha)
+
+
+def _shown_name(path: Path) -> str:
+    """The file's name as the manifest keeps it (whole, however long; control characters removed)."""
+    return strip_controls(path.name) or "（无名文件）"
+
+
+def _timestamp(value: Any) -> datetime | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
+
+
+def _refusal(settings: Settings, interrupted: int, failures: int, last_failure: Any) -> str | None:
+    """Why these bytes must not be tried again (the poison-file rule), or None."""
+    if interrupted and interrupted >= settings.poison_after:
+        return (f"上次处理此文件时程序中断（崩溃、内存不足或被强行停止，共 {interrupted} 次），为免一个文件拖住其他文件，"
+                "已隔离，不再自动重试：请检查文件是否损坏或过大；如中断只是因为重启，把它从 rejected 目录移回 inbox 即可重新入库")
+    if failures >= settings.max_attempts:
+        return (f"此文件已连续 {failures} 次写入数据库失败，不再自动重试，已隔离。最后一次的原因：{last_failure}。"
+                "请检查磁盘空间和数据库后，把文件从 rejected 目录移回 inbox")
+    return None
+
+
+def _read_and_ingest(con, path: Path, settings: Settings, meta: dict[str, Any], profile: Profile | None,
+                     encoding: str | None, sheet: str | int | None, keep_source: bool,
+                     progress: Progress | None) -> FileOutcome:
+    sha = meta["sha256"]
     try:
         if progress:
             progress("读取文件", 0.0)
         table = read_table(path, encoding=encoding or (profile.encoding if profile else None),
-                           sheet=sheet if sheet is not None else (profile.sheet if profile else None), lazy=True)
+                           sheet=sheet if sheet is not None else (profile.sheet if profile else None), lazy=True,
+                           limits=settings.limits)
     except ReadError as exc:
+        if not _same_stat(path, meta):           # half a file is broken: it was still being written
+            return _waiting(meta)
         return _quarantine(con, path, settings, meta, keep_source, sha, str(exc), rows_read=0, rejections=[])
+    except OSError as exc:
+        return FileOutcome(meta["file_name"], "waiting", sha,
+                           message=f"读取文件时出错（{exc.strerror or exc}），本次未入库，文件留在原处：稍后会重试")
+    except Exception as exc:  # a reader failure of any kind quarantines this file, never the process
+        log.exception("reading %s failed", path)
+        return _quarantine(con, path, settings, meta, keep_source, sha, _internal_reason("读取", exc), 0, [])
     if profile is None:
         profile = auto_profile(settings.mappings_dir, table.headers)
     return ingest_table(con, table, settings, meta, profile=profile, source_path=path,
                         keep_source=keep_source, progress=progress)
+
+
+def _internal_reason(stage: str, exc: BaseException) -> str:
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, MemoryError):
+        return f"{stage}此文件时内存不足，已隔离：请拆分为几个较小的文件后重新放入"
+    if isinstance(exc, enrich.WorkerCrashed):
+        return (f"{stage}此文件时工作进程意外退出（可能是文件内容触发了崩溃或内存不足），已隔离，不再自动重试："
+                "请检查文件，或拆分后重新放入")
+    return f"{stage}此文件时出错（{type(exc).__name__}：{detail}），已隔离，不影响其他文件：请检查文件内容，或把文件交给技术人员"
+
+
+def _duplicate(con, path: Path, settings: Settings, meta: dict[str, Any], first: pd.Series,
+               keep_source: bool) -> FileOutcome:
+    outcome = FileOutcome(meta["file_name"], "duplicate_file", meta["sha256"], duplicate_of=int(first["id"]),
+                          message=f"与第 {int(first['id'])} 号入库文件（{first['file_name']}）内容完全相同，未重复计入")
+    _record_simple(con, outcome, meta)
+    _archive(path, outcome, settings, keep_source, rejections=[], quarantined=False, con=con)
+    ledger.finish(settings, meta["sha256"])      # an earlier attempt cut short after its commit
+    return outcome
+
+
+def _refuse_link(con, path: Path, settings: Settings) -> FileOutcome:
+    """A link (or pipe, device …) in the inbox is never read: it is moved to rejected/ as it is."""
+    kind = "符号链接" if path.is_symlink() else "特殊文件（不是普通文件）"
+    key = f"{kind}:{path.name}:{_now().isoformat()}"
+    meta = dict(file_name=_shown_name(path), source_path=str(path.absolute()),
+                sha256=hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest(), size_bytes=None,
+                file_mtime=None, file_kind=path.suffix.lower().lstrip("."), started_at=_now())
+    reason = (f"这是一个{kind}，收件箱只接受普通文件，未读取其内容（也不跟随链接），已移到 rejected 目录："
+              "请把数据文件本身复制到收件箱")
+    return _quarantine(con, path, settings, meta, keep_source=False, sha=meta["sha256"], reason=reason,
+                       rows_read=0, rejections=[])
 
 
 def lossy_note(lines: list[int]) -> str:
@@ -164,6 +251,10 @@ def lossy_note(lines: list[int]) -> str:
 
 def demo_removed_note(count: int) -> str:
     return f"已删除演示数据 {count} 条（库中首次导入真实数据）"
+
+
+def controls_note(count: int) -> str:
+    return f"{count} 个单元格含有看不见的控制字符（如 NUL、\\x01），已删除这些字符，其余文字不变"
 
 
 def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, settings: Settings, name: str,
@@ -202,12 +293,19 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
     try:
         if missing:
             found = "、".join(h for h in table.headers if h) or "（无）"
-            reason = f"缺少必需的列：{missing}。文件中的列：{found}。请修改表头，或在 data/mappings/ 中添加映射文件"
+            reason = f"缺少必需的列：{missing}。文件中的列：{_cut(found, 300)}。请修改表头，或在 data/mappings/ 中添加映射文件"
             return _quarantine(con, source_path, settings, meta, keep_source, sha, reason, len(table), [],
                                columns.describe(table.headers))
         prepared = enrich.prepare(table, columns, profile, settings.dicts_dir, now=_now(), progress=stage)
     except ReadError as exc:  # the rest of a lazily read file is unreadable
+        if source_path is not None and not _same_stat(source_path, meta):
+            return _waiting(meta)
         return _quarantine(con, source_path, settings, meta, keep_source, sha, str(exc), rows_read=0, rejections=[])
+    except Exception as exc:  # validating or enriching failed on something in this file
+        log.exception("preparing %s failed", meta["file_name"])
+        return _quarantine(con, source_path, settings, meta, keep_source, sha, _internal_reason("校验", exc), 0, [])
+    if source_path is not None and not _unchanged(source_path, table, meta):
+        return _waiting(meta)
     rows_read = len(table)
     rejected = len(prepared.rejections)
     if rows_read and rejected / rows_read > settings.max_reject_share:
@@ -221,7 +319,14 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
         progress("写入数据库", 0.9)
     tracks_replies, tracks_satisfaction = columns.tracks(profile)
     meta = dict(meta, tracks_replies=tracks_replies, tracks_satisfaction=tracks_satisfaction)
-    outcome = _commit(con, prepared, meta, columns, table, rows_read, settings.dicts_dir, demo)
+    try:
+        outcome = _commit(con, prepared, meta, columns, table, rows_read, settings.dicts_dir, demo,
+                          check=(lambda: _same_stat(source_path, meta)) if source_path is not None else None)
+    except FileChanged:
+        return _waiting(meta)
+    except Exception as exc:  # the store refused the write: rolled back, recorded, retried later
+        log.exception("writing %s failed", meta["file_name"])
+        return FileOutcome(meta["file_name"], "failed", sha, message=_failure_message(exc))
     _archive(source_path, outcome, settings, keep_source, prepared.rejections, quarantined=False, con=con)
     if not demo:   # a demo load refreshes once, after its last batch (cli.load_demo)
         refresh_predictions_after(con, outcome)
@@ -243,6 +348,37 @@ def refresh_predictions_after(con, outcome: FileOutcome) -> None:
         log.exception("predicted categories not refreshed after %s", outcome.file_name)
 
 
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _unchanged(path: Path, table: RawTable, meta: dict[str, Any]) -> bool:
+    """The bytes read are the bytes hashed before (a CSV is hashed as it is read; other files again)."""
+    try:
+        read = table.content_sha256 or files.sha256_of(path)
+    except OSError:
+        return False
+    return read == meta["sha256"] and _same_stat(path, meta)
+
+
+def _same_stat(path: Path, meta: dict[str, Any]) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_size == meta["size_bytes"] and datetime.fromtimestamp(stat.st_mtime) == meta["file_mtime"]
+
+
+def _waiting(meta: dict[str, Any]) -> FileOutcome:
+    return FileOutcome(meta["file_name"], "waiting", meta["sha256"],
+                       message="文件在读取过程中发生了变化（可能仍在写入），本次未入库，数据库未改动，文件留在原处：写完后会重新读取")
+
+
+def _failure_message(exc: BaseException) -> str:
+    detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+    return f"写入数据库失败，数据库未做任何改动，文件留在原处，稍后会重试（原因：{detail}）"
+
+
 def _missing_required(columns: ColumnMap) -> str:
     missing = []
     if "published_at" not in columns.fields:
@@ -253,7 +389,8 @@ def _missing_required(columns: ColumnMap) -> str:
 
 
 def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: ColumnMap, table: RawTable,
-            rows_read: int, dicts_dir: Path, demo: bool) -> FileOutcome:
+            rows_read: int, dicts_dir: Path, demo: bool, check: Callable[[], bool] | None = None) -> FileOutcome:
+    """One transaction. `check` runs last before the commit: False rolls back and raises FileChanged."""
     rejections = _rejections_frame(prepared.rejections)
     with _WRITE_LOCK:
         cursor = con.cursor()
@@ -276,11 +413,14 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
                 unchanged_duplicates=int(counts["unchanged"]) + prepared.identical_duplicates,
                 lossy_duplicates=int(counts["lossy"]), rejected=len(prepared.rejections),
                 demo_removed=demo_removed, lossy_lines=lossy_lines or None,
+                controls_removed=prepared.controls_removed,
                 first_error=(f"第 {prepared.rejections[0].line} 行：{prepared.rejections[0].reason}"
                              if prepared.rejections else None),
             )
             outcome.message = "；".join(columns.notes + ([lossy_note(lossy_lines)] if lossy_lines else [])
-                                       + ([demo_removed_note(demo_removed)] if demo_removed else []))
+                                       + ([demo_removed_note(demo_removed)] if demo_removed else [])
+                                       + ([controls_note(prepared.controls_removed)] if prepared.controls_removed
+                                          else []))
             _check_balance(outcome)
             store.execute(cursor, "ingest/insert_file", id=file_id, status="loaded", finished_at=now,
                           rows_read=outcome.rows_read, loaded_new=outcome.loaded_new, updated=outcome.updated,
@@ -299,10 +439,13 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
             store.execute(cursor, "ingest/insert_rejected", file_id=file_id, file_name=meta["file_name"])
             cursor.register("staged_notes", _lossy_notes(lossy))
             store.execute(cursor, "ingest/insert_row_notes", file_id=file_id, file_name=meta["file_name"])
+            if check is not None and not check():
+                raise FileChanged(meta["file_name"])
             cursor.execute("commit")
         except BaseException as exc:
             cursor.execute("rollback")
-            _record_failure(con, meta, exc)
+            if not isinstance(exc, FileChanged):
+                _record_failure(con, meta, exc)
             raise
         finally:
             cursor.close()
@@ -407,8 +550,7 @@ def _record_simple(con, outcome: FileOutcome, meta: dict[str, Any]) -> None:
 
 
 def _record_failure(con, meta: dict[str, Any], exc: BaseException) -> None:
-    outcome = FileOutcome(meta["file_name"], "failed", meta["sha256"],
-                          message=f"入库失败，数据库未做任何改动，文件留在原处，下次会重试：{exc}")
+    outcome = FileOutcome(meta["file_name"], "failed", meta["sha256"], message=_failure_message(exc))
     try:
         _record_simple(con, outcome, meta)
     except Exception:  # the store itself may be the problem; the original error matters more
@@ -445,17 +587,35 @@ def _quarantine(con, path: Path | None, settings: Settings, meta: dict[str, Any]
 
 def _archive(path: Path | None, outcome: FileOutcome, settings: Settings, keep_source: bool,
              rejections: list[Rejection], quarantined: bool, con=None) -> None:
-    """Move (inbox) or copy the source file to archive/ or rejected/, with its reports beside it."""
-    if path is None or not path.exists():
+    """Move (inbox) or copy the source file to archive/ or rejected/, with its reports beside it.
+    A file that cannot be moved stays where it is and the outcome says so (nothing is deleted)."""
+    if path is None or not os.path.lexists(path):
         return
     folder = (settings.rejected_dir if quarantined else settings.archive_dir) / _now().strftime("%Y-%m-%d")
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{outcome.file_id:06d}-{path.name}"
-    if keep_source:
-        shutil.copy2(path, target)
-    else:
-        shutil.move(str(path), target)
-    outcome.archive_path = str(target)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = files.unique_target(folder, files.archive_name(outcome.file_id or 0, path.name))
+        if keep_source:
+            shutil.copy2(path, target)
+        else:
+            shutil.move(str(path), target)
+        outcome.archive_path = str(target)
+        _write_reports(target, outcome, rejections, quarantined)
+    except OSError as exc:
+        log.exception("archiving %s failed", path)
+        outcome.archive_error = f"归档失败（{exc.strerror or exc}），文件留在原处，不会被删除：请检查 {folder} 的空间和权限"
+        outcome.message = "；".join(m for m in (outcome.message, outcome.archive_error) if m)
+    if con is not None and outcome.file_id is not None:
+        with _WRITE_LOCK:
+            cursor = con.cursor()
+            try:
+                store.execute(cursor, "ingest/set_file_paths", id=outcome.file_id,
+                              archive_path=outcome.archive_path, report_path=outcome.report_path)
+            finally:
+                cursor.close()
+
+
+def _write_reports(target: Path, outcome: FileOutcome, rejections: list[Rejection], quarantined: bool) -> None:
     if rejections:
         report = target.with_name(target.name + ".rejected.csv")
         write_rejections_csv(report, outcome.file_name, rejections)
@@ -467,14 +627,6 @@ def _archive(path: Path | None, outcome: FileOutcome, settings: Settings, keep_s
             f"处理办法：修正文件（或在 data/mappings/ 添加映射文件）后，重新放入 data/inbox/ 即可。\n",
             encoding="utf-8")
         outcome.report_path = outcome.report_path or str(reason_file)
-    if con is not None and outcome.file_id is not None:
-        with _WRITE_LOCK:
-            cursor = con.cursor()
-            try:
-                store.execute(cursor, "ingest/set_file_paths", id=outcome.file_id,
-                              archive_path=outcome.archive_path, report_path=outcome.report_path)
-            finally:
-                cursor.close()
 
 
 def write_rejections_csv(path: Path, file_name: str, rejections: list[Rejection]) -> None:

@@ -12,9 +12,13 @@ Rules (docs/data-contract.md lists them for administrators):
   future -> rejected; replied_at unparseable or before published_at -> rejected;
 - closed vocabularies (satisfaction, sentiment, is_valid, department_level, kind)
   fold known aliases and the profile's [values]; anything else -> rejected;
-- likes/dislikes must be whole numbers >= 0;
+- likes/dislikes must be whole numbers from 0 to 2,147,483,647 (what the column holds);
 - a value longer than its field's limit -> rejected (never cut);
-- a CSV row with more or fewer cells than the header -> rejected.
+- a CSV row with more or fewer cells than the header -> rejected;
+- a row the reader could not take apart (RawTable.faults: an undecodable line, an unclosed quote,
+  a cell over the length limit) -> rejected with the reader's reason, and only that reason;
+- control characters (C0 except tab/newline/carriage return, DEL, C1, U+FFFE/U+FFFF, lone
+  surrogates) are removed from every text cell: they are invisible, and break XML (DOCX) and terminals.
 """
 from __future__ import annotations
 
@@ -37,6 +41,14 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 EARLIEST_TIME = pd.Timestamp("1990-01-01")
 # Trimmed from both ends of every text cell; str.strip() alone misses U+200B/U+FEFF.
 PADDING = " \t\n\r\x0b\x0c\xa0\u3000\u200b\ufeff\u2028\u2029"
+# Removed from inside every text cell (tab, newline and carriage return stay).
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# What the items.likes / items.dislikes INTEGER columns hold.
+MAX_COUNT = 2_147_483_647
+# The columns kept in `extra` (every unmapped column of a row), as JSON, at most this long.
+MAX_EXTRA_CHARS = 100_000
+# Longest cell kept in a rejected row's raw copy (the archived file keeps the whole of it).
+MAX_RAW_CELL_CHARS = 2_000
 
 OUTPUT_COLUMNS = (
     "id", "title", "content", "published_at", "channel", "source", "category", "subcategory", "region",
@@ -61,11 +73,28 @@ class Rejection:
     raw: dict[str, Any]
 
 
+def strip_controls(text: str) -> str:
+    """`text` without control characters (see CONTROL_CHARS)."""
+    return CONTROL_CHARS.sub("", text)
+
+
+class _Stats:
+    """What validation changed without rejecting (reported in the manifest)."""
+
+    def __init__(self):
+        self.controls_removed = 0
+
+
 class _Reasons:
     """Collects reasons per row position; several rules may fire on one row."""
 
     def __init__(self, n: int):
         self.by_row: list[list[str]] = [[] for _ in range(n)]
+
+    def only(self, positions: dict[int, str]) -> None:
+        """These rows get exactly this reason (a reader fault makes the other rules meaningless)."""
+        for pos, reason in positions.items():
+            self.by_row[pos] = [reason]
 
     def add(self, mask: np.ndarray | pd.Series, reason_of) -> None:
         """reason_of: a fixed string, or a callable(position) -> string."""
@@ -78,13 +107,16 @@ class _Reasons:
 
 
 def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None,
-             now: datetime | None = None) -> tuple[pd.DataFrame, list[Rejection]]:
+             now: datetime | None = None, stats: _Stats | None = None) -> tuple[pd.DataFrame, list[Rejection]]:
     """The rows that pass every rule (OUTPUT_COLUMNS + "line") and a rejection per failing row.
 
     Row by row independent, so a file may be validated in slices (see enrich.prepare)."""
     n = len(table)
     width = len(table.headers)
     reasons = _Reasons(n)
+    stats = stats or _Stats()
+    faults = {p: table.faults[line] for p, line in enumerate(table.lines) if line in table.faults} \
+        if table.faults else {}
     if table.frame is not None:
         ragged = np.zeros(n, dtype=bool)
         raw = table.frame.set_axis(range(width), axis=1)
@@ -104,7 +136,7 @@ def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None
     out: dict[str, Any] = {}
     for name in contract.TEXT_FIELDS:
         values = column(name)
-        out[name] = _clean_text(values) if values is not None else pd.Series([None] * n, dtype=object)
+        out[name] = _clean_text(values, stats) if values is not None else pd.Series([None] * n, dtype=object)
         if profile and name in profile.values and values is not None:
             out[name] = out[name].map(lambda v, m=profile.values[name]: m.get(v, v) if v is not None else None)
         limit = contract.MAX_LENGTH[name]
@@ -154,7 +186,7 @@ def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None
         if values is None:
             out[name] = pd.Series([None] * n, dtype=object)
             continue
-        cleaned = _clean_text(values)
+        cleaned = _clean_text(values, stats)
         mapping = profile.values.get(name, {}) if profile else {}
         folded, unknown = _fold_enum(cleaned, mapping, aliases, empty_values)
         label = contract.FIELD_LABELS[name]
@@ -174,13 +206,21 @@ def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None
         if values is None:
             out[name] = pd.Series([None] * n, dtype="Int64")
             continue
-        counts, bad = _parse_counts(values)
+        counts, bad, too_big = _parse_counts(values)
         label = contract.FIELD_LABELS[name]
         reasons.add(bad, lambda p, v=values, label=label: f"{label}「{_show(v.iat[p])}」不是非负整数")
+        reasons.add(too_big, lambda p, v=values, label=label:
+                    f"{label}「{_show(v.iat[p])}」超出范围（最大 {MAX_COUNT:,}）：请核对该数字")
         out[name] = counts
 
-    out["extra"] = _extra_json(raw, columns.extra, n)
-    out["id"] = _ids(column("id"), out, profile, reasons)
+    out["extra"] = _extra_json(raw, columns.extra, n, stats)
+    reasons.add(out["extra"].str.len().gt(MAX_EXTRA_CHARS).fillna(False).to_numpy(dtype=bool),
+                lambda p: f"其他列（未对应字段的列）合计过长（{len(out['extra'].iat[p]):,} 字，上限 {MAX_EXTRA_CHARS:,} 字）")
+    out["id"] = _ids(column("id"), out, profile, reasons, stats)
+    # a time that parsed into nothing (out of any calendar) must never reach the NOT NULL column
+    unset = published.isna().to_numpy() & ~reasons.bad_mask()
+    reasons.add(unset, lambda p: f"发布时间「{_show(published_raw.iat[p])}」无法识别（应如 2019/4/25 9:32:09）")
+    reasons.only(faults)
 
     frame = pd.DataFrame({name: out[name] for name in OUTPUT_COLUMNS})
     frame["line"] = table.lines
@@ -195,32 +235,55 @@ def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None
 # --- helpers -----------------------------------------------------------------
 
 def _show(value: Any) -> str:
-    text = "" if value is None else str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)                    # an Excel number cell: 3000000000, not 3000000000.0
+    text = "" if value is None else strip_controls(str(value))
     return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _raw_row(table: RawTable, position: int) -> dict[str, Any]:
+    """The row's cells by header, for the rejected-rows report: control characters removed and long
+    cells shortened (the archived file keeps everything)."""
     row = table.row(position)
+    if table.lines[position] in table.faults:
+        return {"原始行（节选）": strip_controls(str(row[0])) if row else ""}
     shown = {}
     for i, cell in enumerate(row):
         header = table.headers[i] if i < len(table.headers) and table.headers[i] else f"第{i + 1}列"
-        shown[header] = None if cell is None else (cell if isinstance(cell, (int, float, bool, str)) else str(cell))
+        if cell is None or isinstance(cell, (int, float, bool)):
+            shown[header] = cell
+            continue
+        text = strip_controls(str(cell))
+        shown[header] = text if len(text) <= MAX_RAW_CELL_CHARS else \
+            f"{text[:MAX_RAW_CELL_CHARS]}…（共 {len(text):,} 字，其余见归档的原文件）"
     return shown
 
 
-def _clean_text(values: pd.Series) -> pd.Series:
-    """Trim padding; non-text cells (numbers from Excel) become their plain text; empty -> None."""
+def _clean_text(values: pd.Series, stats: _Stats | None = None) -> pd.Series:
+    """Trim padding and remove control characters; non-text cells (numbers from Excel) become their
+    plain text; empty -> None."""
     values = pd.Series(values, dtype=object).reset_index(drop=True)
     result = np.full(len(values), None, dtype=object)
     is_str = _string_mask(values)
     if is_str.any():
-        stripped = values[is_str].str.strip(PADDING).to_numpy(dtype=object, copy=True)
+        texts = _without_controls(values[is_str], stats)
+        stripped = texts.str.strip(PADDING).to_numpy(dtype=object, copy=True)
         stripped[stripped == ""] = None
         result[is_str] = stripped
     others = ~is_str & values.notna().to_numpy()
     if others.any():
         result[others] = [_plain(v) for v in values[others]]
     return pd.Series(result, dtype=object)
+
+
+def _without_controls(texts: pd.Series, stats: _Stats | None) -> pd.Series:
+    """One search over the whole column first: almost always there is nothing to remove."""
+    if not CONTROL_CHARS.search("\n".join(texts.tolist())):
+        return texts
+    hit = texts.str.contains(CONTROL_CHARS, regex=True)
+    if stats is not None:
+        stats.controls_removed += int(hit.sum())
+    return texts.where(~hit, texts[hit].str.replace(CONTROL_CHARS, "", regex=True))
 
 
 def _string_mask(values: pd.Series) -> np.ndarray:
@@ -243,7 +306,11 @@ def _plain(value: Any) -> str | None:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, (datetime, date)):
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    text = str(value).strip(PADDING)
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("utf-8", errors="replace")
+    elif isinstance(value, (list, tuple, dict)):
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    text = strip_controls(str(value)).strip(PADDING)
     return text or None
 
 
@@ -383,9 +450,12 @@ def _native_time(value: Any) -> pd.Timestamp | None:
     return None
 
 
-def _parse_counts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def _parse_counts(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Whole numbers >= 0 (Int64), a mask of values that are not, and a mask of numbers too big for
+    the INTEGER column."""
     result: list[int | None] = []
     bad = np.zeros(len(values), dtype=bool)
+    too_big = np.zeros(len(values), dtype=bool)
     for i, value in enumerate(values):
         if value is None or (isinstance(value, float) and np.isnan(value)):
             result.append(None)
@@ -403,23 +473,36 @@ def _parse_counts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
             if not text:
                 result.append(None)
                 continue
-            try:
-                as_float = float(text)
-            except ValueError:
-                as_float = -1.0
-            number = int(as_float) if as_float.is_integer() else -1
+            number = _whole_number(text)
         if number < 0:
             bad[i] = True
             result.append(None)
+        elif number > MAX_COUNT:
+            too_big[i] = True
+            result.append(None)
         else:
             result.append(number)
-    return pd.Series(result, dtype="Int64"), bad
+    return pd.Series(result, dtype="Int64"), bad, too_big
 
 
-def _extra_json(raw: pd.DataFrame, extra: dict[str, int], n: int) -> pd.Series:
+def _whole_number(text: str) -> int:
+    """The number written in `text` when it is whole (12, 12.0, 1e3, 3000000000), else -1. Digits only
+    are read exactly (however many: the range check follows); other forms through float."""
+    if text.isdigit() and text.isascii():
+        return int(text) if len(text) <= 30 else MAX_COUNT + 1
+    try:
+        as_float = float(text)
+    except ValueError:
+        return -1
+    if not as_float.is_integer():        # also inf and nan
+        return -1
+    return int(as_float) if abs(as_float) < 1e30 else MAX_COUNT + 1
+
+
+def _extra_json(raw: pd.DataFrame, extra: dict[str, int], n: int, stats: _Stats | None = None) -> pd.Series:
     if not extra:
         return pd.Series([None] * n, dtype=object)
-    cleaned = {header: _clean_text(raw[index]) for header, index in extra.items()}
+    cleaned = {strip_controls(header): _clean_text(raw[index], stats) for header, index in extra.items()}
     rows = []
     for i in range(n):
         kept = {header: values.iat[i] for header, values in cleaned.items() if values.iat[i] is not None}
@@ -434,10 +517,11 @@ def stable_id(channel: str | None, title: str | None, content: str | None, publi
     return "H" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 
-def _ids(source_ids: pd.Series | None, out: dict[str, Any], profile: Profile | None, reasons: _Reasons) -> pd.Series:
+def _ids(source_ids: pd.Series | None, out: dict[str, Any], profile: Profile | None, reasons: _Reasons,
+         stats: _Stats | None = None) -> pd.Series:
     n = len(out["title"])
     prefix = profile.id_prefix if profile else ""
-    given = _clean_text(source_ids) if source_ids is not None else pd.Series([None] * n, dtype=object)
+    given = _clean_text(source_ids, stats) if source_ids is not None else pd.Series([None] * n, dtype=object)
     too_long = given.map(lambda v: v is not None and len(prefix) + len(v) > contract.MAX_LENGTH["id"]).to_numpy(bool)
     reasons.add(too_long, "编号过长")
     ids = []
