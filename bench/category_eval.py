@@ -11,7 +11,7 @@ the real ingest (jieba terms), then prints
 - 5-fold cross-validation (each fold held out once): accuracy per fold and the mean, recall per category;
 - calibration: accuracy by confidence band, with a temperature for each fold fitted on the other folds'
   held-out scores (so no fold calibrates itself).
-Scale: generated demo items (core/demo.py), of which only --labelled-share keep their category; times
+Scale: generated demo items (core/demo/generator.py), of which only --labelled-share keep their category; times
 refresh_predictions (train + predict every unlabelled item), a refresh that finds nothing to do, and one
 after a new drop of 10,000 unlabelled items.
 """
@@ -30,7 +30,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboard.core import store  # noqa: E402
-from dashboard.core.categories import (evaluate, fit_temperature, fold_scores, probabilities,  # noqa: E402
+from dashboard.core.analytics.categories import (evaluate, fit_temperature, fold_scores, probabilities,  # noqa: E402
                                        refresh_predictions, score_matrix)
 from dashboard.core.config import settings_for  # noqa: E402
 from dashboard.core.ingest.loader import ingest_file, ingest_frame  # noqa: E402
@@ -106,7 +106,7 @@ def calibration(predictions: pd.DataFrame) -> None:
 
 
 def scale(items: int, labelled_share: float) -> None:
-    from dashboard.core.demo import iter_item_batches
+    from dashboard.core.demo.generator import iter_item_batches
 
     con, settings = fresh_store()
     started = time.perf_counter()

@@ -39,8 +39,8 @@ from dashboard.core import store  # noqa: E402
 from dashboard.core.config import settings_for  # noqa: E402
 from dashboard.core.filters import Filters, Period  # noqa: E402
 from dashboard.core.ingest.loader import ingest_file, ingest_frame  # noqa: E402
-from dashboard.core.pii import mask_text  # noqa: E402
-from dashboard.core.topics import hot_topics, repeat_complaints, repeat_counts_by_department  # noqa: E402
+from dashboard.core.text.pii import mask_text  # noqa: E402
+from dashboard.core.analytics.topics import hot_topics, repeat_complaints, repeat_counts_by_department  # noqa: E402
 
 ATTACH3 = "tipdm2020c_attach3_messages_with_votes.xlsx"
 HEADERS = {"留言编号": "id", "留言用户": "author", "留言主题": "title", "留言时间": "published_at",
@@ -108,7 +108,7 @@ def real_copies(real: Path, work: Path, copies: int):
 
 
 def demo_store(work: Path, n: int):
-    from dashboard.core.demo import iter_item_batches
+    from dashboard.core.demo.generator import iter_item_batches
     settings = settings_for(work / f"demo{n}")
     con = store.connect(settings.db_path)
     for i, batch in enumerate(iter_item_batches(n, days=365, seed=7, batch_size=50_000)):

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.core import pii  # noqa: E402
+from dashboard.core.text import pii  # noqa: E402
 from tests import pii_cases  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def speeds(masks: dict[str, object], texts: list[str], rounds: int) -> dict[str,
 
 
 def demo_texts(n: int = 20_000) -> list[str]:
-    from dashboard.core.demo import generate_items
+    from dashboard.core.demo.generator import generate_items
 
     frame = generate_items(n, days=30, seed=5)
     return [t for pair in zip(frame["title"].tolist(), frame["content"].tolist()) for t in pair if t]

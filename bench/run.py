@@ -103,7 +103,7 @@ def write_drops(args, work: Path) -> dict[str, tuple[Path, int]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from dashboard.core.demo import iter_item_batches
+    from dashboard.core.demo.generator import iter_item_batches
 
     paths = {"csv-utf8": work / "items-utf8.csv", "csv-gbk": work / "items-gbk.csv",
              "xlsx": work / "items.xlsx", "parquet": work / "items.parquet"}
@@ -191,7 +191,7 @@ def store_facts(db: Path) -> dict:
     """First/last day, the biggest category and a mid-frequency keyword, for the filters."""
     import duckdb
 
-    from dashboard.core import terms
+    from dashboard.core.analytics import terms
     from dashboard.core.filters import Filters
 
     con = duckdb.connect(str(db), read_only=True)
@@ -310,7 +310,7 @@ def bench_wordcloud(args, db: Path, facts: dict) -> dict:
     import jieba
     import peer
 
-    from dashboard.core import terms
+    from dashboard.core.analytics import terms
     from dashboard.core.filters import Filters, days_period
 
     jieba.initialize()       # a server would have loaded the dictionary already

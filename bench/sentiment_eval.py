@@ -37,10 +37,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard.core.sentiment import (  # noqa: E402
+from dashboard.core.text.sentiment import (  # noqa: E402
     LABELS, NEGATIVE, NEUTRAL, POSITIVE, explain, get_lexicon, score_tokens,
 )
-from dashboard.core.text import get_tokenizer  # noqa: E402
+from dashboard.core.text.tokens import get_tokenizer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "data" / "real"

@@ -304,7 +304,7 @@ def cmd_demo(args, settings: Settings) -> int:
 def load_demo(con, settings: Settings, items: int, days: int, seed: int, show_progress: bool = False):
     from tqdm import tqdm
 
-    from dashboard.core.demo import iter_item_batches
+    from dashboard.core.demo.generator import iter_item_batches
     from dashboard.core.ingest.loader import ingest_frame
 
     batch_size = 100_000
@@ -315,14 +315,14 @@ def load_demo(con, settings: Settings, items: int, days: int, seed: int, show_pr
             name = f"演示数据（种子 {seed}，{items} 条，{days} 天）第 {k}/{batches} 批"
             outcomes.append(ingest_frame(con, frame, settings, name, demo=True))
             bar.update(len(frame))
-    from dashboard.core.categories import refresh_predictions
+    from dashboard.core.analytics.categories import refresh_predictions
 
     refresh_predictions(con)
     return outcomes
 
 
 def _demo_files(args) -> int:
-    from dashboard.core.demo import iter_item_batches
+    from dashboard.core.demo.generator import iter_item_batches
 
     out = Path(args.out).expanduser()
     out.mkdir(parents=True, exist_ok=True)
@@ -419,8 +419,8 @@ def cmd_check(args, settings: Settings) -> int:
 
 def cmd_derive(args, settings: Settings) -> int:
     from dashboard.core import store
-    from dashboard.core.categories import refresh_predictions
-    from dashboard.core.regions import derive_regions
+    from dashboard.core.analytics.categories import refresh_predictions
+    from dashboard.core.text.regions import derive_regions
 
     if not settings.db_path.exists():
         raise UsageError(f"数据库 {settings.db_path} 不存在：请先运行 python -m dashboard demo 或 ingest")
@@ -477,7 +477,9 @@ def _parse_as_of(text: str):
 def cmd_report(args, settings: Settings) -> int:
     from datetime import timedelta
 
-    from dashboard.core import metrics, reports, store
+    from dashboard.core import reports, store
+
+    from dashboard.core.analytics import metrics
     from dashboard.core.config import AnalyticsSettings
     from dashboard.core.filters import current_day, days_period
 
@@ -559,8 +561,8 @@ def cmd_report(args, settings: Settings) -> int:
 def cmd_sentiment(args, settings: Settings) -> int:
     import io
 
-    from dashboard.core.sentiment import get_lexicon, label_stream
-    from dashboard.core.text import get_tokenizer
+    from dashboard.core.text.sentiment import get_lexicon, label_stream
+    from dashboard.core.text.tokens import get_tokenizer
 
     tokenizer = get_tokenizer(settings.dicts_dir)
     get_lexicon(settings.dicts_dir, tokenizer=tokenizer)
@@ -607,8 +609,8 @@ def _warm_imports() -> None:
     import importlib
 
     for module in ("dashboard.ui.cached", "dashboard.ui.filters", "dashboard.ui.widgets", "dashboard.ui.reports",
-                   "dashboard.core.charts", "dashboard.core.drilldown", "dashboard.core.alerts",
-                   "dashboard.core.topics"):
+                   "dashboard.core.display.charts", "dashboard.core.display.drilldown", "dashboard.core.analytics.alerts",
+                   "dashboard.core.analytics.topics"):
         try:
             importlib.import_module(module)
         except Exception:  # the page will import it again and show the problem where it belongs

@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.core import alerts, store
-from dashboard.core.alerts import Alert, AlertRules
+from dashboard.core import store
+
+from dashboard.core.analytics import alerts
+from dashboard.core.analytics.alerts import Alert, AlertRules
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters
 from dashboard.core.ingest.loader import ingest_frame

@@ -66,7 +66,7 @@ def test_admin_page_lists_ingests_and_picks_up_new_drops(app_env):
 def test_every_page_of_the_router_renders_on_demo_data(app_env):
     from datetime import datetime
 
-    from dashboard.core.demo import generate_items
+    from dashboard.core.demo.generator import generate_items
     from dashboard.core.ingest.loader import ingest_frame
 
     settings = app_env
@@ -88,7 +88,7 @@ def test_every_page_of_the_router_renders_on_demo_data(app_env):
 def test_the_first_real_file_removes_the_demo_and_the_pages_say_so(app_env):
     from datetime import datetime
 
-    from dashboard.core.demo import generate_items
+    from dashboard.core.demo.generator import generate_items
     from dashboard.core.ingest.loader import ingest_frame
 
     settings = app_env

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard import cli
 from dashboard.core import store
-from dashboard.core.categories import (MIN_LABELLED, fit_temperature, model_info, probabilities,
+from dashboard.core.analytics.categories import (MIN_LABELLED, fit_temperature, model_info, probabilities,
                                        refresh_predictions)
 from dashboard.core.ingest.loader import ingest_frame
 

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.core import charts
-from dashboard.core import drilldown as dd
+from dashboard.core.display import charts
+from dashboard.core.display import drilldown as dd
 from dashboard.core.filters import Period, day_period
 
 WEEK = Period(datetime(2024, 4, 24, 8), datetime(2024, 5, 1, 8))

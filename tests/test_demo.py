@@ -1,4 +1,4 @@
-"""Tests for dashboard.core.demo: determinism, batching, value domains, realistic shape."""
+"""Tests for dashboard.core.demo.generator: determinism, batching, value domains, realistic shape."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.core import contract, demo, demo_vocab
+from dashboard.core import contract
+from dashboard.core.demo import generator as demo
+from dashboard.core.demo import vocab as demo_vocab
 
 END = datetime(2024, 6, 1, 8, 0)
 N = 5000
@@ -242,8 +244,8 @@ def _sha256(frame: pd.DataFrame) -> str:
 def test_demo_fingerprint_is_pinned():
     """One small fixed case of the demo, pinned to the byte.
 
-    The demo is built from the vocabulary (data/demo/*.toml, read by dashboard.core.demo_vocab)
-    and the generator (dashboard.core.demo). Any edit to either that changes what the demo contains changes these
+    The demo is built from the vocabulary (data/demo/*.toml, read by dashboard.core.demo.vocab)
+    and the generator (dashboard.core.demo.generator). Any edit to either that changes what the demo contains changes these
     hashes. When the change is deliberate (new templates, other weights, a new column),
     regenerate the two hashes below and say so in the commit; when it is not, the test
     has caught an accident (e.g. a reordered list, a number that became text).

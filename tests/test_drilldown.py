@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.core import drilldown as dd
+from dashboard.core.display import drilldown as dd
 from dashboard.core import store
-from dashboard.core.demo import CANONICAL_COLUMNS
-from dashboard.core.exports import csv_bytes, xlsx_bytes
+from dashboard.core.demo.generator import CANONICAL_COLUMNS
+from dashboard.core.reports.exports import csv_bytes, xlsx_bytes
 from dashboard.core.filters import Filters, Period, day_period
 from dashboard.core.ingest.loader import ingest_frame
 

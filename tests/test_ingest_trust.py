@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.core import store
-from dashboard.core.demo import generate_items
+from dashboard.core.demo.generator import generate_items
 from dashboard.core.ingest.loader import ingest_file, ingest_frame
 
 RARE = ["㓜口小区停水三天", "㮾梨街道路灯不亮\xa0已有一周", "请处理•谢谢", "网友反映©问题"]

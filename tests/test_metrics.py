@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.core import metrics
+from dashboard.core.analytics import metrics
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, Period, days_period
 from dashboard.core.ingest.loader import ingest_frame

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.core import store
 from dashboard.core.config import settings_for
-from dashboard.core.demo import generate_items
+from dashboard.core.demo.generator import generate_items
 from dashboard.core.filters import Filters, Period
 from dashboard.core.ingest.loader import ingest_frame
 

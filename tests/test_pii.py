@@ -1,4 +1,4 @@
-"""Tests for dashboard.core.pii: detection, look-alikes, masking shapes, properties."""
+"""Tests for dashboard.core.text.pii: detection, look-alikes, masking shapes, properties."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.core.pii import PiiMatch, find_pii, mask_name, mask_text
+from dashboard.core.text.pii import PiiMatch, find_pii, mask_name, mask_text
 from tests import pii_cases
 
 
@@ -568,7 +568,7 @@ def test_the_generator_agrees_with_the_published_check_character():
 def test_word_terms_never_reveal_masked_data(data, group):
     # item_terms are made from the raw text at ingest and shown in word clouds and drill-downs: each
     # must also be a term of the masked text the user is shown (never a piece of a masked value)
-    from dashboard.core.text import get_tokenizer
+    from dashboard.core.text.tokens import get_tokenizer
 
     rng = _rng(data)
     kind, make = pii_cases.VALID[group]

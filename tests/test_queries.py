@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from dashboard.core import store
-from dashboard.core.demo import generate_items
+from dashboard.core.demo.generator import generate_items
 from dashboard.core.ingest.loader import ingest_file, ingest_frame
 
 READ_QUERIES = [n for n in store.list_queries() if not n.startswith("ingest/")]

@@ -235,7 +235,7 @@ def test_special_report_appendix_cap_and_docx(special_store):
 
 
 def test_special_report_topic_and_empty(special_store):
-    from dashboard.core import topics
+    from dashboard.core.analytics import topics
 
     f = Filters(period=SPECIAL)
     hot = topics.hot_topics(special_store, f)
@@ -267,7 +267,7 @@ def test_cli_special(special_store, settings, tmp_path):
 
 # ------------------------------------------------------------------ scope, cut-off, charts in files
 def test_bulletin_counts_every_request_and_never_web_opinion(bulletin_store):
-    from dashboard.core import metrics
+    from dashboard.core.analytics import metrics
 
     every = {g.group: g for g in metrics.group_summary(bulletin_store, Filters(period=FEB), RULES)}
     assert every["合计"].received == 540 and every["未标注"].received == 150      # the 部门 page: the same
@@ -307,7 +307,7 @@ def test_special_reply_rate_is_the_bulletins_over_the_requests(special_store, se
     assert "其中诉求 6 件（有效 5 件）；答复率 = 已答复 2 ÷ 有效件 5 = 40.0%（与办理情况通报口径一致）" in text
     assert "| 市城管局 | 4 | 3 | 1 | 33.3%\\* | 2.0 |" in text and "| 未标注 | 1 | 1 | 1 | 100.0%\\* | 0.1 |" in text
     # the same figure as the bulletin's query gives for these items
-    from dashboard.core import metrics
+    from dashboard.core.analytics import metrics
     ids = special_store.execute("select id from items where category = '城乡建设'").fetchall()
     total = metrics.group_summary(special_store, Filters(period=SPECIAL), RULES, item_ids=[i for (i,) in ids])[-1]
     assert (total.reply.numerator, total.reply.denominator) == (2, 5)

@@ -1,4 +1,4 @@
-"""Tests for dashboard.core.sentiment: lexicon scoring, negation, degree, questions, CLI stream."""
+"""Tests for dashboard.core.text.sentiment: lexicon scoring, negation, degree, questions, CLI stream."""
 from __future__ import annotations
 
 import threading
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.core import sentiment as sent
+from dashboard.core.text import sentiment as sent
 from dashboard.core.config import PROJECT_ROOT
-from dashboard.core.sentiment import (
+from dashboard.core.text.sentiment import (
     LABELS,
     NEGATIVE,
     NEUTRAL,
@@ -23,7 +23,7 @@ from dashboard.core.sentiment import (
     score_tokens,
     score_value,
 )
-from dashboard.core.text import Tokenizer, get_tokenizer
+from dashboard.core.text.tokens import Tokenizer, get_tokenizer
 
 DICTS = PROJECT_ROOT / "data" / "dicts"
 
@@ -326,5 +326,5 @@ def test_shipped_lexicon_is_sane():
 def test_core_does_not_import_streamlit():
     import subprocess
     import sys
-    code = "import sys, dashboard.core.sentiment; sys.exit('streamlit' in sys.modules)"
+    code = "import sys, dashboard.core.text.sentiment; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT).returncode == 0

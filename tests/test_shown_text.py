@@ -14,9 +14,11 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from dashboard.core import rejections, store
+from dashboard.core import store
+
+from dashboard.core.ingest import rejections
 from dashboard.core.ingest.loader import ingest_file, ingest_frame
-from dashboard.core.pii import mask_text
+from dashboard.core.text.pii import mask_text
 from tests.test_metrics import make_item
 from tests.test_queries import READ_QUERIES, SAMPLE_PARAMS
 
@@ -195,7 +197,7 @@ def test_author_names_and_number_cells_are_masked():
 def test_admin_page_shows_and_downloads_masked_rows(con, refused, settings, app_data_dir, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.core import exports
+    from dashboard.core.reports import exports
     from tests.test_pages import APP
 
     assert settings.db_path == app_data_dir / "warehouse.duckdb"      # the page opens the store just written

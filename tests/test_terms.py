@@ -6,7 +6,9 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.core import store, terms
+from dashboard.core import store
+
+from dashboard.core.analytics import terms
 from dashboard.core.filters import Filters, Period
 from dashboard.core.ingest.loader import ingest_frame
 

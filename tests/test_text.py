@@ -1,4 +1,4 @@
-"""Tests for dashboard.core.text: segmentation, terms, dictionaries, caching."""
+"""Tests for dashboard.core.text.tokens: segmentation, terms, dictionaries, caching."""
 from __future__ import annotations
 
 import os
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import dashboard.core.text as text_mod
+import dashboard.core.text.tokens as text_mod
 from dashboard.core.config import PROJECT_ROOT
-from dashboard.core.text import (
+from dashboard.core.text.tokens import (
     DEFAULT_SEVERITY,
     Tokenizer,
     clear_tokenizer_cache,

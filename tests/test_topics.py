@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.core import topics
+from dashboard.core.analytics import topics
 from dashboard.core.filters import Filters, Period
 from dashboard.core.ingest.loader import ingest_frame
 

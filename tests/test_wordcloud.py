@@ -8,7 +8,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
-from dashboard.core import wordcloud_render as wr
+from dashboard.core.display import wordcloud as wr
 
 TERMS = {"城乡建设": 30, "噪音扰民": 12, "物业管理": 9, "拖欠工资": 7, "学区划分": 5, "垃圾分类": 4,
          "公交线路": 3, "医保报销": 3, "违章停车": 2, "燃气": 2, "12345热线": 2, "APP": 1}

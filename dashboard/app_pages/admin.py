@@ -4,12 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.core.exports import csv_bytes
+from dashboard.core.reports.exports import csv_bytes
 from dashboard.core.ingest.inbox import UploadRefused, inbox_files, place_upload
 from dashboard.core.ingest.loader import STATUS_LABELS
 from dashboard.core.ingest.mapping import MappingError, list_profiles
 from dashboard.core.ingest.readers import SUPPORTED_SUFFIXES
-from dashboard.core.rejections import shown_reason, shown_rejected_rows
+from dashboard.core.ingest.rejections import shown_reason, shown_rejected_rows
 from dashboard.ui.store import get_store, query
 from dashboard.ui.widgets import md_escape
 
@@ -101,7 +101,7 @@ else:
             "下载被拒绝的行", with_rejections["id"].tolist(),
             format_func=lambda i: f"#{i} {log.loc[log['id'] == i, 'file_name'].iat[0]}",
         )
-        # personal data masked for everyone until roles exist (core/rejections.py: the seam for them)
+        # personal data masked for everyone until roles exist (core/ingest/rejections.py: the seam for them)
         rejected = shown_rejected_rows(query("admin/rejected_rows", file_id=int(choice)))
         st.download_button("下载 CSV", csv_bytes(rejected.rename(columns={
             "ingest_file_id": "入库编号", "file_name": "文件", "line": "行号", "reason": "原因", "raw": "原始内容"})),

@@ -1,7 +1,7 @@
 """部门: responsiveness per department (the monthly bulletin's figures), 市直 vs 县市区, honour and
 reminder lists, group rates with their formulas, and one department in detail (trend, items).
 
-Requests only (web opinion never counts). Figures come from core/metrics.py (through ui/cached.py) —
+Requests only (web opinion never counts). Figures come from core/analytics/metrics.py (through ui/cached.py) —
 the same query and cut-off as the 通报 — and a figure the sources do not provide says so (来源未提供…),
 never 0%. The rules are printed in an expander.
 """
@@ -11,7 +11,11 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard.core import charts, drilldown, metrics
+from dashboard.core.display import charts
+
+from dashboard.core.display import drilldown
+
+from dashboard.core.analytics import metrics
 from dashboard.core.config import AnalyticsSettings
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters

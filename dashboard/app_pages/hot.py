@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import alerts as core_alerts
-from dashboard.core import drilldown, topics
+from dashboard.core.analytics import alerts as core_alerts
+from dashboard.core.display import drilldown
+from dashboard.core.analytics import topics
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.reports import report_downloads

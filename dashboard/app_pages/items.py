@@ -5,8 +5,8 @@ import math
 
 import streamlit as st
 
-from dashboard.core import drilldown
-from dashboard.core.exports import XLSX_MAX_ROWS
+from dashboard.core.display import drilldown
+from dashboard.core.reports.exports import XLSX_MAX_ROWS
 from dashboard.ui import filters as ui_filters
 from dashboard.ui import cached, widgets
 from dashboard.ui.reports import report_downloads

@@ -12,9 +12,12 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import alerts as core_alerts
-from dashboard.core import charts, drilldown, metrics, reports
-from dashboard.core.charts import Kpi
+from dashboard.core.analytics import alerts as core_alerts
+from dashboard.core import reports
+from dashboard.core.display import charts
+from dashboard.core.display import drilldown
+from dashboard.core.analytics import metrics
+from dashboard.core.display.charts import Kpi
 from dashboard.core.config import AnalyticsSettings
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters

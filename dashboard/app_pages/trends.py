@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.core import charts, drilldown
+from dashboard.core.display import charts
+
+from dashboard.core.display import drilldown
 from dashboard.core.config import AnalyticsSettings
 from dashboard.ui import filters as ui_filters
 from dashboard.ui import widgets

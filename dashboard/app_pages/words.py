@@ -1,14 +1,14 @@
 """词云: the words people use in the filtered items — a word cloud (CJK font), the top terms with
 counts, rising terms against the previous period, term trends, and the items that use a term.
 
-Terms are the ones stored at ingest (core/terms.py); nothing is tokenised here. Item text is shown
+Terms are the ones stored at ingest (core/analytics/terms.py); nothing is tokenised here. Item text is shown
 only through st.dataframe.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.core import drilldown
+from dashboard.core.display import drilldown
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
 

@@ -16,13 +16,16 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import alerts as core_alerts
-from dashboard.core import metrics, reports, store, terms, topics
-from dashboard.core.alerts import Alert
+from dashboard.core.analytics import alerts as core_alerts
+from dashboard.core import reports, store
+from dashboard.core.analytics import metrics
+from dashboard.core.analytics import terms
+from dashboard.core.analytics import topics
+from dashboard.core.analytics.alerts import Alert
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, Period, day_period
-from dashboard.core.topics import Topic
-from dashboard.core.wordcloud_render import wordcloud_png
+from dashboard.core.analytics.topics import Topic
+from dashboard.core.display.wordcloud import wordcloud_png
 from dashboard.ui.store import data_version, get_store
 
 NOW_TTL = 300      # seconds: figures judged "as of now" are recomputed at least this often

@@ -35,7 +35,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.config import AnalyticsSettings
-from dashboard.core.drilldown import (
+from dashboard.core.display.drilldown import (
     PRESETS,
     Drill,
     anchor_time,

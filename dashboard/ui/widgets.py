@@ -16,9 +16,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.core import store
-from dashboard.core.charts import Kpi
-from dashboard.core.drilldown import Drill, export_table, item_table, period_bounds_text
-from dashboard.core.exports import csv_bytes, xlsx_bytes
+from dashboard.core.display.charts import Kpi
+from dashboard.core.display.drilldown import Drill, export_table, item_table, period_bounds_text
+from dashboard.core.reports.exports import csv_bytes, xlsx_bytes
 from dashboard.core.filters import Filters
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.store import get_store, query

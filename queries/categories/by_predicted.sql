@@ -1,5 +1,5 @@
 -- The items matching the filters that have no category from their source, by predicted category (the
--- model of core/categories.py; '未能预测' when there is none): items, mean confidence, and how many are at
+-- model of core/analytics/categories.py; '未能预测' when there is none): items, mean confidence, and how many are at
 -- least $min_confidence (NULL: 0.8) sure. Predictions are never mixed into the source category.
 select
     coalesce(category_predicted, '未能预测') as predicted_category,

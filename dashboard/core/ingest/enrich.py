@@ -34,10 +34,10 @@ import pyarrow.compute as pc
 from dashboard.core.ingest.mapping import ColumnMap, Profile
 from dashboard.core.ingest.normalise import Rejection, _Stats, resolve_duplicate_ids, validate
 from dashboard.core.ingest.readers import RawTable
-from dashboard.core.pii import mask_text
-from dashboard.core.regions import get_gazetteer
-from dashboard.core.sentiment import get_lexicon, score_tokens
-from dashboard.core.text import get_tokenizer
+from dashboard.core.text.pii import mask_text
+from dashboard.core.text.regions import get_gazetteer
+from dashboard.core.text.sentiment import get_lexicon, score_tokens
+from dashboard.core.text.tokens import get_tokenizer
 
 # Below this many rows one process is faster than handing slices to workers.
 PARALLEL_THRESHOLD = 20_000
@@ -92,7 +92,7 @@ def add_masks(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def regions_from_text(frame: pd.DataFrame, dicts_dir: Path | str | None) -> pd.Series:
-    """The region named in the title or text of each row without a region (core/regions.py), else None."""
+    """The region named in the title or text of each row without a region (core/text/regions.py), else None."""
     gazetteer = get_gazetteer(dicts_dir)
     missing = frame["region"].isna().to_numpy()
     found = [gazetteer.find(title, content) if need else None

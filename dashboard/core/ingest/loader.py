@@ -37,7 +37,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.core import categories, contract, store
+from dashboard.core import contract, store
+
+from dashboard.core.analytics import categories
 from dashboard.core.config import Settings
 from dashboard.core.ingest import enrich, files, ledger
 from dashboard.core.ingest.mapping import (
@@ -336,7 +338,7 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
 
 
 def refresh_predictions_after(con, outcome: FileOutcome) -> None:
-    """Predicted categories follow the items (core/categories.py): new items get one, a retrain when the
+    """Predicted categories follow the items (core/analytics/categories.py): new items get one, a retrain when the
     labelled items changed enough. Derived data, after the commit: a failure leaves the file loaded and
     is logged; `python -m dashboard derive` brings the predictions up to date."""
     if not (outcome.loaded_new or outcome.updated or outcome.demo_removed):
@@ -632,9 +634,9 @@ def _write_reports(target: Path, outcome: FileOutcome, rejections: list[Rejectio
 def write_rejections_csv(path: Path, file_name: str, rejections: list[Rejection]) -> None:
     """UTF-8 with BOM so Excel opens it; cells guarded against formula injection. The report lies in the
     archive, where people other than administrators may read it: personal data in the cells and reasons
-    is masked (core/rejections.py); the store keeps the cells as they were."""
-    from dashboard.core.exports import safe_cell
-    from dashboard.core.rejections import shown_reason, shown_row
+    is masked (core/ingest/rejections.py); the store keeps the cells as they were."""
+    from dashboard.core.reports.exports import safe_cell
+    from dashboard.core.ingest.rejections import shown_reason, shown_row
 
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)

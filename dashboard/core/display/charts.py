@@ -15,7 +15,7 @@ numbers with their formulas.
 Spike rule (趋势 page, any time grain): a bucket is marked 突增 when it has at least `min_items` (5)
 items and more than mean + `k` (2) × standard deviation of the `window` (14) buckets before it.
 Empty buckets count as 0, buckets before the store's first item do not count, and a bucket with
-fewer than `min_baseline` (7) baseline buckets is never marked. (Alerts — core/alerts.py, the 热点与预警
+fewer than `min_baseline` (7) baseline buckets is never marked. (Alerts — core/analytics/alerts.py, the 热点与预警
 page — use their own, stricter daily rule per category/region/…; this one only marks the chart.)
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.core.drilldown import (
+from dashboard.core.display.drilldown import (
     CURRENT,
     DIMENSION_LABELS,
     GRAIN_LABELS,

@@ -34,9 +34,9 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.core.exports import protect_frame
+from dashboard.core.reports.exports import protect_frame
 from dashboard.core.filters import Filters, Period, day_period
-from dashboard.core.pii import mask_name
+from dashboard.core.text.pii import mask_name
 
 GRAINS = ("hour", "day", "week", "month")
 GRAIN_LABELS = {"hour": "小时", "day": "日", "week": "周", "month": "月"}

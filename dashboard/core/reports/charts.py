@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from typing import TYPE_CHECKING
 
-from dashboard.core.wordcloud_render import font_path
+from dashboard.core.display.wordcloud import font_path
 
 if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn: it costs a second at page start-up
     from matplotlib.figure import Figure

@@ -2,7 +2,7 @@
 
 No streamlit here. A `Report` is a list of blocks (headings, paragraphs, tables, charts) rendered two
 ways with the same content: `.markdown()` and `.docx_bytes()` (python-docx; `.save(path)` picks by
-suffix). Charts are static PNG images drawn offline (core/report_charts.py, matplotlib with the bundled
+suffix). Charts are static PNG images drawn offline (core/reports/charts.py, matplotlib with the bundled
 Chinese font): the DOCX embeds them (15 cm wide); `.save("x.md")` writes them next to the Markdown as
 `x_chart1.png`, `x_chart2.png` … linked by relative path; `.markdown()` without an image stem (the
 dashboard's Markdown download) names each chart in a line of text and refers to the Word version.
@@ -15,7 +15,7 @@ Deterministic   the same data gives the same text: no "generated now" in the bod
                 its period end: never the clock, so a closed period always reads the same.
 Personal data   only masked titles/quotes (title_masked, topic quotes); authors never appear.
 Untrusted text  every block's text is data: `.markdown()` escapes it (never a tag, link or image from
-                data) and both formats drop control characters Word cannot hold (core/report_text.py).
+                data) and both formats drop control characters Word cannot hold (core/reports/text.py).
 Caps            every list that is cut says so: "另有 N 条/个……未列出".
 Bulletin        calendar days (00:00); every request (诉求) of the period, web opinion never; figures
                 from metrics.bulletin()/department_table() — the 部门 page's — and as the page, replies
@@ -40,11 +40,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core import alerts as alerts_mod
-from dashboard.core import metrics, report_charts, store, topics
+from dashboard.core.analytics import alerts as alerts_mod
+from dashboard.core import store
+from dashboard.core.analytics import metrics
+from dashboard.core.reports import charts as report_charts
+from dashboard.core.analytics import topics
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, Period, day_period
-from dashboard.core.report_text import chart_text, md_text, printable
+from dashboard.core.reports.text import chart_text, md_text, printable
 
 __all__ = ["Report", "bulletin_report", "daily_digest", "special_report", "issue_number", "file_name",
            "BODY_FONT", "HEADING_FONT", "OVERDUE_CAP", "ALERT_CAP", "TOPIC_CAP", "REMINDER_CAP", "APPENDIX_CAP",
@@ -232,7 +235,7 @@ def _drawable(chart: report_charts.Chart) -> report_charts.Chart:
 
 
 def _md(value: str) -> str:
-    """Block text as inert Markdown (core/report_text.py: data never becomes a tag, link or image)."""
+    """Block text as inert Markdown (core/reports/text.py: data never becomes a tag, link or image)."""
     return md_text(value)
 
 

@@ -1,4 +1,4 @@
-"""Vocabulary for the demo-data generator (dashboard.core.demo), read from data/demo/*.toml.
+"""Vocabulary for the demo-data generator (dashboard.core.demo.generator), read from data/demo/*.toml.
 
 The words live in the project's ``data/demo/`` folder, one TOML file per theme: places,
 channels (and their rhythms), departments, texts (item templates), replies, people (authors

@@ -546,7 +546,7 @@ class Tokenizer:
         """``(tokens(text), term_counts(text))`` from ONE segmentation pass.
 
         Ingest uses it to store the word-cloud terms and score sentiment from
-        the same cut (see ``dashboard.core.sentiment.score_tokens``).
+        the same cut (see ``dashboard.core.text.sentiment.score_tokens``).
         """
         if not text:
             return [], {}

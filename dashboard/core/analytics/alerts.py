@@ -52,10 +52,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core import metrics, store
+from dashboard.core import store
+
+from dashboard.core.analytics import metrics
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, current_day, day_period, days_period
-from dashboard.core.text import load_watchwords
+from dashboard.core.text.tokens import load_watchwords
 
 __all__ = ["Alert", "AlertRules", "AlertCounts", "SEVERITIES", "KIND_LABELS", "DIMENSION_LABELS", "current_alerts",
            "dedupe", "split", "rules_text"]

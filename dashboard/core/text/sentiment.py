@@ -2,7 +2,7 @@
 
 Method (a hand-written lexicon with negation, degree and clause rules; no model)
 --------------------------------------------------------------------------------
-The text is cut once by the shared tokenizer (``dashboard.core.text``); ingest
+The text is cut once by the shared tokenizer (``dashboard.core.text.tokens``); ingest
 keeps those tokens (``Tokenizer.analyse``) and calls :func:`score_tokens`, so
 scoring adds one pass over a list of strings: one dict lookup per token, work
 only on the few that are in the lexicon (~10 µs for a review, ~20 µs for a
@@ -65,9 +65,9 @@ from itertools import compress
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from dashboard.core.text import Tokenizer, default_dicts_dir, get_tokenizer
-from dashboard.core.text import dictionary_lines as _lines
-from dashboard.core.text import files_signature
+from dashboard.core.text.tokens import Tokenizer, default_dicts_dir, get_tokenizer
+from dashboard.core.text.tokens import dictionary_lines as _lines
+from dashboard.core.text.tokens import files_signature
 
 __all__ = [
     "POSITIVE", "NEUTRAL", "NEGATIVE", "LABELS",

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.core.ingest.mapping import map_columns
-from dashboard.core.pii import mask_name, mask_text
+from dashboard.core.text.pii import mask_name, mask_text
 
 
 def _masked_cell(value: Any) -> Any:

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.core import demo_vocab as V
+from dashboard.core.demo import vocab as V
 
 __all__ = ["CANONICAL_COLUMNS", "BLOCK_SIZE", "generate_items", "iter_item_batches", "planned_incidents",
            "default_end", "id_card_check_char"]
