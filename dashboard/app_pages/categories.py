@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.core.display import charts
-
-from dashboard.core.display import drilldown
+from dashboard.core import filters as core_filters
+from dashboard.core.analytics import series
 from dashboard.core.config import AnalyticsSettings
+from dashboard.core.display import drilldown, figures, kpis, tables
 from dashboard.ui import filters as ui_filters
 from dashboard.ui import widgets
 from dashboard.ui.store import query
@@ -21,23 +21,23 @@ settings = AnalyticsSettings()
 f = ui_filters.current()
 params, previous_filters, summary = widgets.period_summary_or_stop(f)
 
-tree = charts.category_tree(query("categories/tree", **params), query("categories/tree", **previous_filters.params()),
+tree = series.category_tree(query("categories/tree", **params), query("categories/tree", **previous_filters.params()),
                             settings.min_denominator)
 previous_summary = query("trends/summary", **previous_filters.params()).iloc[0]
 year_summary = query("trends/summary", **f.with_period(f.period.year_before()).params()).iloc[0]
-widgets.kpi_cards(charts.with_coverage(
-    charts.category_kpis(tree, summary, previous_summary, year_summary, settings.min_denominator), f.period,
+widgets.kpi_cards(kpis.with_coverage(
+    kpis.category_kpis(tree, summary, previous_summary, year_summary, settings.min_denominator), f.period,
     ui_filters.store_summary()["first_published"]))
 
 st.subheader("分类构成")
-st.caption(f"本期 {drilldown.describe_period(f.period, f.day_start_hour)}；上期 "
-           f"{drilldown.describe_period(f.period.previous(), f.day_start_hour)}。点击色块查看条目，再次点击可展开二级分类。")
+st.caption(f"本期 {core_filters.describe_period(f.period, f.day_start_hour)}；上期 "
+           f"{core_filters.describe_period(f.period.previous(), f.day_start_hour)}。点击色块查看条目，再次点击可展开二级分类。")
 tree_col, table_col = st.columns([3, 2])
 with tree_col:
     tree_key = widgets.view_key("categories_tree", params)
-    tree_event = widgets.chart(charts.treemap_figure(tree), key=tree_key, group="categories")
+    tree_event = widgets.chart(figures.treemap_figure(tree), key=tree_key, group="categories")
 with table_col:
-    table = charts.category_table(tree)
+    table = tables.category_table(tree)
     table_key = widgets.view_key("categories_table", params)
     picked = widgets.selectable_table(table, key=table_key, group="categories", height=440, column_config={
         "占比": st.column_config.NumberColumn("占比", format="%.1f%%"),
@@ -51,7 +51,7 @@ for tab, dimension in zip(st.tabs(list(HEATMAPS.values())), HEATMAPS):
     with tab:
         matrix = query("categories/matrix", **params, dimension=dimension)
         heat_keys[dimension] = widgets.view_key(f"categories_heat_{dimension}", params)
-        heat_events[dimension] = widgets.chart(charts.heatmap_figure(matrix, "category", dimension),
+        heat_events[dimension] = widgets.chart(figures.heatmap_figure(matrix, "category", dimension),
                                                key=heat_keys[dimension], group="categories")
 
 drill = widgets.pick_drill("categories", {

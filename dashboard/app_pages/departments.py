@@ -11,12 +11,10 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard.core.display import charts
-
-from dashboard.core.display import drilldown
-
-from dashboard.core.analytics import metrics
+from dashboard.core import filters as core_filters
+from dashboard.core.analytics import metrics, series
 from dashboard.core.config import AnalyticsSettings
+from dashboard.core.display import figures, kpis, tables
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.reports import report_downloads
@@ -53,7 +51,7 @@ settings = AnalyticsSettings()
 f = ui_filters.current()
 hour = f.day_start_hour
 as_of = cached.figures_as_of()
-st.caption(f"时间：{drilldown.describe_period(f.period, hour)}。只统计诉求（留言板、热线、来信等），网络舆情不计入。"
+st.caption(f"时间：{core_filters.describe_period(f.period, hour)}。只统计诉求（留言板、热线、来信等），网络舆情不计入。"
            f"答复情况统计截至 {as_of:%Y-%m-%d %H:%M}（库中最新的发布或答复时间，与《通报》相同）；"
            f"名次变化与上一个等长时间段相比。有效件少于 {settings.min_denominator} 件的比率标 * 或勾选「有效件不足」，仅供参考。")
 if f.period and f.period.end > as_of - timedelta(days=settings.overdue_days):
@@ -72,7 +70,7 @@ if table.empty:
     st.stop()
 groups = {g.group: g for g in cached.group_summary(f)}
 total = groups[metrics.TOTAL]
-widgets.kpi_cards(charts.responsiveness_kpis(total, settings))
+widgets.kpi_cards(kpis.responsiveness_kpis(total, settings))
 
 present = [g for g in metrics.GROUPS if g in ("市直", "县市区") or (table["group"] == g).any()]
 for tab, group in zip(st.tabs(present), present):
@@ -135,21 +133,21 @@ cols[3].metric("名次", "—" if row["rank"] is None or str(row["rank"]) == "<N
 cols[4].metric("超期未答复", f"{int(row['overdue_open']):,}" if row["reply_known"] else metrics.NO_REPLIES, border=True)
 st.caption(f"{reply.formula}；{satisfaction.formula}")
 
-fdept = drilldown.narrow(f, "department", [chosen])
+fdept = core_filters.narrow(f, "department", [chosen])
 volume = query("trends/volume", **fdept.params(), grain="day", dimension=None, day_start_hour=hour)
-widgets.chart(charts.volume_figure(charts.fill_buckets(volume, fdept.period, "day", hour), grain="day",
+widgets.chart(figures.volume_figure(series.fill_buckets(volume, fdept.period, "day", hour), grain="day",
                                    title="每日条目数"),
               key=widgets.view_key("departments_trend", fdept), selectable=False)
 
 overdue = cached.overdue_items(fdept, limit=200)
 if not overdue.empty:
     st.markdown("**超期诉求**")
-    st.dataframe(drilldown.item_table(overdue.rename(columns={"overdue_kind": "超期类型", "days": "天数"})),
+    st.dataframe(tables.item_table(overdue.rename(columns={"overdue_kind": "超期类型", "days": "天数"})),
                  hide_index=True, column_config=widgets.ITEM_COLUMNS, key="departments_detail_overdue")
 
 st.markdown("**条目**")
 total_items = int(query("items/count", **fdept.params(), subcategories=None).iat[0, 0])
 rows = query("items/list", **fdept.params(), subcategories=None, limit=DETAIL_ROWS, offset=0)
 st.caption(f"共 {total_items:,} 条" + (f"，下方显示最新 {DETAIL_ROWS} 条" if total_items > DETAIL_ROWS else ""))
-st.dataframe(drilldown.item_table(rows), hide_index=True, column_config=widgets.ITEM_COLUMNS, height=360,
+st.dataframe(tables.item_table(rows), hide_index=True, column_config=widgets.ITEM_COLUMNS, height=360,
              key="departments_detail_items")

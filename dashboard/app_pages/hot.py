@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.core import filters as core_filters
 from dashboard.core.analytics import alerts as core_alerts
-from dashboard.core.display import drilldown
 from dashboard.core.analytics import topics
+from dashboard.core.display import tables
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.reports import report_downloads
@@ -36,7 +37,7 @@ with severity_col:
                           key="hot_severity")
 alerts = cached.current_alerts(f, day)
 shown = [a for a in alerts if a.severity in (severities or [])]
-st.caption(f"{drilldown.describe_period(cached.day_filters(f, day).period, hour)}：共有"
+st.caption(f"{core_filters.describe_period(cached.day_filters(f, day).period, hour)}：共有"
            f"{core_alerts.AlertCounts.of(alerts).text()}（与《舆情摘报》的计法相同）。侧栏的分类、渠道等筛选同样适用。")
 if not shown:
     st.info("所选级别没有预警。")
@@ -45,14 +46,14 @@ for alert in shown:
     with st.expander(label, expanded=alert.severity == "高", icon=SEVERITY_ICONS.get(alert.severity)):
         st.text(alert.message)
         rows = cached.alert_items(alert)
-        st.dataframe(drilldown.item_table(rows), hide_index=True, height=min(38 + 35 * len(rows), 300),
+        st.dataframe(tables.item_table(rows), hide_index=True, height=min(38 + 35 * len(rows), 300),
                      column_config=widgets.ITEM_COLUMNS, key=f"hot_alert_{alert.key}")
 with st.expander("预警规则", icon=":material/rule:"):
     st.text("\n".join(f"• {line}" for line in cached.alert_rules_text(f)))
 
 # --------------------------------------------------------------------------------- hot topics
 st.subheader("热点话题")
-st.caption(f"时间：{drilldown.describe_period(f.period, hour)}（侧栏时间范围）。把说同一件事的信息归为一个话题，"
+st.caption(f"时间：{core_filters.describe_period(f.period, hour)}（侧栏时间范围）。把说同一件事的信息归为一个话题，"
            "按参与人数、点赞数和新近程度排序；至少 3 条相互关联的信息才成为话题。")
 scope = cached.topic_scope(f)
 if scope.capped:
@@ -80,7 +81,7 @@ cols = st.columns(4)
 cols[0].metric("条目", f"{topic.size:,}", border=True)
 cols[1].metric("人数", f"{topic.people:,}", help="不同作者数（没有作者或匿名的每条算一人）", border=True)
 cols[2].metric("点赞", f"{topic.likes:,}", border=True)
-cols[3].metric("持续", drilldown.format_duration((topic.last_at - topic.first_at).total_seconds() / 3600) or "0 分钟",
+cols[3].metric("持续", tables.format_duration((topic.last_at - topic.first_at).total_seconds() / 3600) or "0 分钟",
                help="从首条到最新一条", border=True)
 st.text(f"时间：{topic.first_at:%Y-%m-%d %H:%M} 至 {topic.last_at:%Y-%m-%d %H:%M}\n"
         f"关键词：{'、'.join(topic.terms)}\n"
@@ -94,6 +95,6 @@ report_downloads("hot_special", "生成专报", lambda: cached.special_report(f,
                  lambda r: f"舆情专报_{topic.label}_{topic.first_at:%Y-%m-%d}", signature=f"{f!r}|{topic.topic_id}",
                  help="《专报》：所选话题（侧栏筛选范围内）的概况、每日信息量、情感倾向、网民原话和信息列表。")
 items = cached.topic_items(topic.item_ids, since=topic.first_at)
-st.dataframe(drilldown.item_table(items.sort_values("published_at", ascending=False, kind="stable")),
+st.dataframe(tables.item_table(items.sort_values("published_at", ascending=False, kind="stable")),
              hide_index=True, key="hot_topic_items", height=min(38 + 35 * len(items), 400),
              column_config={**widgets.ITEM_COLUMNS, "内容": st.column_config.TextColumn("内容", width="large")})

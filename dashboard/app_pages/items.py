@@ -5,10 +5,10 @@ import math
 
 import streamlit as st
 
-from dashboard.core.display import drilldown
+from dashboard.core.display import tables
 from dashboard.core.reports.exports import XLSX_MAX_ROWS
-from dashboard.ui import filters as ui_filters
 from dashboard.ui import cached, widgets
+from dashboard.ui import filters as ui_filters
 from dashboard.ui.reports import report_downloads
 from dashboard.ui.store import query
 
@@ -53,7 +53,7 @@ if pages > 1:
 else:
     st.caption(f"共 {total:,} 条；点击一行查看详情。")
 
-table = drilldown.item_table(rows)
+table = tables.item_table(rows)
 picked = widgets.selectable_table(table, key=f"{view}_table_{page}", height=420, column_config=widgets.ITEM_COLUMNS)
 
 stem = widgets.export_name("items", f)
@@ -81,7 +81,7 @@ else:
     if detail.empty:
         st.info("该条目已不在当前筛选结果中。")
     else:
-        for label, value in drilldown.item_detail(detail.iloc[0].to_dict()).items():
+        for label, value in tables.item_detail(detail.iloc[0].to_dict()).items():
             if not value:
                 continue
             name, text = st.columns([1, 6])

@@ -12,13 +12,13 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard.core.analytics import alerts as core_alerts
+from dashboard.core import filters as core_filters
 from dashboard.core import reports
-from dashboard.core.display import charts
-from dashboard.core.display import drilldown
+from dashboard.core.analytics import alerts as core_alerts
 from dashboard.core.analytics import metrics
-from dashboard.core.display.charts import Kpi
 from dashboard.core.config import AnalyticsSettings
+from dashboard.core.display import kpis, tables
+from dashboard.core.display.kpis import Kpi
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.reports import report_downloads
@@ -41,7 +41,7 @@ with pick:
     day = widgets.day_picker("overview_day", default_day, hour)
 fd = cached.day_filters(f, day)
 with note:
-    st.caption(f"本页统计：{drilldown.describe_period(fd.period, hour)}。"
+    st.caption(f"本页统计：{core_filters.describe_period(fd.period, hour)}。"
                "环比与前一天相比，同比与去年同一天相比；侧栏的分类、渠道等筛选同样适用。")
 
 # ------------------------------------------------------------------------------------ headline
@@ -49,10 +49,10 @@ params = fd.params()
 summary = query("trends/summary", **params).iloc[0]
 previous = query("trends/summary", **fd.with_period(fd.period.previous()).params()).iloc[0]
 year = query("trends/summary", **fd.with_period(fd.period.year_before()).params()).iloc[0]
-items_kpi, _, negative_kpi = charts.summary_kpis(summary, previous, year, 1, settings.min_denominator)
+items_kpi, _, negative_kpi = kpis.summary_kpis(summary, previous, year, 1, settings.min_denominator)
 due, window = cached.due_reply_rate(f, day)
 due_before, _ = cached.due_reply_rate(f, day - timedelta(days=1))
-reply_kpi = charts.due_rate_kpi(due.numerator, due.denominator, (due_before.numerator, due_before.denominator),
+reply_kpi = kpis.due_rate_kpi(due.numerator, due.denominator, (due_before.numerator, due_before.denominator),
                                 *metrics.due_rate_parts(due, window, settings), settings.min_denominator)
 alerts = cached.current_alerts(f, day)
 warnings, reminders = core_alerts.split(alerts)
@@ -62,7 +62,7 @@ alerts_kpi = Kpi(label="预警", value=counts.warnings, text=str(counts.warnings
                          "部门提醒另计",
                  notes=(" · ".join(f"{s} {n}" for s, n in counts.by_severity.items()), f"部门提醒 {counts.reminders} 个"))
 first_item = ui_filters.store_summary()["first_published"]
-widgets.kpi_cards(charts.with_coverage([items_kpi, negative_kpi], fd.period, first_item) + [reply_kpi, alerts_kpi])
+widgets.kpi_cards(kpis.with_coverage([items_kpi, negative_kpi], fd.period, first_item) + [reply_kpi, alerts_kpi])
 report_downloads("overview_digest", "生成摘报", lambda: cached.daily_digest(day),
                  lambda r: reports.file_name(r, day)[:-5], signature=f"{day}",
                  help=f"《舆情摘报》：{day} 监测日（08:00 至次日 08:00），不受侧栏其他筛选影响。"
@@ -85,7 +85,7 @@ with left:
             with st.expander(label, icon=SEVERITY_ICONS.get(alert.severity)):
                 st.text(alert.message)
                 rows = cached.alert_items(alert)
-                st.dataframe(drilldown.item_table(rows), hide_index=True, height=220,
+                st.dataframe(tables.item_table(rows), hide_index=True, height=220,
                              column_config=widgets.ITEM_COLUMNS, key=f"overview_alert_{alert.key}")
         if len(warnings) > ALERTS_SHOWN:
             st.caption(f"另有 {len(warnings) - ALERTS_SHOWN} 条预警，见「热点与预警」页。")
@@ -136,6 +136,6 @@ if attention.empty:
     widgets.no_items_note()
 else:
     shown = attention[["published_at", "title", "channel", "category", "department", "sentiment", "likes"]]
-    st.dataframe(drilldown.item_table(shown).rename(columns={"点赞数": "点赞"}), hide_index=True,
+    st.dataframe(tables.item_table(shown).rename(columns={"点赞数": "点赞"}), hide_index=True,
                  key="overview_attention", column_config=widgets.ITEM_COLUMNS)
     st.caption("按点赞数从多到少，同样点赞时负面在前、较新的在前。")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.core.display import charts
-
-from dashboard.core.display import drilldown
+from dashboard.core import filters as core_filters
+from dashboard.core.analytics import series
 from dashboard.core.config import AnalyticsSettings
+from dashboard.core.display import drilldown, figures, kpis
 from dashboard.ui import filters as ui_filters
 from dashboard.ui import widgets
 from dashboard.ui.store import query
@@ -26,8 +26,8 @@ params, previous_filters, summary = widgets.period_summary_or_stop(f)
 
 left, middle, right = st.columns([2, 2, 2])
 with left:
-    grain = st.segmented_control("时间粒度", list(drilldown.GRAINS), format_func=drilldown.GRAIN_LABELS.get,
-                                 default="hour" if charts.period_days(f.period) <= 2 else "day",
+    grain = st.segmented_control("时间粒度", list(core_filters.GRAINS), format_func=core_filters.GRAIN_LABELS.get,
+                                 default="hour" if kpis.period_days(f.period) <= 2 else "day",
                                  required=True, key="trends_grain")
 with middle:
     split_choice = st.selectbox("拆分", list(SPLITS), format_func=SPLITS.get, key="trends_split")
@@ -36,34 +36,34 @@ with right:
     mode = st.segmented_control("样式", list(MODES), format_func=MODES.get, default="stack", required=True,
                                 key="trends_mode")
 show_previous = st.toggle("叠加上一周期", value=True, key="trends_previous",
-                          help=f"上一周期：{drilldown.describe_period(f.period.previous(), hour)}（与本期等长、紧挨在前）")
+                          help=f"上一周期：{core_filters.describe_period(f.period.previous(), hour)}（与本期等长、紧挨在前）")
 
 volume = query("trends/volume", **params, grain=grain, dimension=split, day_start_hour=hour)
-filled, others = charts.cap_series(charts.fill_buckets(volume, f.period, grain, hour))
+filled, others = series.cap_series(series.fill_buckets(volume, f.period, grain, hour))
 previous_totals = query("trends/volume", **previous_filters.params(), grain=grain, dimension=None, day_start_hour=hour)
-previous = charts.align_previous(f.period, previous_totals, grain, hour) if show_previous else None
-baseline = query("trends/volume", **f.with_period(charts.baseline_period(f.period, grain)).params(), grain=grain,
+previous = series.align_previous(f.period, previous_totals, grain, hour) if show_previous else None
+baseline = query("trends/volume", **f.with_period(series.baseline_period(f.period, grain)).params(), grain=grain,
                  dimension=None, day_start_hour=hour)
 first_item = ui_filters.store_summary()["first_published"]
-spikes = charts.find_spikes(baseline, f.period, grain, hour, first_data=first_item)
+spikes = series.find_spikes(baseline, f.period, grain, hour, first_data=first_item)
 
 previous_summary = query("trends/summary", **previous_filters.params()).iloc[0]
 year_summary = query("trends/summary", **f.with_period(f.period.year_before()).params()).iloc[0]
-widgets.kpi_cards(charts.with_coverage(
-    charts.summary_kpis(summary, previous_summary, year_summary, charts.period_days(f.period),
-                        settings.min_denominator), f.period, first_item) + [charts.spike_kpi(spikes, grain)])
+widgets.kpi_cards(kpis.with_coverage(
+    kpis.summary_kpis(summary, previous_summary, year_summary, kpis.period_days(f.period),
+                        settings.min_denominator), f.period, first_item) + [kpis.spike_kpi(spikes, grain)])
 
 view = (params, grain, split, mode, show_previous)
 volume_key = widgets.view_key("trends_volume", *view)
-event = widgets.chart(charts.volume_figure(filled, grain=grain, dimension=split, mode=mode, previous=previous,
+event = widgets.chart(figures.volume_figure(filled, grain=grain, dimension=split, mode=mode, previous=previous,
                                            spikes=spikes, others=others, title="条目数量"),
                       key=volume_key, group="trends")
-st.caption(charts.spike_rule(grain))
+st.caption(series.spike_rule(grain))
 
-sentiment = charts.fill_buckets(query("trends/volume", **params, grain=grain, dimension="sentiment",
+sentiment = series.fill_buckets(query("trends/volume", **params, grain=grain, dimension="sentiment",
                                       day_start_hour=hour), f.period, grain, hour)
 negative_key = widgets.view_key("trends_negative", *view)
-negative_event = widgets.chart(charts.negative_share_figure(charts.negative_share(sentiment), grain=grain,
+negative_event = widgets.chart(figures.negative_share_figure(series.negative_share(sentiment), grain=grain,
                                                             min_denominator=settings.min_denominator,
                                                             title="负面占比"),
                                key=negative_key, group="trends")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.core.display import drilldown
+from dashboard.core import filters as core_filters
+from dashboard.core.display import tables
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
 
@@ -22,7 +23,7 @@ if not widgets.data_status():
 f = ui_filters.current()
 hour = f.day_start_hour
 top = cached.top_terms(f, limit=200)
-st.caption(f"时间：{drilldown.describe_period(f.period, hour)}。词语来自入库时的分词（已去掉停用词、标点和数字）；"
+st.caption(f"时间：{core_filters.describe_period(f.period, hour)}。词语来自入库时的分词（已去掉停用词、标点和数字）；"
            "次数为出现次数，条目数为使用该词的信息条数。")
 if top.empty:
     widgets.no_items_note()
@@ -43,10 +44,10 @@ with table_col:
 st.subheader("上升词")
 rising = cached.rising_terms(f, limit=20, min_count=5)
 if rising.empty:
-    st.caption(f"与上一个等长时间段（{drilldown.describe_period(f.period.previous(), hour)}）相比没有明显上升的词"
+    st.caption(f"与上一个等长时间段（{core_filters.describe_period(f.period.previous(), hour)}）相比没有明显上升的词"
                "（至少 5 条信息使用）。" if f.period else "没有时间范围，无法比较。")
 else:
-    st.caption(f"与上一个等长时间段（{drilldown.describe_period(f.period.previous(), hour)}）相比，"
+    st.caption(f"与上一个等长时间段（{core_filters.describe_period(f.period.previous(), hour)}）相比，"
                "使用该词的信息占比上升最多的词；上升倍数 = 本期占比 ÷ 上期占比（各加 1 平滑）。")
     st.dataframe(rising.rename(columns={"term": "词语", "count": "本期条目", "prev_count": "上期条目",
                                         "share": "本期占比", "prev_share": "上期占比", "lift": "上升倍数",
@@ -74,7 +75,7 @@ if term == NONE:
 else:
     items = cached.items_with_term(f, term, limit=500)
     st.caption(f"共 {len(items):,} 条" + ("（最多显示 500 条）" if len(items) >= 500 else "") + "，最新的在前。")
-    st.dataframe(drilldown.item_table(items).rename(columns={"term_count": "词频"}), hide_index=True,
+    st.dataframe(tables.item_table(items).rename(columns={"term_count": "词频"}), hide_index=True,
                  column_config={**widgets.ITEM_COLUMNS,
                                 "内容": st.column_config.TextColumn("内容", width="large")},
                  key="words_items", height=360)

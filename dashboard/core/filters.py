@@ -1,14 +1,24 @@
-"""Periods, the monitoring day and the dashboard filters, as query parameters.
+"""Periods, the monitoring day, time buckets, date-range presets and the dashboard filters, as query
+parameters. No streamlit.
 
-Every query over items takes the same parameters (see queries/schema/002_filters.sql):
-$start (inclusive), $end (exclusive), $categories, $channels, $regions,
-$departments, $sentiments, $keyword, and where it buckets by day $day_start_hour.
-`Filters.params()` produces them; None means "all".
+Every query over items takes the same parameters (see queries/schema/views.sql, filtered_items):
+$start (inclusive), $end (exclusive), $categories, $channels, $regions, $departments, $sentiments,
+$keyword, and where it buckets by day $day_start_hour. `Filters.params()` produces them; None means "all".
+
+Time buckets (hour, day, week, month) follow the day boundary: with the 08:00 monitoring day, the day
+labelled D runs from D 08:00 to D+1 08:00, so 07:59 on D+1 is still in it; weeks start on the Monday
+of that day, months on its first day. Presets (今天, 近7天 …) count back from the earlier of now and the
+newest item, so a store whose data ends before today still opens on data.
 """
 from __future__ import annotations
 
+import calendar
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
 
 MONITORING_DAY_START_HOUR = 8  # the 08:00-to-08:00 monitoring day (DOMAIN.md)
 UNLABELLED = "未标注"          # shown for items without a department/channel/region
@@ -84,3 +94,224 @@ class Filters:
 
     def describe(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, (), "")}
+
+
+GRAINS = ("hour", "day", "week", "month")
+
+GRAIN_LABELS = {"hour": "小时", "day": "日", "week": "周", "month": "月"}
+
+# dimension name -> the Filters field that selects it
+DIMENSION_FIELDS = {
+    "category": "categories", "channel": "channels", "region": "regions",
+    "department": "departments", "sentiment": "sentiments",
+}
+
+DIMENSION_LABELS = {
+    "category": "分类", "subcategory": "二级分类", "channel": "渠道", "region": "地区",
+    "department": "部门", "sentiment": "情感",
+}
+
+# How filtered_items() labels missing values (queries/schema/002_filters.sql).
+UNLABELLED_VALUES = {
+    "category": "未分类", "subcategory": "未分类", "channel": "未标注", "region": "未标注",
+    "department": "未标注", "sentiment": "未评分",
+}
+
+
+
+def to_datetime(value: Any) -> datetime:
+    """A bucket value as sent back by a figure (datetime, date, Timestamp or ISO text) → naive datetime."""
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        text = value.strip().replace("/", "-")
+        stamp = pd.Timestamp(text)
+        return stamp.to_pydatetime().replace(tzinfo=None)
+    raise ValueError(f"无法识别的时间：{value!r}")
+
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+
+def bucket_period(bucket: Any, grain: str, day_start_hour: int = 0) -> Period:
+    """The instants a bucket label covers.
+
+    hour: [h, h+1h). day: day D under the day boundary. week: the 7 days from the label (a Monday).
+    month: the days of the label's month. Day, week and month start at `day_start_hour` on their first day.
+    """
+    start = to_datetime(bucket)
+    if grain == "hour":
+        start = start.replace(minute=0, second=0, microsecond=0)
+        return Period(start, start + timedelta(hours=1))
+    first = start.date()
+    if grain == "week":
+        first = first - timedelta(days=first.weekday())
+        days = 7
+    elif grain == "month":
+        first = first.replace(day=1)
+        days = calendar.monthrange(first.year, first.month)[1]
+    elif grain == "day":
+        days = 1
+    else:
+        raise ValueError(f"未知的时间粒度：{grain}")
+    begin = day_period(first, day_start_hour).start
+    return Period(begin, begin + timedelta(days=days))
+
+
+
+def bucket_of(moment: datetime, grain: str, day_start_hour: int = 0) -> datetime:
+    """The label of the bucket an instant falls in (what queries/trends/volume.sql returns)."""
+    if grain == "hour":
+        return moment.replace(minute=0, second=0, microsecond=0)
+    day = (moment - timedelta(hours=day_start_hour)).date()
+    if grain == "week":
+        day = day - timedelta(days=day.weekday())
+    elif grain == "month":
+        day = day.replace(day=1)
+    elif grain != "day":
+        raise ValueError(f"未知的时间粒度：{grain}")
+    return datetime(day.year, day.month, day.day)
+
+
+
+def bucket_labels(period: Period, grain: str, day_start_hour: int = 0) -> list[datetime]:
+    """Every bucket label that overlaps `period`, in order (for zero-filling a series)."""
+    labels = []
+    current = bucket_of(period.start, grain, day_start_hour)
+    while True:
+        span = bucket_period(current, grain, day_start_hour)
+        if span.start >= period.end:
+            break
+        labels.append(current)
+        if grain == "hour":
+            current = current + timedelta(hours=1)
+        elif grain == "day":
+            current = current + timedelta(days=1)
+        elif grain == "week":
+            current = current + timedelta(days=7)
+        else:
+            nxt = _add_months(current.date(), 1)
+            current = datetime(nxt.year, nxt.month, 1)
+    return labels
+
+
+
+def intersect(period: Period, bounds: Period | None) -> Period | None:
+    """The part of `period` inside `bounds` (None: nothing in common)."""
+    if bounds is None:
+        return period
+    start, end = max(period.start, bounds.start), min(period.end, bounds.end)
+    return Period(start, end) if start < end else None
+
+
+
+def span(periods: Iterable[Period]) -> Period | None:
+    periods = list(periods)
+    if not periods:
+        return None
+    return Period(min(p.start for p in periods), max(p.end for p in periods))
+
+
+
+def describe_period(period: Period | None, day_start_hour: int = 0) -> str:
+    """'2024-05-01（08:00 至次日 08:00）', '2024-04-25 至 2024-05-01（每日 08:00 起算）' or exact instants."""
+    if period is None:
+        return "全部时间"
+    hour = day_start_hour
+    aligned = (period.start.hour == hour and period.end.hour == hour
+               and period.start.minute == period.start.second == period.end.minute == period.end.second == 0
+               and period.length >= timedelta(days=1) and period.length.seconds == 0)
+    if aligned:
+        first = period.start.date()
+        last = (period.end - timedelta(days=1)).date()
+        boundary = "" if hour == 0 else f"（监测日，每日 {hour:02d}:00 起算）"
+        if first == last:
+            return f"{first:%Y-%m-%d}{boundary}"
+        return f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}{boundary}"
+    return f"{period.start:%Y-%m-%d %H:%M} 至 {period.end:%Y-%m-%d %H:%M}"
+
+
+
+PRESETS = {"today": "今天", "7d": "近7天", "30d": "近30天", "month": "本月", "last_month": "上月", "custom": "自定义"}
+
+
+
+def anchor_time(now: datetime, newest: datetime | None) -> datetime:
+    """What the presets count back from: the earlier of now and the newest item ("数据截至").
+
+    So when the newest item is older than today (a store filled from last month's export, a feed that
+    stopped), 今天 is the last day with data and 近7天 the seven days ending there, instead of empty
+    charts. With data arriving live, the anchor is simply now.
+    """
+    if newest is None or pd.isna(newest):
+        return now
+    newest = to_datetime(newest)
+    return min(now, newest)
+
+
+
+def parse_bound(text: str, day_start_hour: int, end: bool) -> datetime:
+    """A custom range bound from the URL: a date ('2024-05-01', whole day under the day boundary;
+    `end` means the end of that day) or an exact instant ('2024-05-01T09:00', used as is)."""
+    text = text.strip()
+    if "T" in text or " " in text:
+        return to_datetime(text)
+    day = date.fromisoformat(text)
+    period = day_period(day, day_start_hour)
+    return period.end if end else period.start
+
+
+
+def preset_period(preset: str, anchor: datetime, day_start_hour: int = 0,
+                  start: datetime | None = None, end: datetime | None = None) -> Period:
+    """The period a preset means on the day `anchor` falls on (under the day boundary).
+
+    今天: that day; 近7天 / 近30天: the 7 / 30 days ending with it; 本月: from the 1st of its month to the
+    end of that day; 上月: the whole month before; 自定义: [start, end). Unknown presets mean 近7天.
+    """
+    today = (anchor - timedelta(hours=day_start_hour)).date()
+    if preset == "custom" and start is not None and end is not None and start < end:
+        return Period(start, end)
+    if preset == "today":
+        return day_period(today, day_start_hour)
+    if preset == "30d":
+        first = today - timedelta(days=29)
+    elif preset == "month":
+        first = today.replace(day=1)
+    elif preset == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        first = last.replace(day=1)
+        return Period(day_period(first, day_start_hour).start, day_period(last, day_start_hour).end)
+    else:
+        first = today - timedelta(days=6)
+    return Period(day_period(first, day_start_hour).start, day_period(today, day_start_hour).end)
+
+
+
+def period_bounds_text(period: Period, day_start_hour: int) -> tuple[str, str]:
+    """The URL form of a period: dates when it is whole days under the boundary, else exact instants."""
+    whole = (period.start.hour == day_start_hour and period.end.hour == day_start_hour
+             and period.start.minute == period.start.second == period.start.microsecond == 0
+             and period.end.minute == period.end.second == period.end.microsecond == 0)
+    if whole:
+        return f"{period.start:%Y-%m-%d}", f"{(period.end - timedelta(days=1)):%Y-%m-%d}"
+    return f"{period.start:%Y-%m-%dT%H:%M}", f"{period.end:%Y-%m-%dT%H:%M}"
+
+
+
+def narrow(base: Filters, dimension: str, values: Iterable[str]) -> Filters:
+    """`base` with one dimension set to `values` (kept in first-seen order, duplicates dropped)."""
+    field = DIMENSION_FIELDS.get(dimension)
+    if field is None:
+        raise ValueError(f"不能按 {dimension} 下钻")
+    chosen = tuple(dict.fromkeys(values))
+    return replace(base, **{field: chosen or None})

@@ -14,7 +14,7 @@ URL query parameters (absent = default; the defaults are never written, so a pla
     q       keyword in title or content                                        关键词
     sub     subcategory: a page parameter of 明细 only (a drill-down from a subcategory tile)
 
-Presets count back from the anchor = min(now, newest item) (drilldown.anchor_time): when the store
+Presets count back from the anchor = min(now, newest item) (core_filters.anchor_time): when the store
 ends before today, 今天 is the last day with data. The resolved dates are shown under the selector.
 
 How the URL and the widgets stay in step: widgets own the state while the user works; after every
@@ -35,16 +35,17 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.config import AnalyticsSettings
-from dashboard.core.display.drilldown import (
+from dashboard.core.display.drilldown import Drill
+from dashboard.core.filters import (
     PRESETS,
-    Drill,
+    Filters,
+    Period,
     anchor_time,
     describe_period,
     parse_bound,
     period_bounds_text,
     preset_period,
 )
-from dashboard.core.filters import Filters, Period
 from dashboard.ui.store import query
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -145,7 +146,7 @@ def day_start_hour(state: FilterState, settings: AnalyticsSettings | None = None
 
 
 def to_filters(state: FilterState, anchor: datetime, settings: AnalyticsSettings | None = None) -> Filters:
-    """Resolve a state against the anchor (drilldown.anchor_time) and the day boundary."""
+    """Resolve a state against the anchor (core_filters.anchor_time) and the day boundary."""
     hour = day_start_hour(state, settings)
     start = end = None
     if state.preset == "custom" and state.date_from and state.date_to:

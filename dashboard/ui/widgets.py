@@ -16,16 +16,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.core import store
-from dashboard.core.display.charts import Kpi
-from dashboard.core.display.drilldown import Drill, export_table, item_table, period_bounds_text
+from dashboard.core.display.drilldown import Drill
+from dashboard.core.display.kpis import Kpi
+from dashboard.core.display.tables import export_table, item_table
+from dashboard.core.filters import Filters, period_bounds_text
 from dashboard.core.reports.exports import csv_bytes, xlsx_bytes
-from dashboard.core.filters import Filters
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.store import get_store, query
 
 ITEMS_PAGE = "app_pages/items.py"
 ADMIN_PAGE = "app_pages/admin.py"
-# How item tables (drilldown.item_table) show their columns.
+# How item tables (tables.item_table) show their columns.
 ITEM_COLUMNS = {
     "发布时间": st.column_config.DatetimeColumn("发布时间", format="YYYY-MM-DD HH:mm"),
     "答复时间": st.column_config.DatetimeColumn("答复时间", format="YYYY-MM-DD HH:mm"),

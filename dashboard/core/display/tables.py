@@ -1,0 +1,127 @@
+"""Item rows and category rows shaped for tables, details and exports: authors masked, response times in
+days and hours, Chinese column names, cells a spreadsheet would run as formulas made inert. No streamlit."""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from dashboard.core.reports.exports import protect_frame
+from dashboard.core.text.pii import mask_name
+
+
+def category_table(tree: pd.DataFrame) -> pd.DataFrame:
+    """The level-1 rows of category_tree() for a table: 分类, 条目数, 占比, 上期, 环比."""
+    top = tree[tree["level"] == 1]
+    return pd.DataFrame({
+        "分类": top["category"].to_numpy(), "条目数": top["items"].to_numpy(),
+        "占比": (top["share"] * 100).round(1).to_numpy(), "上期": top["previous"].to_numpy(),
+        "环比": top["change"].to_numpy(),
+    })
+
+
+
+ITEM_COLUMNS = {
+    "id": "编号", "published_at": "发布时间", "title": "标题", "content": "内容", "channel": "渠道",
+    "source": "来源", "category": "分类", "subcategory": "二级分类", "region": "地区", "department": "承办部门",
+    "department_level": "部门级别", "sentiment": "情感", "is_valid": "有效诉求", "replied_at": "答复时间",
+    "response": "响应时长", "response_hours": "响应时长（小时）", "reply_content": "答复内容",
+    "satisfaction": "满意度", "author": "作者", "likes": "点赞数", "dislikes": "反对数", "url": "链接",
+    # columns the alert and overdue item queries add
+    "word": "关注词", "day": "监测日", "overdue_kind": "超期类型", "days": "已过天数", "open_days": "未答复天数",
+    "waited": "等待天数", "limit_days": "时限（天）",
+    "kind": "类型", "reply_status": "答复状态", "region_source": "地区来源", "category_predicted": "预测分类",
+}
+
+
+
+def format_duration(hours: Any) -> str:
+    """Response time as Chinese text: '45 分钟', '5 小时 30 分钟', '2 天 3 小时' (whole
+    hours from a day on); '' when there is no reply."""
+    if hours is None or (isinstance(hours, float) and math.isnan(hours)) or pd.isna(hours):
+        return ""
+    minutes = round(float(hours) * 60)
+    if minutes < 60:
+        return f"{minutes} 分钟"
+    days, rest = divmod(minutes, 24 * 60)
+    whole_hours, rest_minutes = divmod(rest, 60)
+    if days == 0:
+        return f"{whole_hours} 小时" + (f" {rest_minutes} 分钟" if rest_minutes else "")
+    return f"{days} 天" + (f" {whole_hours} 小时" if whole_hours else "")
+
+
+
+def _masked_authors(frame: pd.DataFrame) -> pd.DataFrame:
+    if "author" in frame.columns:
+        frame = frame.assign(author=frame["author"].map(lambda a: mask_name(a) if isinstance(a, str) else a))
+    return frame
+
+
+
+def item_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of items/list.sql for display: authors masked, response time as text, Chinese headers.
+
+    Text that a spreadsheet would run as a formula (=, +, -, @ …) gets a leading apostrophe here too:
+    st.dataframe has its own "download as CSV" button, which cannot be turned off and does not protect
+    cells, so the table itself must already be safe. (The detail view shows the text untouched.)
+    """
+    shown = protect_frame(_masked_authors(frame.copy()))
+    if "response_hours" in shown.columns:
+        shown.insert(list(shown.columns).index("response_hours"), "response",
+                     shown["response_hours"].map(format_duration))
+        shown = shown.drop(columns=["response_hours"])
+    if "is_valid" in shown.columns:
+        shown["is_valid"] = shown["is_valid"].map({True: "是", False: "否"})
+    return shown.rename(columns=ITEM_COLUMNS)
+
+
+
+def export_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of items/export.sql for CSV/XLSX: authors masked, response hours kept as a number too."""
+    shown = _masked_authors(frame.copy())
+    if "response_hours" in shown.columns:
+        shown.insert(list(shown.columns).index("response_hours"), "response",
+                     shown["response_hours"].map(format_duration))
+        shown["response_hours"] = shown["response_hours"].round(1)
+    if "is_valid" in shown.columns:
+        shown["is_valid"] = shown["is_valid"].map({True: "是", False: "否"})
+    return shown.rename(columns=ITEM_COLUMNS)
+
+
+
+def item_detail(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One item (items/detail.sql) as label → text, for the detail view. Every value is plain text."""
+    def text(value: Any) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return ""
+        if isinstance(value, (pd.Timestamp, datetime)):
+            return f"{value:%Y-%m-%d %H:%M}"
+        return str(value)
+
+    replied = row.get("replied_at")
+    has_reply = replied is not None and not pd.isna(replied)
+    response = format_duration(row.get("response_hours")) if has_reply else ""
+    author = row.get("author")
+    region_source = text(row.get("region_source"))
+    return {
+        "编号": text(row.get("id")),
+        "标题": text(row.get("title")),
+        "发布时间": text(row.get("published_at")),
+        "渠道 / 来源": " / ".join(x for x in (text(row.get("channel")), text(row.get("source"))) if x),
+        "分类": " / ".join(x for x in (text(row.get("category")), text(row.get("subcategory"))) if x),
+        "预测分类": text(row.get("category_predicted")),
+        "地区": text(row.get("region")) + (f"（{region_source}）" if region_source and row.get("region") else ""),
+        "类型": text(row.get("kind")),
+        "承办部门": " / ".join(x for x in (text(row.get("department")), text(row.get("department_level"))) if x),
+        "情感": text(row.get("sentiment")) or "未评分",
+        "作者": text(mask_name(author) if isinstance(author, str) else author),
+        "内容": text(row.get("content")),
+        "答复时间": text(replied) if has_reply else text(row.get("reply_status")),
+        "响应时长": response,
+        "答复内容": text(row.get("reply_content")),
+        "满意度": text(row.get("satisfaction")),
+        "链接": text(row.get("url")),
+    }
