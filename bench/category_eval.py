@@ -30,8 +30,14 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboard.core import store  # noqa: E402
-from dashboard.core.analytics.categories import (evaluate, fit_temperature, fold_scores, probabilities,  # noqa: E402
-                                       refresh_predictions, score_matrix)
+from dashboard.core.analytics.categories import (  # noqa: E402
+    evaluate,
+    fit_temperature,
+    fold_scores,
+    probabilities,
+    refresh_predictions,
+    score_matrix,
+)
 from dashboard.core.config import settings_for  # noqa: E402
 from dashboard.core.ingest.loader import ingest_file, ingest_frame  # noqa: E402
 

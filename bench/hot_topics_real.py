@@ -36,11 +36,15 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboard.core import store  # noqa: E402
+from dashboard.core.analytics.topics import (  # noqa: E402
+    hot_topics,
+    repeat_complaints,
+    repeat_counts_by_department,
+)
 from dashboard.core.config import settings_for  # noqa: E402
 from dashboard.core.filters import Filters, Period  # noqa: E402
 from dashboard.core.ingest.loader import ingest_file, ingest_frame  # noqa: E402
 from dashboard.core.text.pii import mask_text  # noqa: E402
-from dashboard.core.analytics.topics import hot_topics, repeat_complaints, repeat_counts_by_department  # noqa: E402
 
 ATTACH3 = "tipdm2020c_attach3_messages_with_votes.xlsx"
 HEADERS = {"留言编号": "id", "留言用户": "author", "留言主题": "title", "留言时间": "published_at",

@@ -82,9 +82,7 @@ def print_figures(con) -> None:
     categories, and the responsiveness figures (never 0% or overdue for what the files do not say)."""
     from datetime import date
 
-    from dashboard.core.analytics import alerts
-
-    from dashboard.core.analytics import metrics
+    from dashboard.core.analytics import alerts, metrics
     from dashboard.core.config import AnalyticsSettings
     from dashboard.core.filters import Filters, days_period
 

@@ -23,7 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dashboard.core import store  # noqa: E402
 from dashboard.core.config import settings_for  # noqa: E402
 from dashboard.core.ingest.loader import ingest_file  # noqa: E402
-from dashboard.core.text.regions import clear_gazetteer_cache, get_gazetteer, national_places  # noqa: E402
+from dashboard.core.text.regions import (  # noqa: E402
+    clear_gazetteer_cache,
+    get_gazetteer,
+    national_places,
+)
 
 FILES = ["tipdm2020c_attach4_messages_with_replies.xlsx", "tipdm2020c_attach3_messages_with_votes.xlsx",
          "tipdm2020c_attach2_sample_labeled.xlsx"]

@@ -38,7 +38,13 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboard.core.text.sentiment import (  # noqa: E402
-    LABELS, NEGATIVE, NEUTRAL, POSITIVE, explain, get_lexicon, score_tokens,
+    LABELS,
+    NEGATIVE,
+    NEUTRAL,
+    POSITIVE,
+    explain,
+    get_lexicon,
+    score_tokens,
 )
 from dashboard.core.text.tokens import get_tokenizer  # noqa: E402
 

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from dashboard.core import store
-
 from dashboard.core.analytics import alerts
 from dashboard.core.analytics.alerts import Alert, AlertRules
 from dashboard.core.config import AnalyticsSettings

@@ -11,8 +11,13 @@ import pytest
 
 from dashboard import cli
 from dashboard.core import store
-from dashboard.core.analytics.categories import (MIN_LABELLED, fit_temperature, model_info, probabilities,
-                                       refresh_predictions)
+from dashboard.core.analytics.categories import (
+    MIN_LABELLED,
+    fit_temperature,
+    model_info,
+    probabilities,
+    refresh_predictions,
+)
 from dashboard.core.ingest.loader import ingest_frame
 
 # Each category has its own words; every item also gets words of other categories (noise) and of none.

@@ -23,8 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.cli import main
 from dashboard.core import store
-from dashboard.core.analytics import alerts
-from dashboard.core.analytics import metrics
+from dashboard.core.analytics import alerts, metrics
 from dashboard.core.config import AnalyticsSettings, settings_for
 from dashboard.core.filters import Filters
 from dashboard.core.ingest.loader import ingest_file

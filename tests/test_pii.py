@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from dashboard.core.text.pii import PiiMatch, find_pii, mask_name, mask_text
 from tests import pii_cases
 
-
 # --------------------------------------------------------------------------- #
 # Helpers: ID numbers with a check character computed independently
 # (ISO 7064 MOD 11-2: weight of position i from the left is 2**(17-i) mod 11).

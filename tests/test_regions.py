@@ -14,8 +14,13 @@ from dashboard import cli
 from dashboard.core import store
 from dashboard.core.config import PROJECT_ROOT
 from dashboard.core.ingest.loader import ingest_frame
-from dashboard.core.text.regions import (Gazetteer, clear_gazetteer_cache, get_gazetteer, national_places,
-                                    parse_regions)
+from dashboard.core.text.regions import (
+    Gazetteer,
+    clear_gazetteer_cache,
+    get_gazetteer,
+    national_places,
+    parse_regions,
+)
 
 SHIPPED = PROJECT_ROOT / "data" / "dicts"
 

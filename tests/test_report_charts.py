@@ -6,9 +6,9 @@ import sys
 import warnings
 from pathlib import Path
 
+from dashboard.core.display.wordcloud import FONT_PACKAGE, font_path
 from dashboard.core.reports import charts as report_charts
 from dashboard.core.reports.charts import Chart
-from dashboard.core.display.wordcloud import FONT_PACKAGE, font_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTIMENT = Chart("每日信息量及情感倾向", ("2024-04-01", "2024-04-02"), (("负面", (3, 1)), ("中性", (1, 2))))

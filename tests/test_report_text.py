@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from dashboard.core.reports import charts as report_charts
+from dashboard.core.reports.document import Report
 from dashboard.core.reports.text import md_text, printable
-from dashboard.core.reports.documents import Report
 
 PAYLOADS = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",

@@ -13,7 +13,15 @@ from docx.oxml.ns import qn
 from dashboard.cli import main
 from dashboard.core import reports
 from dashboard.core.filters import day_period
-from tests.test_metrics import FEB, HONOUR, REMINDED, RULES, bulletin_rows, load, make_item
+from tests.test_metrics import (
+    FEB,
+    HONOUR,
+    REMINDED,
+    RULES,
+    bulletin_rows,
+    load,
+    make_item,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 DIGEST_NOW = datetime(2024, 3, 10, 12, 0)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.core.text import sentiment as sent
 from dashboard.core.config import PROJECT_ROOT
+from dashboard.core.text import sentiment as sent
 from dashboard.core.text.sentiment import (
     LABELS,
     NEGATIVE,

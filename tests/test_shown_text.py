@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 
 from dashboard.core import store
-
 from dashboard.core.ingest import rejections
 from dashboard.core.ingest.loader import ingest_file, ingest_frame
 from dashboard.core.text.pii import mask_text

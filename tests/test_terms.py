@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from dashboard.core import store
-
 from dashboard.core.analytics import terms
 from dashboard.core.filters import Filters, Period
 from dashboard.core.ingest.loader import ingest_frame

@@ -4,14 +4,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.core.reports.exports import csv_bytes
 from dashboard.core.ingest.inbox import UploadRefused, inbox_files, place_upload
 from dashboard.core.ingest.loader import STATUS_LABELS
 from dashboard.core.ingest.mapping import MappingError, list_profiles
 from dashboard.core.ingest.readers import SUPPORTED_SUFFIXES
 from dashboard.core.ingest.rejections import shown_reason, shown_rejected_rows
+from dashboard.core.reports.exports import csv_bytes
 from dashboard.ui.store import get_store, query
 from dashboard.ui.widgets import md_escape
+
 
 def _provides(replies, satisfaction) -> str:
     """Which optional fields a loaded file's source provided (its manifest row)."""

@@ -118,7 +118,6 @@ UNLABELLED_VALUES = {
 }
 
 
-
 def to_datetime(value: Any) -> datetime:
     """A bucket value as sent back by a figure (datetime, date, Timestamp or ISO text) → naive datetime."""
     if isinstance(value, pd.Timestamp):
@@ -134,12 +133,10 @@ def to_datetime(value: Any) -> datetime:
     raise ValueError(f"无法识别的时间：{value!r}")
 
 
-
 def _add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
 
 
 def bucket_period(bucket: Any, grain: str, day_start_hour: int = 0) -> Period:
@@ -167,7 +164,6 @@ def bucket_period(bucket: Any, grain: str, day_start_hour: int = 0) -> Period:
     return Period(begin, begin + timedelta(days=days))
 
 
-
 def bucket_of(moment: datetime, grain: str, day_start_hour: int = 0) -> datetime:
     """The label of the bucket an instant falls in (what queries/trends/volume.sql returns)."""
     if grain == "hour":
@@ -180,7 +176,6 @@ def bucket_of(moment: datetime, grain: str, day_start_hour: int = 0) -> datetime
     elif grain != "day":
         raise ValueError(f"未知的时间粒度：{grain}")
     return datetime(day.year, day.month, day.day)
-
 
 
 def bucket_labels(period: Period, grain: str, day_start_hour: int = 0) -> list[datetime]:
@@ -204,7 +199,6 @@ def bucket_labels(period: Period, grain: str, day_start_hour: int = 0) -> list[d
     return labels
 
 
-
 def intersect(period: Period, bounds: Period | None) -> Period | None:
     """The part of `period` inside `bounds` (None: nothing in common)."""
     if bounds is None:
@@ -213,13 +207,11 @@ def intersect(period: Period, bounds: Period | None) -> Period | None:
     return Period(start, end) if start < end else None
 
 
-
 def span(periods: Iterable[Period]) -> Period | None:
     periods = list(periods)
     if not periods:
         return None
     return Period(min(p.start for p in periods), max(p.end for p in periods))
-
 
 
 def describe_period(period: Period | None, day_start_hour: int = 0) -> str:
@@ -240,9 +232,7 @@ def describe_period(period: Period | None, day_start_hour: int = 0) -> str:
     return f"{period.start:%Y-%m-%d %H:%M} 至 {period.end:%Y-%m-%d %H:%M}"
 
 
-
 PRESETS = {"today": "今天", "7d": "近7天", "30d": "近30天", "month": "本月", "last_month": "上月", "custom": "自定义"}
-
 
 
 def anchor_time(now: datetime, newest: datetime | None) -> datetime:
@@ -258,7 +248,6 @@ def anchor_time(now: datetime, newest: datetime | None) -> datetime:
     return min(now, newest)
 
 
-
 def parse_bound(text: str, day_start_hour: int, end: bool) -> datetime:
     """A custom range bound from the URL: a date ('2024-05-01', whole day under the day boundary;
     `end` means the end of that day) or an exact instant ('2024-05-01T09:00', used as is)."""
@@ -268,7 +257,6 @@ def parse_bound(text: str, day_start_hour: int, end: bool) -> datetime:
     day = date.fromisoformat(text)
     period = day_period(day, day_start_hour)
     return period.end if end else period.start
-
 
 
 def preset_period(preset: str, anchor: datetime, day_start_hour: int = 0,
@@ -296,7 +284,6 @@ def preset_period(preset: str, anchor: datetime, day_start_hour: int = 0,
     return Period(day_period(first, day_start_hour).start, day_period(today, day_start_hour).end)
 
 
-
 def period_bounds_text(period: Period, day_start_hour: int) -> tuple[str, str]:
     """The URL form of a period: dates when it is whole days under the boundary, else exact instants."""
     whole = (period.start.hour == day_start_hour and period.end.hour == day_start_hour
@@ -305,7 +292,6 @@ def period_bounds_text(period: Period, day_start_hour: int) -> tuple[str, str]:
     if whole:
         return f"{period.start:%Y-%m-%d}", f"{(period.end - timedelta(days=1)):%Y-%m-%d}"
     return f"{period.start:%Y-%m-%dT%H:%M}", f"{period.end:%Y-%m-%dT%H:%M}"
-
 
 
 def narrow(base: Filters, dimension: str, values: Iterable[str]) -> Filters:

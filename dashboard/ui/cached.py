@@ -16,16 +16,14 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard.core.analytics import alerts as core_alerts
 from dashboard.core import reports, store
-from dashboard.core.analytics import metrics
-from dashboard.core.analytics import terms
-from dashboard.core.analytics import topics
+from dashboard.core.analytics import alerts as core_alerts
+from dashboard.core.analytics import metrics, terms, topics
 from dashboard.core.analytics.alerts import Alert
-from dashboard.core.config import AnalyticsSettings
-from dashboard.core.filters import Filters, Period, day_period
 from dashboard.core.analytics.topics import Topic
+from dashboard.core.config import AnalyticsSettings
 from dashboard.core.display.wordcloud import wordcloud_png
+from dashboard.core.filters import Filters, Period, day_period
 from dashboard.ui.store import data_version, get_store
 
 NOW_TTL = 300      # seconds: figures judged "as of now" are recomputed at least this often

@@ -12,7 +12,7 @@ from typing import Callable
 
 import streamlit as st
 
-from dashboard.core.reports.documents import Report
+from dashboard.core.reports.document import Report
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -53,7 +53,6 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.core import store
-
 from dashboard.core.analytics import metrics
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, current_day, day_period, days_period

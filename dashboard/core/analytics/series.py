@@ -39,7 +39,6 @@ SPIKE_MIN_BASELINE = 7
 SPIKE_UNITS = {"hour": ("小时", "个小时"), "day": ("天", "天"), "week": ("周", "周"), "month": ("月", "个月")}
 
 
-
 def spike_rule(grain: str) -> str:
     """The spike rule in one Chinese sentence, for the caption under the chart."""
     noun, counter = SPIKE_UNITS[grain]
@@ -48,10 +47,8 @@ def spike_rule(grain: str) -> str:
             f"{counter}时不标记）。")
 
 
-
 def others_label(count: int) -> str:
     return f"其余 {count} 项"
-
 
 
 def fill_buckets(frame: pd.DataFrame, period: Period | None, grain: str, day_start_hour: int = 0) -> pd.DataFrame:
@@ -72,7 +69,6 @@ def fill_buckets(frame: pd.DataFrame, period: Period | None, grain: str, day_sta
     return filled
 
 
-
 def cap_series(frame: pd.DataFrame, limit: int = SERIES_LIMIT) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
     """Keep the `limit` largest series; merge the rest into '其余 N 项'. Returns the frame and, for the
     merged mark, the values it stands for (so a click on it selects exactly those)."""
@@ -87,12 +83,10 @@ def cap_series(frame: pd.DataFrame, limit: int = SERIES_LIMIT) -> tuple[pd.DataF
     return merged, {label: rest}
 
 
-
 def by_size(totals: pd.Series) -> list[str]:
     """Values by total, largest first; '其余 N 项' and unlabelled values (未分类 / 未标注 / 未评分) last."""
     last = set(UNLABELLED_VALUES.values())
     return sorted(totals.index, key=lambda v: (v.startswith("其余 ") or v in last, -int(totals[v]), v))
-
 
 
 def series_order(frame: pd.DataFrame, dimension: str | None) -> list[str]:
@@ -101,7 +95,6 @@ def series_order(frame: pd.DataFrame, dimension: str | None) -> list[str]:
     if dimension == "sentiment":
         return [s for s in SENTIMENT_ORDER if s in names] + [s for s in names if s not in SENTIMENT_ORDER]
     return by_size(frame.groupby("series")["items"].sum().reindex(names, fill_value=0))
-
 
 
 def baseline_period(period: Period, grain: str, window: int = SPIKE_WINDOW) -> Period:
@@ -115,7 +108,6 @@ def baseline_period(period: Period, grain: str, window: int = SPIKE_WINDOW) -> P
     else:
         back = timedelta(days=31 * window)
     return Period(period.start - back, period.end)
-
 
 
 def find_spikes(totals: pd.DataFrame, period: Period, grain: str, day_start_hour: int = 0,
@@ -153,7 +145,6 @@ def find_spikes(totals: pd.DataFrame, period: Period, grain: str, day_start_hour
     return out[inside].reset_index()
 
 
-
 def align_previous(current: Period, previous_totals: pd.DataFrame, grain: str,
                    day_start_hour: int = 0) -> pd.DataFrame:
     """The previous equal period (current.previous()) laid under the current one bucket by bucket:
@@ -171,7 +162,6 @@ def align_previous(current: Period, previous_totals: pd.DataFrame, grain: str,
     return pd.DataFrame(rows, columns=["bucket", "previous_bucket", "items"])
 
 
-
 def negative_share(frame: pd.DataFrame) -> pd.DataFrame:
     """Volume by sentiment (fill_buckets with dimension 'sentiment') → per bucket: negative, scored
     (items with a sentiment) and share = negative ÷ scored (NaN when nothing was scored)."""
@@ -183,7 +173,6 @@ def negative_share(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-
 def change_text(current: float, previous: float | None, min_denominator: int) -> str:
     """环比 as text: '+12.5%', '新出现', '—', or the difference when the base is tiny ('+3 条（基数小）')."""
     if previous is None or (isinstance(previous, float) and math.isnan(previous)):
@@ -193,7 +182,6 @@ def change_text(current: float, previous: float | None, min_denominator: int) ->
     if previous < min_denominator:
         return f"{int(current - previous):+d} 条（基数小）"
     return f"{(current - previous) / previous:+.1%}"
-
 
 
 def category_tree(current: pd.DataFrame, previous: pd.DataFrame | None, min_denominator: int = 5) -> pd.DataFrame:

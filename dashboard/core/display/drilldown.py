@@ -47,7 +47,6 @@ TREE_SEP = "\x1f"
 CURRENT, PREVIOUS = "current", "previous"
 
 
-
 @dataclass(frozen=True)
 class Drill:
     """Filters narrowed to one mark (or a selection of marks) of a figure."""
@@ -59,7 +58,6 @@ class Drill:
     def params(self) -> dict:
         """The standard query parameters plus `subcategories` (the item queries take both)."""
         return {**self.filters.params(), "subcategories": list(self.subcategories) if self.subcategories else None}
-
 
 
 def points_of(event: Any) -> list[dict]:
@@ -79,7 +77,6 @@ def points_of(event: Any) -> list[dict]:
     return []
 
 
-
 def _customdata(point: Mapping) -> list:
     data = point.get("customdata", point.get("customData"))
     if data is None:
@@ -87,7 +84,6 @@ def _customdata(point: Mapping) -> list:
     if isinstance(data, (list, tuple)):
         return list(data)
     return [data]
-
 
 
 def _values(raw: Any) -> list[str]:
@@ -99,10 +95,8 @@ def _values(raw: Any) -> list[str]:
     return [str(raw)]
 
 
-
 def _label(parts: list[str]) -> str:
     return " · ".join(p for p in parts if p)
-
 
 
 def _value_text(dimension: str, values: list[str]) -> str:
@@ -110,7 +104,6 @@ def _value_text(dimension: str, values: list[str]) -> str:
         return ""
     shown = "、".join(values[:5]) + (f" 等 {len(values)} 项" if len(values) > 5 else "")
     return f"{DIMENSION_LABELS.get(dimension, dimension)}：{shown}"
-
 
 
 def from_time_selection(event: Any, base: Filters, grain: str, dimension: str | None = None) -> Drill | None:
@@ -147,7 +140,6 @@ def from_time_selection(event: Any, base: Filters, grain: str, dimension: str | 
     return Drill(filters=filters, label=label)
 
 
-
 def from_category_selection(event: Any, base: Filters, dimension: str) -> Drill | None:
     """Bars with one mark per value of `dimension` (customdata = [value(s)])."""
     values: list[str] = []
@@ -160,11 +152,9 @@ def from_category_selection(event: Any, base: Filters, dimension: str) -> Drill 
     return Drill(filters=narrow(base, dimension, values), label=_value_text(dimension, values))
 
 
-
 def tree_id(category: str, subcategory: str | None = None) -> str:
     """The id of a treemap tile: the category, or category + TREE_SEP + subcategory."""
     return category if subcategory is None else f"{category}{TREE_SEP}{subcategory}"
-
 
 
 def from_treemap_selection(event: Any, base: Filters) -> Drill | None:
@@ -188,7 +178,6 @@ def from_treemap_selection(event: Any, base: Filters) -> Drill | None:
     return Drill(filters=filters, subcategories=subs, label=label)
 
 
-
 def from_heatmap_selection(event: Any, base: Filters, row_dimension: str, column_dimension: str) -> Drill | None:
     """Heatmap cells (charts.heatmap_figure): customdata = [row value, column value]."""
     rows: list[str] = []
@@ -205,7 +194,6 @@ def from_heatmap_selection(event: Any, base: Filters, row_dimension: str, column
     label = _label([_value_text(row_dimension, list(dict.fromkeys(rows))),
                     _value_text(column_dimension, list(dict.fromkeys(columns)))])
     return Drill(filters=filters, label=label)
-
 
 
 def from_table_rows(frame: pd.DataFrame, rows: Iterable[int], base: Filters,

@@ -50,11 +50,9 @@ HOVER_TIME = {"hour": "%Y-%m-%d %H:00", "day": "%Y-%m-%d", "week": "%Y-%m-%d 起
 HEATMAP_COLUMNS = 15    # heatmap columns beyond this are merged likewise
 
 
-
 def esc(text: Any) -> str:
     """Data text made safe for plotly labels (which understand a little HTML)."""
     return html.escape("" if text is None else str(text), quote=False)
-
 
 
 def color_for(dimension: str | None, value: str) -> str:
@@ -70,10 +68,8 @@ def color_for(dimension: str | None, value: str) -> str:
     return PALETTE[zlib.crc32(value.encode("utf-8")) % len(PALETTE)]
 
 
-
 def _iso(moment: Any) -> str:
     return pd.Timestamp(moment).isoformat()
-
 
 
 def _layout(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
@@ -86,7 +82,6 @@ def _layout(fig: go.Figure, *, title: str | None = None, height: int = 420) -> g
     return fig
 
 
-
 def empty_figure(message: str = "所选条件下没有数据") -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=esc(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
@@ -94,7 +89,6 @@ def empty_figure(message: str = "所选条件下没有数据") -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, height=260)
-
 
 
 def volume_figure(frame: pd.DataFrame, *, grain: str, dimension: str | None = None, mode: str = "stack",
@@ -147,7 +141,6 @@ def volume_figure(frame: pd.DataFrame, *, grain: str, dimension: str | None = No
     return _layout(fig, title=title)
 
 
-
 def negative_share_figure(frame: pd.DataFrame, *, grain: str, min_denominator: int,
                           title: str | None = None) -> go.Figure:
     """负面占比 over time from negative_share(). Buckets with fewer than `min_denominator` scored items
@@ -169,7 +162,6 @@ def negative_share_figure(frame: pd.DataFrame, *, grain: str, min_denominator: i
     fig.update_xaxes(title=None, tickformat=TICK_FORMATS[grain])
     fig.update_yaxes(title="负面占比", tickformat=".0%", rangemode="tozero")
     return _layout(fig, title=title, height=300)
-
 
 
 def treemap_figure(tree: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -203,7 +195,6 @@ def treemap_figure(tree: pd.DataFrame, title: str | None = None) -> go.Figure:
     ))
     fig.update_layout(margin=dict(l=5, r=5, t=40 if title else 10, b=5))
     return _layout(fig, title=title, height=480)
-
 
 
 def heatmap_figure(frame: pd.DataFrame, row_dimension: str = "category", column_dimension: str = "region",
@@ -254,7 +245,6 @@ def heatmap_figure(frame: pd.DataFrame, row_dimension: str = "category", column_
     fig.update_xaxes(title=col_name, type="category", side="bottom")
     fig.update_yaxes(title=row_name, type="category")
     return _layout(fig, title=title, height=max(320, 32 * len(rows) + 140))
-
 
 
 def bars_figure(frame: pd.DataFrame, dimension: str, *, value_column: str = "items",

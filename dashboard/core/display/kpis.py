@@ -49,7 +49,6 @@ class Kpi:
         return "\n\n".join(lines)
 
 
-
 def _num(x: float | None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
@@ -58,12 +57,10 @@ def _num(x: float | None) -> str:
     return f"{x:,.1f}"
 
 
-
 def _count_change(current: float, previous: float | None, min_denominator: int) -> str:
     if previous is None:
         return "无数据"
     return change_text(current, previous, min_denominator)
-
 
 
 def count_kpi(label: str, current: float, previous: float | None, year_before: float | None,
@@ -73,7 +70,6 @@ def count_kpi(label: str, current: float, previous: float | None, year_before: f
                previous=previous, year_before=year_before,
                change=_count_change(current, previous, min_denominator),
                year_change=_count_change(current, year_before, min_denominator) if year_before else "去年同期无数据")
-
 
 
 def rate_kpi(label: str, numerator: float, denominator: float, previous: tuple[float, float] | None,
@@ -106,7 +102,6 @@ def rate_kpi(label: str, numerator: float, denominator: float, previous: tuple[f
                small_base=denominator < min_denominator, higher_is_worse=higher_is_worse)
 
 
-
 def due_rate_kpi(numerator: float, denominator: float, previous: tuple[float, float] | None, value_text: str,
                  formula: str, min_denominator: int) -> Kpi:
     """到期诉求答复率: only requests past their reply deadline, so a fresh day does not look unanswered.
@@ -114,7 +109,6 @@ def due_rate_kpi(numerator: float, denominator: float, previous: tuple[float, fl
     kpi = rate_kpi("到期诉求答复率", numerator, denominator, previous, None, min_denominator, formula,
                    compare_year=False)
     return replace(kpi, text=value_text, caption=formula)
-
 
 
 def responsiveness_kpis(total: Any, settings: Any) -> list[Kpi]:
@@ -136,7 +130,6 @@ def responsiveness_kpis(total: Any, settings: Any) -> list[Kpi]:
             formula=f"有效诉求发布后超过 {settings.overdue_days} 天仍未答复（只统计来源提供答复信息的诉求）",
             higher_is_worse=True),
     ]
-
 
 
 def summary_kpis(current: Mapping[str, Any], previous: Mapping[str, Any] | None,
@@ -164,7 +157,6 @@ def summary_kpis(current: Mapping[str, Any], previous: Mapping[str, Any] | None,
     return cards
 
 
-
 def with_coverage(kpis: list[Kpi], period: Period | None, first_data: Any) -> list[Kpi]:
     """Mark comparisons whose other period starts before the store's first item (so it is only
     partly covered and the change overstates growth)."""
@@ -185,10 +177,8 @@ def with_coverage(kpis: list[Kpi], period: Period | None, first_data: Any) -> li
     return marked
 
 
-
 def period_days(period: Period | None) -> float:
     return 0.0 if period is None else period.length.total_seconds() / 86400
-
 
 
 def spike_kpi(spikes: pd.DataFrame, grain: str) -> Kpi:
@@ -200,7 +190,6 @@ def spike_kpi(spikes: pd.DataFrame, grain: str) -> Kpi:
     return Kpi(label=f"突增{noun}数", value=count, text=str(count),
                formula=spike_rule(grain).lstrip("▼ ") + f" 本期共 {count} {counter}{peak}。",
                change="—", year_change="—")
-
 
 
 def category_kpis(tree: pd.DataFrame, current: Mapping[str, Any], previous: Mapping[str, Any] | None,

@@ -23,7 +23,6 @@ def category_table(tree: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-
 ITEM_COLUMNS = {
     "id": "编号", "published_at": "发布时间", "title": "标题", "content": "内容", "channel": "渠道",
     "source": "来源", "category": "分类", "subcategory": "二级分类", "region": "地区", "department": "承办部门",
@@ -35,7 +34,6 @@ ITEM_COLUMNS = {
     "waited": "等待天数", "limit_days": "时限（天）",
     "kind": "类型", "reply_status": "答复状态", "region_source": "地区来源", "category_predicted": "预测分类",
 }
-
 
 
 def format_duration(hours: Any) -> str:
@@ -53,12 +51,10 @@ def format_duration(hours: Any) -> str:
     return f"{days} 天" + (f" {whole_hours} 小时" if whole_hours else "")
 
 
-
 def _masked_authors(frame: pd.DataFrame) -> pd.DataFrame:
     if "author" in frame.columns:
         frame = frame.assign(author=frame["author"].map(lambda a: mask_name(a) if isinstance(a, str) else a))
     return frame
-
 
 
 def item_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -78,7 +74,6 @@ def item_table(frame: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns=ITEM_COLUMNS)
 
 
-
 def export_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows of items/export.sql for CSV/XLSX: authors masked, response hours kept as a number too."""
     shown = _masked_authors(frame.copy())
@@ -89,7 +84,6 @@ def export_table(frame: pd.DataFrame) -> pd.DataFrame:
     if "is_valid" in shown.columns:
         shown["is_valid"] = shown["is_valid"].map({True: "是", False: "否"})
     return shown.rename(columns=ITEM_COLUMNS)
-
 
 
 def item_detail(row: Mapping[str, Any]) -> dict[str, Any]:

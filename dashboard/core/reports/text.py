@@ -1,4 +1,4 @@
-"""Text made safe for the two report formats (core/reports/documents.py renders every block through these).
+"""Text made safe for the two report formats (core/reports/document.py renders every block through these).
 
 Report text comes from data — titles, quotes, department and topic names people typed — so it may hold
 anything: control characters, Markdown, HTML.

@@ -72,8 +72,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from operator import mul
 from dataclasses import dataclass
+from operator import mul
 
 __all__ = ["PiiMatch", "PII_KINDS", "find_pii", "mask_text", "mask_name"]
 

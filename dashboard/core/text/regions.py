@@ -21,7 +21,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from dashboard.core import store
-from dashboard.core.text.tokens import _read_bytes, _resolve_dir, dictionary_lines, files_signature
+from dashboard.core.text.tokens import (
+    _read_bytes,
+    _resolve_dir,
+    dictionary_lines,
+    files_signature,
+)
 
 log = logging.getLogger(__name__)
 

@@ -65,9 +65,13 @@ from itertools import compress
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from dashboard.core.text.tokens import Tokenizer, default_dicts_dir, get_tokenizer
+from dashboard.core.text.tokens import (
+    Tokenizer,
+    default_dicts_dir,
+    files_signature,
+    get_tokenizer,
+)
 from dashboard.core.text.tokens import dictionary_lines as _lines
-from dashboard.core.text.tokens import files_signature
 
 __all__ = [
     "POSITIVE", "NEUTRAL", "NEGATIVE", "LABELS",
