@@ -372,11 +372,11 @@ def cmd_query(args, settings: Settings) -> int:
             params = store.query_params(name)
             print(f"{name}  {' '.join('$' + p for p in params)}".rstrip())
         return EXIT_OK
-    params = dict(_parse_param(p) for p in args.param)
     try:
         store.load_sql(args.name)
     except store.QueryNotFound as exc:
         raise UsageError(exc.args[0]) from exc
+    params = _filter_record(args.name, dict(_parse_param(p) for p in args.param))
     con = _open_for_reading(settings)
     import duckdb
 
@@ -393,6 +393,22 @@ def cmd_query(args, settings: Settings) -> int:
     else:
         frame.to_csv(sys.stdout, index=False)
     return EXIT_OK
+
+
+def _filter_record(name: str, params: dict) -> dict:
+    """A query over items takes one filter record ($filters); on the command line its fields are given
+    one by one (`--param start=2019-05-01 --param 'categories=["城乡建设"]'`) and gathered here."""
+    from dashboard.core import store
+    from dashboard.core.filters import Filters
+
+    if "filters" not in store.query_params(name):
+        return params
+    record = Filters().record()
+    given = {key: params.pop(key) for key in list(params) if key in record}
+    if given:
+        record.update(given)
+        params["filters"] = {**record, **(params.get("filters") or {})}
+    return params
 
 
 def cmd_check(args, settings: Settings) -> int:

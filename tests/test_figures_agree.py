@@ -168,12 +168,12 @@ def test_overview_cards_digest_and_alerts_agree(db, app_data_dir, monkeypatch, t
 
 def test_items_say_unknown_never_unanswered(db):
     con = store.connect(db, read_only=True)
-    rows = store.run_query(con, "items/list", start=None, end=None, limit=None)
+    rows = store.run_query(con, "items/list", limit=None)
     status = rows.groupby(rows["id"].str[0])["reply_status"].agg(set).to_dict()
     assert status["5"] == {"来源未提供"} and status["W"] == {"不适用（网络舆情）"}
     assert status["H"] == {"已答复", "未答复"}
     satisfaction = rows.groupby(rows["id"].str[0])["satisfaction"].agg(set).to_dict()
     assert satisfaction["5"] == {"来源未提供"} and "未评价" in satisfaction["H"]
-    exported = store.run_query(con, "items/export", start=None, end=None, limit=None)
+    exported = store.run_query(con, "items/export", limit=None)
     assert not exported.loc[~exported["id"].str.startswith("H"), "reply_status"].eq("未答复").any()
     con.close()

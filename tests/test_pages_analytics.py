@@ -88,7 +88,7 @@ def table(at: AppTest, *columns: str):
 
 def no_html(at: AppTest) -> None:
     """Item text never goes through markdown: no markdown element may carry an item title."""
-    titles = set(run("items/list", start=None, end=None, limit=None)["title"].dropna())
+    titles = set(run("items/list", limit=None)["title"].dropna())
     for element in list(at.markdown) + list(at.caption):
         assert element.value not in titles
 

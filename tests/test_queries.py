@@ -13,7 +13,13 @@ from dashboard.core.ingest.loader import ingest_file, ingest_frame
 
 READ_QUERIES = [n for n in store.list_queries() if not n.startswith("ingest/")]
 # A sample value for every parameter name any query uses (the standard filter set first).
+SAMPLE_FILTERS = {
+    "start": datetime(2019, 1, 1), "end": datetime(2030, 1, 1), "categories": ["城乡建设"], "channels": ["留言板"],
+    "regions": ["A市"], "departments": ["未标注"], "sentiments": ["负面"], "kinds": ["诉求"], "keyword": "物业",
+    "item_ids": ["1001", "1002"],
+}
 SAMPLE_PARAMS = {
+    "filters": SAMPLE_FILTERS, "oldest_first": True,
     "start": datetime(2019, 1, 1), "end": datetime(2030, 1, 1), "categories": ["城乡建设"],
     "channels": ["留言板"], "regions": ["A市"], "departments": ["未标注"], "sentiments": ["负面"],
     "keyword": "物业", "day_start_hour": 8, "as_of": datetime(2020, 2, 1), "overdue_days": 15, "limit": 10, "cap": 3,

@@ -317,7 +317,7 @@ def test_special_reply_rate_is_the_bulletins_over_the_requests(special_store, se
     # the same figure as the bulletin's query gives for these items
     from dashboard.core.analytics import metrics
     ids = special_store.execute("select id from items where category = '城乡建设'").fetchall()
-    total = metrics.group_summary(special_store, Filters(period=SPECIAL), RULES, item_ids=[i for (i,) in ids])[-1]
+    total = metrics.group_summary(special_store, Filters(period=SPECIAL, item_ids=tuple(i for (i,) in ids)), RULES)[-1]
     assert (total.reply.numerator, total.reply.denominator) == (2, 5)
 
 

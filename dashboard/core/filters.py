@@ -1,9 +1,10 @@
 """Periods, the monitoring day, time buckets, date-range presets and the dashboard filters, as query
 parameters. No streamlit.
 
-Every query over items takes the same parameters (see queries/schema/views.sql, filtered_items):
-$start (inclusive), $end (exclusive), $categories, $channels, $regions, $departments, $sentiments,
-$keyword, and where it buckets by day $day_start_hour. `Filters.params()` produces them; None means "all".
+Every query over items takes one filter record, $filters (read by filtered_items in
+queries/schema/views.sql): start (inclusive), end (exclusive), categories, channels, regions, departments,
+sentiments, kinds, keyword and item_ids; where it buckets by day it also takes $day_start_hour.
+`Filters.params()` gives {"filters": record}; a None field means "all".
 
 Time buckets (hour, day, week, month) follow the day boundary: with the 08:00 monitoring day, the day
 labelled D runs from D 08:00 to D+1 08:00, so 07:59 on D+1 is still in it; weeks start on the Monday
@@ -73,9 +74,12 @@ class Filters:
     sentiments: tuple[str, ...] | None = None
     keyword: str | None = None
     day_start_hour: int = 0
+    kinds: tuple[str, ...] | None = None        # 诉求 / 舆情
+    item_ids: tuple[str, ...] | None = None     # only these items (a hot topic's); never in the URL
 
-    def params(self) -> dict:
-        """The standard query parameters; empty selections mean 'all' (NULL)."""
+    def record(self) -> dict:
+        """The filter record queries read as $filters (filtered_items in queries/schema/views.sql); empty
+        selections mean 'all' (NULL). Every field is always present."""
         def listed(values):
             return list(values) if values else None
         return {
@@ -86,8 +90,14 @@ class Filters:
             "regions": listed(self.regions),
             "departments": listed(self.departments),
             "sentiments": listed(self.sentiments),
+            "kinds": listed(self.kinds),
             "keyword": (self.keyword or "").strip() or None,
+            "item_ids": listed(self.item_ids),
         }
+
+    def params(self) -> dict:
+        """The query parameters these filters set: {"filters": record()}."""
+        return {"filters": self.record()}
 
     def with_period(self, period: Period | None) -> "Filters":
         return replace(self, period=period)

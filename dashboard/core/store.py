@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.core.config import QUERIES_DIR
+from dashboard.core.filters import Filters
 
 SCHEMA_DIR = QUERIES_DIR / "schema"
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -110,11 +111,16 @@ def list_queries() -> list[str]:
 
 
 def bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The values of the query's parameters: those given, NULL for the others — and for a missing filter
+    record ($filters), the record of no filter (every field NULL: all items)."""
     wanted = query_params(name)
     unknown = set(params) - set(wanted)
     if unknown:
         raise TypeError(f"查询 {name} 不接受参数：{', '.join(sorted(unknown))}（可用：{', '.join(wanted) or '无'}）")
-    return {key: params.get(key) for key in wanted}
+    bound = {key: params.get(key) for key in wanted}
+    if "filters" in bound and bound["filters"] is None:
+        bound["filters"] = Filters().record()
+    return bound
 
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.DuckDBPyConnection:

@@ -7,12 +7,12 @@
 with scoped as (
     select
         day_of(published_at, $day_start_hour) as day,
-        coalesce(category, '未分类') as category,
-        coalesce(region, '未标注') as region,
-        coalesce(channel, '未标注') as channel,
-        coalesce(department, '未标注') as department,
+        category,
+        region,
+        channel,
+        department,
         sentiment
-    from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+    from filtered_items($filters)
 ),
 long as (
     select 'category' as dimension, category as value, day, sentiment from scoped

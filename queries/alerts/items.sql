@@ -5,14 +5,14 @@ select
     id,
     published_at,
     day_of(published_at, $day_start_hour) as day,
-    coalesce(title_masked, title) as title,
+    title,
     channel,
     category,
     region,
-    coalesce(department, '未标注') as department,
+    department,
     sentiment,
     is_valid,
     replied_at
-from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+from filtered_items($filters)
 order by published_at desc, id
 limit $limit

@@ -4,14 +4,14 @@
 -- as_of = $as_of, or when NULL the earlier of $end and now. The items: metrics/overdue_items with
 -- $overdue_kind = '超期未答复'.
 with params as (
-    select coalesce(cast($as_of as timestamp), least(cast($end as timestamp), localtimestamp)) as as_of,
+    select coalesce(cast($as_of as timestamp), least(cast($filters['end'] as timestamp), localtimestamp)) as as_of,
            coalesce(cast($overdue_days as double), 15) as limit_days
 ),
 open_items as (
-    select coalesce(i.department, '未标注') as department,
+    select i.department,
            greatest(epoch(p.as_of - i.published_at) / 86400.0, 0) as open_days,
            p.limit_days
-    from filtered_requests($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+    from filtered_requests($filters)
              as i,
          params as p
     where i.is_valid and i.reply_tracked and (i.replied_at is null or i.replied_at > p.as_of)

@@ -1,14 +1,14 @@
--- Items published in [$start, $end) that match the filters and contain one of the watch words $words.
--- One row per (word, item). A word hits when it is one of the item's terms (item_terms) or occurs in
--- its title or content (case-insensitive): the tokenizer may keep a watch word inside a longer
--- dictionary word (发生爆炸), and a watch list must not miss it. $words NULL means no words, so no rows
--- ("every term" is not a watch list). Titles are the masked copies.
+-- Items matching the filters that contain one of the watch words $words. One row per (word, item). A
+-- word hits when it is one of the item's terms (item_terms) or occurs in its shown title or content
+-- (case-insensitive; the masked text, as a search reads it): the tokenizer may keep a watch word inside a
+-- longer dictionary word (发生爆炸), and a watch list must not miss it. $words NULL means no words, so no
+-- rows ("every term" is not a watch list).
 with words as (
     select distinct unnest(coalesce(cast($words as varchar[]), [])) as word
 ),
 scoped as (
     select *
-    from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+    from filtered_items($filters)
 ),
 -- $pattern: the same words as one case-insensitive regular expression (alerts.watch_word_params), so the
 -- text of every item is scanned once and only the items it matches are compared word by word
@@ -28,18 +28,18 @@ hits as (
     from item_terms as t
     join words as w on t.term = w.word
     where t.item_id in (select id from scoped)
-      and ($start is null or t.published_at >= $start) and ($end is null or t.published_at < $end)
+      and ($filters['start'] is null or t.published_at >= $filters['start']) and ($filters['end'] is null or t.published_at < $filters['end'])
 )
 select
     h.word,
     i.id,
     i.published_at,
     day_of(i.published_at, $day_start_hour) as day,
-    coalesce(i.title_masked, i.title) as title,
+    i.title,
     i.channel,
     i.category,
     i.region,
-    coalesce(i.department, '未标注') as department,
+    i.department,
     i.sentiment
 from scoped as i
 join hits as h on h.id = i.id

@@ -6,7 +6,7 @@ select
     count(*) as items,
     avg(category_confidence) as mean_confidence,
     count(*) filter (where category_confidence >= coalesce($min_confidence, 0.8)) as confident
-from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
-where category is null
+from filtered_items($filters)
+where category = '未分类'
 group by 1
 order by predicted_category = '未能预测', items desc, predicted_category

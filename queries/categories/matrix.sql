@@ -2,14 +2,14 @@
 -- $dimension: 'region' (default) | 'channel' | 'department' | 'sentiment'. Values are labelled as
 -- filtered_items() matches them (未分类 / 未标注 / 未评分), so a cell can select its items again.
 select
-    coalesce(category, '未分类') as category,
+    category,
     case coalesce($dimension, 'region')
-        when 'channel' then coalesce(channel, '未标注')
-        when 'department' then coalesce(department, '未标注')
-        when 'sentiment' then coalesce(sentiment, '未评分')
-        else coalesce(region, '未标注')
+        when 'channel' then channel
+        when 'department' then department
+        when 'sentiment' then sentiment
+        else region
     end as value,
     count(*) as items
-from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+from filtered_items($filters)
 group by all
 order by category, value

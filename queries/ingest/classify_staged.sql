@@ -44,6 +44,7 @@ with merged as (
         case when s.title is null then i.title_masked else s.title_masked end as title_masked,
         case when s.content is null then i.content_masked else s.content_masked end as content_masked,
         case when s.reply_content is null then i.reply_masked else s.reply_masked end as reply_masked,
+        case when s.author is null then i.author_masked else s.author_masked end as author_masked,
         case when s.reply_content is null then list_distinct(list_concat(s.pii_kinds, i.pii_kinds))
              else s.pii_kinds end as pii_kinds,
         coalesce(i.reply_tracked, false) or coalesce($reply_tracked, false) as reply_tracked,

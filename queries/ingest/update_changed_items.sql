@@ -18,6 +18,7 @@ update items set
     sentiment = c.sentiment,
     sentiment_source = c.sentiment_source,
     author = c.author,
+    author_masked = c.author_masked,
     likes = c.likes,
     dislikes = c.dislikes,
     url = c.url,

@@ -1,5 +1,5 @@
 -- How many items match the filters (and the optional $subcategories, a drill-down from a
 -- subcategory tile; labelled 未分类 when missing): the item list's "共 N 条".
 select count(*) as items
-from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
-where $subcategories is null or list_contains($subcategories, coalesce(subcategory, '未分类'))
+from filtered_items($filters)
+where $subcategories is null or list_contains($subcategories, subcategory)

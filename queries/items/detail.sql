@@ -1,11 +1,11 @@
--- The items with these ids ($item_ids), for the detail view: masked text (coalesce(*_masked, raw)),
--- the reply and its timing. The author is masked by the caller (core/pii.mask_name).
+-- The items with these ids ($item_ids), for the detail view, as users see them (items_shown): masked
+-- text and author, the reply and its timing.
 -- Reads through filtered_items() with the filters, so an id outside the current view returns nothing.
 select
     id,
     published_at,
-    coalesce(title_masked, title) as title,
-    coalesce(content_masked, content) as content,
+    title,
+    content,
     channel,
     source,
     category,
@@ -18,15 +18,15 @@ select
     sentiment,
     is_valid,
     kind,
-    reply_status(kind, reply_tracked, replied_at) as reply_status,
+    reply_status,
     replied_at,
     date_diff('second', published_at, replied_at) / 3600.0 as response_hours,
-    coalesce(reply_masked, reply_content) as reply_content,
-    satisfaction_shown(kind, satisfaction_tracked, satisfaction) as satisfaction,
+    reply_content,
+    satisfaction_label as satisfaction,
     author,
     likes,
     dislikes,
     url
-from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
-where list_contains($item_ids, id)
+from filtered_items($filters)
+where id in (select unnest($item_ids))
 order by published_at desc, id

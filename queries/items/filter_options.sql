@@ -5,13 +5,13 @@
 -- Ordered for the widgets: the values most frequent in the period first, then over all time.
 with scoped as (
     select
-        coalesce(category, '未分类') as category,
-        coalesce(channel, '未标注') as channel,
-        coalesce(region, '未标注') as region,
-        coalesce(department, '未标注') as department,
-        coalesce(sentiment, '未评分') as sentiment,
+        category,
+        channel,
+        region,
+        department,
+        sentiment,
         ($start is null or published_at >= $start) and ($end is null or published_at < $end) as in_period
-    from filtered_items(null, null, null, null, null, null, null, null)
+    from items_shown
 ),
 long as (
     select 'category' as dimension, category as value, in_period from scoped

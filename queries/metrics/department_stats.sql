@@ -14,19 +14,18 @@
 --   overdue_open       open for more than $overdue_days days (NULL: 15) as of as_of
 --   replied_late       replied more than $overdue_days days after publication
 --   response_days_*    reply time (days) of replied requests: median, 90th percentile, slowest
--- $item_ids: only these items (a hot topic's), NULL: all.
 -- as_of = $as_of, or when NULL the earlier of $end and the database's local time.
 -- Requests without a department count under 未标注 (group 未标注), in the totals too. A department's group
 -- is the level most of its requests carry (ties: the first in 市直, 县市区, 其他 order); none: 其他.
 with params as (
-    select coalesce(cast($as_of as timestamp), least(cast($end as timestamp), localtimestamp)) as as_of,
+    select coalesce(cast($as_of as timestamp), least(cast($filters['end'] as timestamp), localtimestamp)) as as_of,
            coalesce(cast($overdue_days as double), 15) as limit_days,
            coalesce($satisfied_values, ['满意', '基本满意']) as satisfied_values
 ),
 scoped as (
     select
-        coalesce(i.department, '未标注') as department,
-        i.department is null as unlabelled,
+        i.department,
+        i.department = '未标注' as unlabelled,
         i.department_level,
         i.is_valid,
         i.is_valid and i.reply_tracked as reply_known,
@@ -39,10 +38,9 @@ scoped as (
         epoch(i.replied_at - i.published_at) / 86400.0 as reply_days,
         greatest(epoch(p.as_of - i.published_at) / 86400.0, 0) as open_days,
         p.limit_days
-    from filtered_requests($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+    from filtered_requests($filters)
              as i,
          params as p
-    where $item_ids is null or i.id in (select unnest(cast($item_ids as varchar[])))
 ),
 rated as (
     -- a rating counts once the request is answered (or when its source does not track replies)

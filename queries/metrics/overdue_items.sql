@@ -5,7 +5,7 @@
 -- $overdue_kind picks one kind (NULL: both). days = days open (超期未答复) or days to reply (超期答复).
 -- as_of = $as_of, or when NULL the earlier of $end and now. Titles are the masked copies.
 with params as (
-    select coalesce(cast($as_of as timestamp), least(cast($end as timestamp), localtimestamp)) as as_of,
+    select coalesce(cast($as_of as timestamp), least(cast($filters['end'] as timestamp), localtimestamp)) as as_of,
            coalesce(cast($overdue_days as double), 15) as limit_days
 ),
 scoped as (
@@ -15,7 +15,7 @@ scoped as (
         epoch(i.replied_at - i.published_at) / 86400.0 as reply_days,
         greatest(epoch(p.as_of - i.published_at) / 86400.0, 0) as open_days,
         p.limit_days
-    from filtered_requests($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+    from filtered_requests($filters)
              as i,
          params as p
     where i.is_valid and i.reply_tracked
@@ -34,12 +34,12 @@ select
     round(days, 1) as days,
     published_at,
     case when replied then replied_at end as replied_at,
-    coalesce(department, '未标注') as department,
+    department,
     department_level,
     category,
     region,
     channel,
-    coalesce(title_masked, title) as title
+    title
 from overdue
 where $overdue_kind is null or overdue_kind = $overdue_kind
 order by overdue_kind desc, days desc, published_at, id

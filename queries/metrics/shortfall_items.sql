@@ -4,7 +4,7 @@
 -- Requests whose source provides neither figure are not listed: they are in no rate.
 -- as_of = $as_of, or when NULL the earlier of $end and now. Titles are the masked copies.
 with params as (
-    select coalesce(cast($as_of as timestamp), least(cast($end as timestamp), localtimestamp)) as as_of,
+    select coalesce(cast($as_of as timestamp), least(cast($filters['end'] as timestamp), localtimestamp)) as as_of,
            coalesce($satisfied_values, ['满意', '基本满意']) as satisfied_values
 ),
 scoped as (
@@ -12,7 +12,7 @@ scoped as (
         i.*,
         i.reply_tracked and i.replied_at is not null and i.replied_at <= p.as_of as replied,
         list_contains(p.satisfied_values, i.satisfaction) as is_satisfied_value
-    from filtered_requests($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+    from filtered_requests($filters)
              as i,
          params as p
     where i.is_valid
@@ -24,12 +24,12 @@ select
          else satisfaction end as status,
     published_at,
     case when replied then replied_at end as replied_at,
-    coalesce(department, '未标注') as department,
+    department,
     department_level,
     category,
     region,
     channel,
-    coalesce(title_masked, title) as title
+    title
 from scoped
 where (reply_tracked and not replied)
    or (satisfaction_tracked and not coalesce(is_satisfied_value, false))

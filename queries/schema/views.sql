@@ -1,32 +1,67 @@
 -- Table macros over the items: applied on every writable start, after the numbered migrations, so a
 -- change here reaches every existing store.
 
--- The one definition of "items matching the dashboard filters". Every query over items reads
--- `from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)`;
--- a NULL argument means "all".
--- The keyword matches the text users are shown, the masked copies (coalesce(*_masked, raw)): matching the
--- raw text would let anyone recover a masked phone number by searching for it (issue 11). Until roles
--- exist every user sees masked text; a role allowed to read raw text will get its own search here.
-create or replace macro filtered_items(p_start, p_end, p_categories, p_channels, p_regions, p_departments,
-                                       p_sentiments, p_keyword) as table
+-- The staging layer: items as users see them, the one way pages, reports and exports read items.
+-- Text and author are the masked copies (personal data detected at ingest); a missing category, channel,
+-- region, department or sentiment reads as its label (未分类 / 未标注 / 未评分), so a chart's value selects
+-- exactly its items again; the reply status and satisfaction say what is known (来源未提供 / 不适用).
+-- Raw text is read only by the short list of queries named in tests/test_shown_text.py.
+create or replace view items_shown as
+select
+    id,
+    published_at,
+    coalesce(title_masked, title) as title,
+    coalesce(content_masked, content) as content,
+    coalesce(reply_masked, reply_content) as reply_content,
+    author_masked as author,
+    coalesce(channel, '未标注') as channel,
+    source,
+    coalesce(category, '未分类') as category,
+    coalesce(subcategory, '未分类') as subcategory,
+    category_predicted,
+    category_confidence,
+    coalesce(region, '未标注') as region,
+    region_source,
+    coalesce(department, '未标注') as department,
+    department_level,
+    coalesce(sentiment, '未评分') as sentiment,
+    kind,
+    is_valid,
+    replied_at,
+    reply_tracked,
+    reply_status(kind, reply_tracked, replied_at) as reply_status,
+    satisfaction,
+    satisfaction_tracked,
+    satisfaction_shown(kind, satisfaction_tracked, satisfaction) as satisfaction_label,
+    likes,
+    dislikes,
+    url,
+    is_demo,
+    ingest_file_id
+from items;
+
+-- The one definition of "items matching the dashboard filters": every query over items reads
+-- `from filtered_items($filters)`, $filters being one record (core/filters.Filters.params()) with the
+-- fields start, end, categories, channels, regions, departments, sentiments, kinds, keyword, item_ids;
+-- a NULL field means "all". The keyword matches the text users are shown (the masked copies): matching
+-- raw text would let anyone recover a masked phone number by searching for it.
+create or replace macro filtered_items(f) as table
 select *
-from items
-where (p_start is null or published_at >= p_start)
-  and (p_end is null or published_at < p_end)
-  and (p_categories is null or list_contains(p_categories, coalesce(category, '未分类')))
-  and (p_channels is null or list_contains(p_channels, coalesce(channel, '未标注')))
-  and (p_regions is null or list_contains(p_regions, coalesce(region, '未标注')))
-  and (p_departments is null or list_contains(p_departments, coalesce(department, '未标注')))
-  and (p_sentiments is null or list_contains(p_sentiments, coalesce(sentiment, '未评分')))
-  and (p_keyword is null or contains(coalesce(title_masked, title), p_keyword)
-       or contains(coalesce(content_masked, content), p_keyword));
+from items_shown
+where (f['start'] is null or published_at >= f['start'])
+  and (f['end'] is null or published_at < f['end'])
+  and (f['categories'] is null or list_contains(f['categories'], category))
+  and (f['channels'] is null or list_contains(f['channels'], channel))
+  and (f['regions'] is null or list_contains(f['regions'], region))
+  and (f['departments'] is null or list_contains(f['departments'], department))
+  and (f['sentiments'] is null or list_contains(f['sentiments'], sentiment))
+  and (f['kinds'] is null or list_contains(f['kinds'], kind))
+  and (f['item_ids'] is null or id in (select unnest(f['item_ids'])))
+  and (f['keyword'] is null or contains(title, f['keyword']) or contains(content, f['keyword']));
 
 -- The requests (诉求) among them: what department responsiveness counts (web opinion never does).
-create or replace macro filtered_requests(p_start, p_end, p_categories, p_channels, p_regions, p_departments,
-                                          p_sentiments, p_keyword) as table
-select *
-from filtered_items(p_start, p_end, p_categories, p_channels, p_regions, p_departments, p_sentiments, p_keyword)
-where kind = '诉求';
+create or replace macro filtered_requests(f) as table
+select * from filtered_items(f) where kind = '诉求';
 
 -- The labelled items a category model learns from: every item with a source category, except fold
 -- `p_holdout_fold` (NULL: none held out).

@@ -1,7 +1,6 @@
--- Items in the filter in [$start, $end) and in the previous period of equal length: the
+-- Items in the filter in its period and in the previous period of equal length: the
 -- denominators of rising terms' shares.
-select count(*) filter (where published_at >= $start) as items,
-       count(*) filter (where published_at < $start) as prev_items
-from filtered_items(cast($start as timestamp) - (cast($end as timestamp) - cast($start as timestamp)),
-                    cast($end as timestamp), $categories, $channels, $regions, $departments,
-                    $sentiments, $keyword)
+select count(*) filter (where published_at >= $filters['start']) as items,
+       count(*) filter (where published_at < $filters['start']) as prev_items
+from filtered_items(struct_update($filters, start := cast($filters['start'] as timestamp)
+                                           - (cast($filters['end'] as timestamp) - cast($filters['start'] as timestamp))))

@@ -4,16 +4,15 @@
 -- terms/rising_terms_rollup.sql gives the same from term_rollup.
 with f as (
     select id
-    from filtered_items(cast($start as timestamp) - (cast($end as timestamp) - cast($start as timestamp)),
-                        cast($end as timestamp), $categories, $channels, $regions, $departments,
-                        $sentiments, $keyword)
+    from filtered_items(struct_update($filters, start := cast($filters['start'] as timestamp)
+                                               - (cast($filters['end'] as timestamp) - cast($filters['start'] as timestamp))))
 )
 select it.term,
-       count(*) filter (where it.published_at >= $start) as count,
-       count(*) filter (where it.published_at < $start) as prev_count
+       count(*) filter (where it.published_at >= $filters['start']) as count,
+       count(*) filter (where it.published_at < $filters['start']) as prev_count
 from item_terms it
 join f on f.id = it.item_id
-where it.published_at >= cast($start as timestamp) - (cast($end as timestamp) - cast($start as timestamp))
-  and it.published_at < $end
+where it.published_at >= cast($filters['start'] as timestamp) - (cast($filters['end'] as timestamp) - cast($filters['start'] as timestamp))
+  and it.published_at < $filters['end']
 group by it.term
-having count(*) filter (where it.published_at >= $start) >= coalesce($min_count, 5)
+having count(*) filter (where it.published_at >= $filters['start']) >= coalesce($min_count, 5)

@@ -5,9 +5,9 @@
 select day_of(f.published_at, $day_start_hour) as day,
        it.term,
        count(*) as items
-from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword) f
+from filtered_items($filters) f
 join item_terms it on it.item_id = f.id
 where list_contains($words, it.term)
-  and ($start is null or it.published_at >= $start) and ($end is null or it.published_at < $end)
+  and ($filters['start'] is null or it.published_at >= $filters['start']) and ($filters['end'] is null or it.published_at < $filters['end'])
 group by all
 order by day, it.term

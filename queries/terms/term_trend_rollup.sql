@@ -5,8 +5,8 @@ select day_of(bucket, $day_start_hour) as day,
        sum(items)::bigint as items
 from term_rollup
 where list_contains($words, term)
-  and ($start is null or bucket >= $start) and ($end is null or bucket < $end)
-  and ($categories is null or list_contains($categories, category))
+  and ($filters['start'] is null or bucket >= $filters['start']) and ($filters['end'] is null or bucket < $filters['end'])
+  and ($filters['categories'] is null or list_contains($filters['categories'], category))
 group by all
 having sum(items) > 0
 order by day, term

@@ -6,9 +6,9 @@
 select it.term,
        sum(it.n)::bigint as count,
        count(*) as items
-from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword) f
+from filtered_items($filters) f
 join item_terms it on it.item_id = f.id
-where ($start is null or it.published_at >= $start) and ($end is null or it.published_at < $end)
+where ($filters['start'] is null or it.published_at >= $filters['start']) and ($filters['end'] is null or it.published_at < $filters['end'])
 group by it.term
 order by count desc, items desc, it.term
 limit coalesce($limit, 200)

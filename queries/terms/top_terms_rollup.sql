@@ -4,8 +4,8 @@ select term,
        sum(n)::bigint as count,
        sum(items)::bigint as items
 from term_rollup
-where ($start is null or bucket >= $start) and ($end is null or bucket < $end)
-  and ($categories is null or list_contains($categories, category))
+where ($filters['start'] is null or bucket >= $filters['start']) and ($filters['end'] is null or bucket < $filters['end'])
+  and ($filters['categories'] is null or list_contains($filters['categories'], category))
 group by term
 having sum(items) > 0
 order by count desc, items desc, term

@@ -11,15 +11,15 @@
 -- and `code` numbers the terms in sorted order; and (code, term) once per term, with pos NULL.
 with f as (
     select id,
-           coalesce(title_masked, title, '') as shown_title,    -- nothing matches raw text
+           coalesce(title, '') as shown_title,    -- the masked title (items_shown)
            row_number() over (order by published_at, id) - 1 as pos
-    from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+    from filtered_items($filters)
 ),
 t as (
     select f.pos, it.term, it.n, contains(f.shown_title, it.term) as in_title
     from item_terms it
     join f on f.id = it.item_id
-    where ($start is null or it.published_at >= $start) and ($end is null or it.published_at < $end)
+    where ($filters['start'] is null or it.published_at >= $filters['start']) and ($filters['end'] is null or it.published_at < $filters['end'])
 ),
 total as (
     select count(*) as n_items from f

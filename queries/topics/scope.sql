@@ -2,7 +2,7 @@
 -- (`cap_start`) and when the newest is (`last_at`): topics are found among at most $cap items.
 with f as (
     select published_at
-    from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+    from filtered_items($filters)
 )
 select (select count(*) from f) as total,
        (select min(published_at) from (select published_at from f order by published_at desc limit $cap))

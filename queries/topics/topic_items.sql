@@ -1,9 +1,9 @@
--- The items of one topic (or repeat group): the ids come from dashboard/core/topics.py.
--- Title and content with personal data masked; `author` is raw (the page masks it by role).
+-- The items of one topic (or repeat group): the ids come from dashboard/core/analytics/topics.py.
+-- As users see them (items_shown: masked title, content and author).
 -- $since (optional): none of the items is older, so DuckDB reads only the row groups from then on.
 select id,
-       coalesce(title_masked, title) as title,
-       coalesce(content_masked, content) as content,
+       title,
+       content,
        published_at,
        channel,
        category,
@@ -12,7 +12,7 @@ select id,
        coalesce(likes, 0) as likes,
        sentiment,
        author
-from items
+from items_shown
 where id in (select unnest($item_ids))
   and ($since is null or published_at >= $since)
 order by published_at, id

@@ -14,4 +14,4 @@ select
     count(*) filter (where kind = '诉求' and is_valid) as valid_requests,
     min(published_at) as first_published,
     max(published_at) as last_published
-from filtered_items($start, $end, $categories, $channels, $regions, $departments, $sentiments, $keyword)
+from filtered_items($filters)

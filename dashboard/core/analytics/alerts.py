@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -55,7 +55,8 @@ import pandas as pd
 from dashboard.core import store
 from dashboard.core.analytics import metrics
 from dashboard.core.config import AnalyticsSettings
-from dashboard.core.filters import Filters, current_day, day_period, days_period
+from dashboard.core.filters import (DIMENSION_FIELDS, Filters, Period, current_day, day_period, days_period,
+                                    narrow)
 from dashboard.core.text.tokens import load_watchwords
 
 __all__ = ["Alert", "AlertRules", "AlertCounts", "SEVERITIES", "KIND_LABELS", "DIMENSION_LABELS", "current_alerts",
@@ -72,9 +73,6 @@ KIND_LABELS = {
 KIND_ORDER = tuple(KIND_LABELS)
 DIMENSION_LABELS = {"category": "分类", "region": "地区", "channel": "渠道", "department": "部门", "all": "全部",
                     "word": "关注词"}
-# Which Filters field (and query parameter) narrows items to one value of a dimension.
-_DIMENSION_FILTER = {"category": "categories", "region": "regions", "channel": "channels",
-                     "department": "departments"}
 
 
 @dataclass(frozen=True)
@@ -188,18 +186,10 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
 
 
-def _narrow(params: dict, dimension: str, value: str) -> dict:
-    """The standard parameters narrowed to one value of a dimension (inside any existing selection)."""
-    if dimension in _DIMENSION_FILTER:
-        params = dict(params, **{_DIMENSION_FILTER[dimension]: [value]})
-    return params
-
-
-def _base_params(filters: Filters) -> dict:
-    params = filters.params()
-    params.pop("start")
-    params.pop("end")
-    return params
+def _narrow(filters: Filters, dimension: str, value: str) -> Filters:
+    """The filters narrowed to one value of a dimension (inside any existing selection); 'all' and
+    'word' narrow nothing."""
+    return narrow(filters, dimension, [value]) if dimension in DIMENSION_FIELDS else filters
 
 
 def _label(dimension: str, value: str) -> str:
@@ -235,8 +225,7 @@ def _volume_alerts(con, day: date, hour: int, filters: Filters, rules: AlertRule
     first_day = pd.Timestamp(first_day).date()
     lookback = max(rules.baseline_days, 7 * rules.weekday_weeks)
     window = days_period(day - timedelta(days=lookback), day, hour)
-    base = _base_params(filters)
-    counts = store.run_query(con, "alerts/daily_counts", **base, start=window.start, end=window.end,
+    counts = store.run_query(con, "alerts/daily_counts", **filters.with_period(window).params(),
                              day_start_hour=hour)
     if counts.empty:
         return []
@@ -249,23 +238,22 @@ def _volume_alerts(con, day: date, hour: int, filters: Filters, rules: AlertRule
         return []
     today_rows = counts[counts["day"] == day]
     alerts = []
-    day_params = dict(base, start=day_period(day, hour).start, end=day_period(day, hour).end,
-                      day_start_hour=hour)
+    day_filters = filters.with_period(day_period(day, hour))
     for row in today_rows.itertuples(index=False):
         if row.dimension not in rules.dimensions:
             continue
         history = counts[(counts["dimension"] == row.dimension) & (counts["value"] == row.value)]
         by_day = {d: r for d, r in zip(history["day"], history.itertuples(index=False))}
-        alert = _spike(row, by_day, trailing_days, weekday_days, day, hour, day_params, rules)
+        alert = _spike(row, by_day, trailing_days, weekday_days, day, hour, day_filters, rules)
         if alert:
             alerts.append(alert)
-        alert = _negative(row, by_day, trailing_days, day, hour, day_params, rules)
+        alert = _negative(row, by_day, trailing_days, day, hour, day_filters, rules)
         if alert:
             alerts.append(alert)
     return alerts
 
 
-def _spike(row, by_day, trailing_days, weekday_days, day, hour, day_params, rules) -> Alert | None:
+def _spike(row, by_day, trailing_days, weekday_days, day, hour, day_filters, rules) -> Alert | None:
     n = int(row.items)
     if n < rules.min_count:
         return None
@@ -288,13 +276,14 @@ def _spike(row, by_day, trailing_days, weekday_days, day, hour, day_params, rule
     message = f"{_day_text(day, hour)}{label}新增 {n} 件，{compare}，超过激增阈值。"
     return Alert(
         kind="volume_spike", severity="高" if high else "中", day=day, dimension=row.dimension, value=row.value,
-        message=message, count=n, query="alerts/items", params=_narrow(day_params, row.dimension, row.value),
+        message=message, count=n, query="alerts/items",
+        params=dict(_narrow(day_filters, row.dimension, row.value).params(), day_start_hour=hour),
         figures={"today": n, "trailing_mean": mean, "trailing_sd": sd, "weekday_mean": weekday_mean,
                  "baseline": baseline, "trailing_days": len(trailing_days), "weekday_days": len(weekday)},
     )
 
 
-def _negative(row, by_day, trailing_days, day, hour, day_params, rules) -> Alert | None:
+def _negative(row, by_day, trailing_days, day, hour, day_filters, rules) -> Alert | None:
     scored, negative = int(row.scored), int(row.negative)
     if scored < rules.negative_min_scored or negative < rules.min_count:
         return None
@@ -310,8 +299,8 @@ def _negative(row, by_day, trailing_days, day, hour, day_params, rules) -> Alert
     message = (f"{_day_text(day, hour)}{label}负面信息 {negative} 件，占有情感判断的 {scored} 件的 "
                f"{share * 100:.1f}%，前 {len(trailing_days)} 天为 {base_share * 100:.1f}%"
                f"（{base_negative}/{base_scored}），上升 {(share - base_share) * 100:.1f} 个百分点。")
-    params = _narrow(day_params, row.dimension, row.value)
-    params["sentiments"] = ["负面"]
+    only_negative = replace(_narrow(day_filters, row.dimension, row.value), sentiments=("负面",))
+    params = dict(only_negative.params(), day_start_hour=hour)
     return Alert(
         kind="negative_surge", severity="高" if high else "中", day=day, dimension=row.dimension, value=row.value,
         message=message, count=negative, query="alerts/items", params=params,
@@ -331,8 +320,7 @@ def _watch_word_alerts(con, day, hour, filters, dicts_dir) -> list[Alert]:
     words = load_watchwords(dicts_dir)
     if not words:
         return []
-    period = day_period(day, hour)
-    params = dict(_base_params(filters), start=period.start, end=period.end, day_start_hour=hour)
+    params = dict(filters.with_period(day_period(day, hour)).params(), day_start_hour=hour)
     hits = store.run_query(con, "alerts/watchword_items", **params, **watch_word_params(list(words)))
     alerts = []
     for word, group in hits.groupby("word", sort=True):
@@ -356,16 +344,16 @@ def _overdue_alerts(con, day, hour, as_of, filters, settings, rules) -> list[Ale
     [day start − limit, as_of − limit): counted with a second run of the same query."""
     limit = timedelta(days=settings.overdue_days)
     def overdue(start, end) -> pd.DataFrame:
-        return store.run_query(con, "alerts/overdue_by_department", **dict(
-            filters.params(), start=start, end=end, as_of=as_of, overdue_days=settings.overdue_days))
+        return store.run_query(con, "alerts/overdue_by_department", **filters.with_period(Period(start, end)).params(),
+                               as_of=as_of, overdue_days=settings.overdue_days)
 
     backlog = overdue(None, as_of)
     if backlog.empty:
         return []
     fresh = overdue(day_period(day, hour).start - limit, as_of - limit)
     fresh = dict(zip(fresh["department"], fresh["overdue_open"]))
-    params = dict(_base_params(filters), start=None, end=as_of, as_of=as_of, overdue_days=settings.overdue_days,
-                  overdue_kind=metrics.OVERDUE_OPEN, limit=None)
+    until = filters.with_period(Period(None, as_of))
+    extra = dict(as_of=as_of, overdue_days=settings.overdue_days, overdue_kind=metrics.OVERDUE_OPEN, limit=None)
     alerts = []
     for row in backlog.itertuples(index=False):
         n, new_today = int(row.overdue_open), int(fresh.get(row.department, 0))
@@ -381,7 +369,7 @@ def _overdue_alerts(con, day, hour, as_of, filters, settings, rules) -> list[Ale
         alerts.append(Alert(
             kind="overdue", severity=severity, day=day, dimension="department", value=row.department,
             message=message, count=n, query="metrics/overdue_items",
-            params=_narrow(params, "department", row.department),
+            params=dict(_narrow(until, "department", row.department).params(), **extra),
             figures={"overdue_open": n, "oldest_days": oldest, "new_today": new_today,
                      "overdue_days": settings.overdue_days},
         ))
@@ -395,11 +383,10 @@ def _reminder_alerts(con, day, hour, as_of, filters, settings, rules) -> list[Al
     known = table[["reply_known", "satisfaction_known"]].max(axis=1)
     below = table[table["reminder"] & (known >= settings.min_denominator)]
     first, last = window.start.date(), (window.end - timedelta(days=1)).date()
-    params = dict(scoped.params(), as_of=as_of, satisfied_values=metrics.satisfied_values(settings), limit=None)
-    return [_reminder_alert(row, day, first, last, params, settings) for _, row in below.iterrows()]
+    return [_reminder_alert(row, day, first, last, scoped, as_of, settings) for _, row in below.iterrows()]
 
 
-def _reminder_alert(row, day, first, last, params, settings) -> Alert:
+def _reminder_alert(row, day, first, last, scoped: Filters, as_of, settings) -> Alert:
     reply, satisfaction = metrics.department_rates(row, settings)
     threshold = settings.reminder_threshold
     both = all(r.value is not None and r.value < threshold for r in (reply, satisfaction))
@@ -411,10 +398,12 @@ def _reminder_alert(row, day, first, last, params, settings) -> Alert:
         kind="reminder", severity="中" if both else "低", day=day, dimension="department",
         value=row["department"], message=message,
         count=int(max(row["reply_known"] - row["replied"], row["satisfaction_known"] - row["satisfied"])),
-        query="metrics/shortfall_items", params=_narrow(params, "department", row["department"]),
+        query="metrics/shortfall_items",
+        params=dict(_narrow(scoped, "department", row["department"]).params(), as_of=as_of,
+                    satisfied_values=metrics.satisfied_values(settings), limit=None),
         figures={"valid": int(row["valid"]), "replied": int(row["replied"]), "satisfied": int(row["satisfied"]),
                  "reply_rate": reply.value, "satisfaction_rate": satisfaction.value,
-                 "window_start": params["start"], "window_end": params["end"]},
+                 "window_start": scoped.period.start, "window_end": scoped.period.end},
     )
 
 

@@ -260,20 +260,18 @@ def due_rate_parts(rate: Rate, window: Period, settings: AnalyticsSettings) -> t
 
 
 def _params(filters: Filters, settings: AnalyticsSettings, as_of: datetime,
-            satisfied: tuple[str, ...] | None, item_ids: list[str] | None = None) -> dict:
+            satisfied: tuple[str, ...] | None) -> dict:
     return dict(filters.params(), as_of=as_of, overdue_days=settings.overdue_days,
-                satisfied_values=satisfied_values(settings, satisfied), item_ids=item_ids)
+                satisfied_values=satisfied_values(settings, satisfied))
 
 
 # ------------------------------------------------------------------------------------- departments
 def department_stats(con, filters: Filters, settings: AnalyticsSettings | None = None,
-                     as_of: datetime | None = None, satisfied: tuple[str, ...] | None = None,
-                     item_ids: list[str] | None = None) -> pd.DataFrame:
-    """The raw counts of queries/metrics/department_stats.sql (department, group and total rows);
-    `item_ids`: only these items (a hot topic's)."""
+                     as_of: datetime | None = None, satisfied: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The raw counts of queries/metrics/department_stats.sql (department, group and total rows)."""
     settings = settings or AnalyticsSettings()
     frame = store.run_query(con, "metrics/department_stats",
-                            **_params(filters, settings, figures_as_of(con, as_of), satisfied, item_ids))
+                            **_params(filters, settings, figures_as_of(con, as_of), satisfied))
     for column in _COUNT_COLUMNS:
         frame[column] = frame[column].fillna(0).astype("int64")
     return frame
@@ -341,8 +339,7 @@ def _is_honoured(frame: pd.DataFrame) -> pd.Series:
 
 def department_table(con, filters: Filters, settings: AnalyticsSettings | None = None,
                      as_of: datetime | None = None, satisfied: tuple[str, ...] | None = None,
-                     rule: str | None = None, compare_previous: bool = True,
-                     item_ids: list[str] | None = None) -> pd.DataFrame:
+                     rule: str | None = None, compare_previous: bool = True) -> pd.DataFrame:
     """One row per department (and 未标注) with every figure of the bulletin.
 
     Columns: department, group, the counts of department_stats (received, valid, reply_known,
@@ -354,7 +351,7 @@ def department_table(con, filters: Filters, settings: AnalyticsSettings | None =
     """
     settings = settings or AnalyticsSettings()
     as_of = figures_as_of(con, as_of)
-    table = _department_rows(con, filters, settings, as_of, satisfied, item_ids)
+    table = _department_rows(con, filters, settings, as_of, satisfied)
     table["honour"] = _is_honoured(table)
     table["reminder"] = _is_below(table, settings, rule)
     table["rank"] = _ranks(table)
@@ -380,8 +377,8 @@ def _previous_ranks(con, filters, settings, as_of, satisfied, table, compare_pre
                      index=table.index, dtype=object)
 
 
-def _department_rows(con, filters, settings, as_of, satisfied, item_ids=None) -> pd.DataFrame:
-    stats = department_stats(con, filters, settings, as_of, satisfied, item_ids)
+def _department_rows(con, filters, settings, as_of, satisfied) -> pd.DataFrame:
+    stats = department_stats(con, filters, settings, as_of, satisfied)
     rows = stats[stats["row_kind"] == "department"].drop(columns=["row_kind"])
     rows = rows.rename(columns={"group_name": "group"})
     columns = ["department", "group", *_COUNT_COLUMNS, *_TIME_COLUMNS]
@@ -454,11 +451,10 @@ def _optional(value) -> float | None:
 
 
 def group_summary(con, filters: Filters, settings: AnalyticsSettings | None = None,
-                  as_of: datetime | None = None, satisfied: tuple[str, ...] | None = None,
-                  item_ids: list[str] | None = None) -> list[GroupSummary]:
+                  as_of: datetime | None = None, satisfied: tuple[str, ...] | None = None) -> list[GroupSummary]:
     """市直 and 县市区 always, 其他 and 未标注 when they have requests, then 合计 (every request)."""
     settings = settings or AnalyticsSettings()
-    stats = department_stats(con, filters, settings, as_of, satisfied, item_ids)
+    stats = department_stats(con, filters, settings, as_of, satisfied)
     departments = _with_rates(stats[stats["row_kind"] == "department"].rename(columns={"group_name": "group"}),
                               settings)
     totals = stats[stats["row_kind"] != "department"].set_index("group_name")

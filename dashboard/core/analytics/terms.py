@@ -53,13 +53,10 @@ def _on_bucket_boundary(moment) -> bool:
 
 
 def _run(con, name: str, filters: Filters, **params) -> pd.DataFrame:
-    """Query `name` or, when it can answer, `name`_rollup (which takes only period and categories:
+    """Query `name` or, when it can answer, `name`_rollup (which reads only period and categories:
     the other filters are unset then)."""
-    if not uses_rollup(filters, params.get("day_start_hour")):
-        return run_query(con, name, **filters.params(), **params)
-    period = filters.params()
-    rolled = {key: period[key] for key in ("start", "end", "categories")}
-    return run_query(con, f"{name}_rollup", **rolled, **params)
+    rolled = uses_rollup(filters, params.get("day_start_hour"))
+    return run_query(con, f"{name}_rollup" if rolled else name, **filters.params(), **params)
 
 
 def top_terms(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 200) -> pd.DataFrame:

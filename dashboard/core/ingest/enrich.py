@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 from dashboard.core.ingest.mapping import ColumnMap, Profile
 from dashboard.core.ingest.normalise import Rejection, _Stats, resolve_duplicate_ids, validate
 from dashboard.core.ingest.readers import RawTable
-from dashboard.core.text.pii import mask_text
+from dashboard.core.text.pii import mask_name, mask_text
 from dashboard.core.text.regions import get_gazetteer
 from dashboard.core.text.sentiment import get_lexicon, score_tokens
 from dashboard.core.text.tokens import get_tokenizer
@@ -52,7 +52,8 @@ STAGED_SCHEMA = pa.schema([
     *[(name, pa.string()) for name in (
         "id", "title", "content", "channel", "source", "category", "subcategory", "region", "department",
         "department_level", "reply_content", "satisfaction", "sentiment", "author", "url", "extra",
-        "title_masked", "content_masked", "reply_masked", "sentiment_source", "kind", "region_text")],
+        "title_masked", "content_masked", "reply_masked", "sentiment_source", "kind", "region_text",
+        "author_masked")],
     ("published_at", pa.timestamp("us")), ("replied_at", pa.timestamp("us")), ("is_valid", pa.bool_()),
     ("likes", pa.int64()), ("dislikes", pa.int64()), ("pii_kinds", pa.list_(pa.string())), ("line", pa.int64()),
 ])
@@ -88,7 +89,15 @@ def add_masks(frame: pd.DataFrame) -> pd.DataFrame:
                 masked_values.append(None)
         frame[target] = pd.Series(masked_values, dtype=object, index=frame.index)
     frame["pii_kinds"] = pd.Series([sorted(k) for k in kinds_per_row], dtype=object, index=frame.index)
+    # the author as others may see it (张三丰 → 张**): made once here, read by the staging view
+    frame["author_masked"] = _map_distinct(frame["author"], mask_name)
     return frame
+
+
+def _map_distinct(values: pd.Series, func) -> pd.Series:
+    """func applied once per distinct non-null value (authors repeat); None stays None."""
+    done = {v: func(v) for v in pd.unique(values.dropna())}
+    return pd.Series([None if v is None or v != v else done[v] for v in values], dtype=object, index=values.index)
 
 
 def regions_from_text(frame: pd.DataFrame, dicts_dir: Path | str | None) -> pd.Series:

@@ -5,6 +5,7 @@ numbered. Deterministic; titles and quotes are masked copies; authors never appe
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -18,14 +19,11 @@ from dashboard.core.reports.bulletin import rate_cells
 from dashboard.core.reports.document import Report, moment_cn, more, pct
 
 APPENDIX_CAP = 100
-
 QUOTE_CAP = 3
-
 QUOTE_CHARS = 80
-
 DAILY_SPAN_DAYS = 62     # a special report over a longer span counts by month,
-
 MONTHLY_SPAN_DAYS = 731  # and over more than two years by year
+SENTIMENTS = ("负面", "中性", "正面", "未评分")   # a report reads the negative first
 
 
 def _describe_filters(filters: Filters) -> str:
@@ -39,12 +37,15 @@ def _describe_filters(filters: Filters) -> str:
     return "；".join(parts) or "全部信息"
 
 
-def _top(series: pd.Series, n: int = 5) -> str:
-    counts = series.value_counts()
-    counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
-    shown = [f"{k}（{v} 条）" for k, v in counts.head(n).items()]
-    more = f"等 {len(counts)} 个" if len(counts) > n else ""
-    return "、".join(shown) + more if shown else "无"
+def _top(breakdown: pd.DataFrame, dimension: str, n: int = 5) -> str:
+    """'A（3 条）、B（2 条）等 7 个' from items/breakdown rows of one dimension (most items first)."""
+    rows = breakdown[breakdown["dimension"] == dimension]
+    if dimension == "department":
+        rows = rows[rows["value"] != metrics.UNLABELLED]
+    shown = [f"{v}（{int(k)} 条）" for v, k in zip(rows["value"].head(n), rows["items"].head(n))]
+    if not shown:
+        return "未标注" if dimension == "department" else "无"
+    return "、".join(shown) + (f"等 {len(rows)} 个" if len(rows) > n else "")
 
 
 def _quote(content) -> str | None:
@@ -56,11 +57,51 @@ def _quote(content) -> str | None:
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "……"
 
 
-def _special_replies(report: Report, con, filters: Filters, item_ids: list[str] | None,
-                     settings: AnalyticsSettings) -> None:
-    """The requests of the selection and their replies: the 部门 page's and the bulletin's query
-    (metrics), over these items; figures the sources do not provide say so."""
-    total = metrics.group_summary(con, filters, settings, item_ids=item_ids)[-1]
+def special_report(con, filters: Filters, title: str | None = None, topic: topics.Topic | None = None,
+                   appendix_cap: int = APPENDIX_CAP, quote_cap: int = QUOTE_CAP) -> Report:
+    """《专报》 on a hot topic (its items) or on any filter selection (the items matching `filters`).
+
+    Every figure comes from the named queries the pages use, over the selection (a topic narrows the
+    filters to its item ids). Deterministic: the same data and filters give the same text. Titles and
+    quotes are masked copies; authors never appear; web opinion is counted but never in a reply figure."""
+    scope = replace(filters, item_ids=tuple(topic.item_ids)) if topic is not None else filters
+    report = Report("special", title or (f"关于“{topic.label}”的舆情专报" if topic is not None else "舆情专报"),
+                    _subtitle(filters, topic))
+    summary = store.run_query(con, "trends/summary", **scope.params()).iloc[0]
+    report.heading("一、总体情况")
+    if not int(summary["items"]):
+        report.paragraph("所选范围内没有舆情信息。")
+        return report
+    _overview(report, con, scope, summary)
+    _replies(report, con, scope, AnalyticsSettings())
+    _volume(report, con, scope)
+    _sentiments(report, summary)
+    _quotes(report, con, scope, list(topic.quotes) if topic is not None else [], quote_cap)
+    _appendix(report, con, scope, int(summary["items"]), appendix_cap)
+    return report
+
+
+def _subtitle(filters: Filters, topic: topics.Topic | None) -> list[str]:
+    lines = []
+    if filters.period is not None:
+        lines.append(f"统计时段：{moment_cn(filters.period.start, True)} 至 {moment_cn(filters.period.end, True)}")
+    lines.append(f"范围：{_describe_filters(filters)}" + (f"；话题：{topic.label}" if topic is not None else ""))
+    return lines
+
+
+def _overview(report: Report, con, scope: Filters, summary) -> None:
+    breakdown = store.run_query(con, "items/breakdown", **scope.params())
+    report.paragraph(
+        f"所选范围内共有信息 {int(summary['items'])} 条（诉求 {int(summary['requests'])} 件、网络舆情 "
+        f"{int(summary['opinion'])} 条），首条发布于 {moment_cn(summary['first_published'], True)}，"
+        f"最新一条发布于 {moment_cn(summary['last_published'], True)}。主要来源渠道：{_top(breakdown, 'channel')}；"
+        f"涉及地区：{_top(breakdown, 'region')}；涉及单位：{_top(breakdown, 'department')}。")
+
+
+def _replies(report: Report, con, scope: Filters, settings: AnalyticsSettings) -> None:
+    """The requests of the selection and their replies: the 部门 page's and the bulletin's query; figures
+    the sources do not provide say so."""
+    total = metrics.group_summary(con, scope, settings)[-1]
     if not total.received:
         report.paragraph("所选信息中没有诉求件（均为网络舆情），不计算答复率。")
         return
@@ -68,7 +109,7 @@ def _special_replies(report: Report, con, filters: Filters, item_ids: list[str] 
               else "")
     report.paragraph(f"其中诉求 {total.received} 件（有效 {total.valid} 件）；{total.reply.formula}"
                      f"（与办理情况通报口径一致）{median}。")
-    table = metrics.department_table(con, filters, settings, compare_previous=False, item_ids=item_ids)
+    table = metrics.department_table(con, scope, settings, compare_previous=False)
     table = table.sort_values(["received", "department"], ascending=[False, True], kind="stable")
     report.table(["单位", "诉求", "有效", "已答复", "答复率", "答复用时中位数（天）"],
                  [[r["department"], int(r["received"]), int(r["valid"]), *rate_cells(r, settings)[:2],
@@ -78,95 +119,68 @@ def _special_replies(report: Report, con, filters: Filters, item_ids: list[str] 
         report.paragraph(f"注：标“*”的比率有效件少于 {settings.min_denominator} 件，仅供参考。")
 
 
-def special_report(con, filters: Filters, title: str | None = None, topic: topics.Topic | None = None,
-                   appendix_cap: int = APPENDIX_CAP, quote_cap: int = QUOTE_CAP) -> Report:
-    """《专报》 on a hot topic (its items) or on any filter selection (the items matching `filters`).
+_UNITS = {"day": ("日", "日期", date.isoformat), "month": ("月", "月份", lambda d: f"{d.year}-{d.month:02d}"),
+          "year": ("年", "年份", lambda d: str(d.year))}
 
-    Deterministic: the same data and filters give the same text. Titles and quotes are masked copies;
-    authors never appear. Reply figures from the bulletin's query (metrics) over the requests of the
-    selection; web opinion is counted but never in a reply figure."""
-    settings = AnalyticsSettings()
-    rows = store.run_query(con, "items/export", **filters.params(), subcategories=None, limit=None)
-    for column in ("channel", "region", "department"):
-        rows[column] = rows[column].fillna(metrics.UNLABELLED)
-    if topic is not None:
-        ids = set(topic.item_ids)
-        rows = rows[rows["id"].astype(str).isin(ids)]
-    rows = rows.drop(columns=["author"], errors="ignore")
-    rows = rows.sort_values(["published_at", "id"], kind="stable").reset_index(drop=True)
-    subject = title or (f"关于“{topic.label}”的舆情专报" if topic is not None else "舆情专报")
-    subtitle = []
-    if filters.period is not None:
-        subtitle.append(f"统计时段：{moment_cn(filters.period.start, True)} 至 {moment_cn(filters.period.end, True)}")
-    subtitle.append(f"范围：{_describe_filters(filters)}" + (f"；话题：{topic.label}" if topic is not None else ""))
-    report = Report("special", subject, subtitle)
 
-    n = len(rows)
-    report.heading("一、总体情况")
-    if n == 0:
-        report.paragraph("所选范围内没有舆情信息。")
-        return report
-    first_at, last_at = rows["published_at"].min(), rows["published_at"].max()
-    departments = rows["department"][rows["department"] != metrics.UNLABELLED]
-    report.paragraph(
-        f"所选范围内共有信息 {n} 条（诉求 {int(rows['kind'].eq('诉求').sum())} 件、网络舆情 "
-        f"{int(rows['kind'].eq('舆情').sum())} 条），首条发布于 {moment_cn(first_at, True)}，"
-        f"最新一条发布于 {moment_cn(last_at, True)}。主要来源渠道：{_top(rows['channel'])}；"
-        f"涉及地区：{_top(rows['region'])}；涉及单位：{_top(departments) if len(departments) else '未标注'}。")
-    _special_replies(report, con, filters, list(topic.item_ids) if topic is not None else None, settings)
-
-    hour = filters.day_start_hour
-    days = (rows["published_at"] - pd.Timedelta(hours=hour)).dt.date
-    span_days = (days.max() - days.min()).days + 1
-    unit = "日" if span_days <= DAILY_SPAN_DAYS else ("月" if span_days <= MONTHLY_SPAN_DAYS else "年")
-    buckets = days.map({"日": date.isoformat, "月": lambda d: f"{d.year}-{d.month:02d}",
-                        "年": lambda d: str(d.year)}[unit])
-    order = ["负面", "中性", "正面", "未评分"]
-    counts = rows["sentiment"].value_counts()
-    labels = [s for s in order if s in counts.index] + sorted(s for s in counts.index if s not in order)
-    by_bucket = pd.crosstab(buckets, rows["sentiment"]).reindex(columns=labels, fill_value=0).sort_index()
-
+def _volume(report: Report, con, scope: Filters) -> None:
+    """二、每日（月、年）信息量 by sentiment: trends/volume with the grain the span needs."""
+    hour = scope.day_start_hour
+    days = store.run_query(con, "trends/volume", **scope.params(), grain="day", dimension=None, day_start_hour=hour)
+    span = (pd.to_datetime(days["bucket"]).max() - pd.to_datetime(days["bucket"]).min()).days + 1
+    grain = "day" if span <= DAILY_SPAN_DAYS else ("month" if span <= MONTHLY_SPAN_DAYS else "year")
+    unit, header, label = _UNITS[grain]
+    rows = store.run_query(con, "trends/volume", **scope.params(), grain=grain, dimension="sentiment",
+                           day_start_hour=hour)
+    table = rows.pivot_table(index="bucket", columns="series", values="items", aggfunc="sum", fill_value=0)
+    labels = [s for s in SENTIMENTS if s in table.columns]
+    table = table.reindex(columns=labels).sort_index()
+    buckets = [label(pd.Timestamp(b).date()) for b in table.index]
     report.heading(f"二、每{unit}信息量")
-    report.table([{"日": "日期", "月": "月份", "年": "年份"}[unit], "信息", *labels],
-                 [[b, int(r.sum()), *(int(v) for v in r)] for b, r in by_bucket.iterrows()])
-    if unit != "日":
-        limit = DAILY_SPAN_DAYS if unit == "月" else MONTHLY_SPAN_DAYS
+    report.table([header, "信息", *labels],
+                 [[b, int(r.sum()), *(int(v) for v in r)] for b, (_, r) in zip(buckets, table.iterrows())])
+    if grain != "day":
+        limit = DAILY_SPAN_DAYS if grain == "month" else MONTHLY_SPAN_DAYS
         report.note(f"时间跨度超过 {limit} 天，按{unit}统计（仅列出有信息的{unit}份）。")
     elif hour:
         report.note(f"按监测日（{hour:02d}:00 至次日 {hour:02d}:00）统计。")
     report.chart(report_charts.Chart(
-        f"每{unit}信息量及情感倾向", tuple(by_bucket.index),
-        tuple((s, tuple(int(v) for v in by_bucket[s])) for s in labels), axis_label="信息（条）"))
+        f"每{unit}信息量及情感倾向", tuple(buckets),
+        tuple((s, tuple(int(v) for v in table[s])) for s in labels), axis_label="信息（条）"))
 
+
+def _sentiments(report: Report, summary) -> None:
+    """三、情感倾向 from trends/summary: 负面, 中性, 正面 and 未评分 with their shares."""
+    n, scored = int(summary["items"]), int(summary["scored"])
+    counts = {"负面": int(summary["negative"]), "中性": scored - int(summary["negative"]) - int(summary["positive"]),
+              "正面": int(summary["positive"]), "未评分": n - scored}
     report.heading("三、情感倾向")
-    report.table(["倾向", "信息", "占比"], [[s, int(counts[s]), pct(counts[s] / n)] for s in labels])
+    report.table(["倾向", "信息", "占比"], [[s, k, pct(k / n)] for s, k in counts.items() if k])
 
+
+def _quotes(report: Report, con, scope: Filters, quotes: list[str], cap: int) -> None:
+    """四、网民原话: the topic's quotes, then the most liked items' words (items/attention)."""
     report.heading("四、网民原话")
-    quotes: list[str] = list(topic.quotes) if topic is not None else []
-    if len(quotes) < quote_cap:
-        texts = topics.topic_items(con, rows["id"].astype(str).tolist())
-        texts = texts.assign(_neg=texts["sentiment"].eq("负面").fillna(False))
-        texts = texts.sort_values(["likes", "_neg", "published_at", "id"], ascending=[False, False, False, True],
-                                  kind="stable")
-        for content in texts["content"]:
+    if len(quotes) < cap:
+        liked = store.run_query(con, "items/attention", **scope.params(), limit=cap * 10)
+        for content in liked["content"]:
             q = _quote(content)
             if q and q not in quotes:
                 quotes.append(q)
-            if len(quotes) >= quote_cap:
+            if len(quotes) >= cap:
                 break
-    if quotes:
-        for q in quotes[:quote_cap]:
-            report.note(f"网民原话：“{q}”")
-    else:
+    for q in quotes[:cap]:
+        report.note(f"网民原话：“{q}”")
+    if not quotes:
         report.paragraph("没有可引用的原话。")
 
+
+def _appendix(report: Report, con, scope: Filters, n: int, cap: int) -> None:
+    rows = store.run_query(con, "items/export", **scope.params(), subcategories=None, limit=cap, oldest_first=True)
     report.heading("附：信息列表")
-    shown = rows.head(appendix_cap)
-    report.paragraph(f"共 {n} 条，按发布时间先后列出" + (f"前 {len(shown)} 条：" if n > len(shown) else "："))
+    report.paragraph(f"共 {n} 条，按发布时间先后列出" + (f"前 {len(rows)} 条：" if n > len(rows) else "："))
     report.table(["编号", "发布时间", "渠道", "地区", "单位", "倾向", "答复", "标题"],
                  [[r["id"], f"{r['published_at']:%Y-%m-%d %H:%M}", r["channel"], r["region"], r["department"],
-                   r["sentiment"], r["reply_status"], r["title"]]
-                  for _, r in shown.iterrows()])
-    if n > len(shown):
-        report.paragraph(more(n - len(shown), "条", "信息"))
-    return report
+                   r["sentiment"], r["reply_status"], r["title"]] for _, r in rows.iterrows()])
+    if n > len(rows):
+        report.paragraph(more(n - len(rows), "条", "信息"))
