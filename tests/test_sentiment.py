@@ -321,10 +321,3 @@ def test_shipped_lexicon_is_sane():
     assert sizes["positive"] > 300 and sizes["negative"] > 500 and sizes["negation"] > 20
     both = {w for w, v in lex.positive.items() if v} & {w for w, v in lex.negative.items() if v}
     assert not both, f"words in both positive.txt and negative.txt: {sorted(both)}"
-
-
-def test_core_does_not_import_streamlit():
-    import subprocess
-    import sys
-    code = "import sys, dashboard.core.text.sentiment; sys.exit('streamlit' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT).returncode == 0

@@ -410,8 +410,3 @@ def test_get_tokenizer_thread_safe_construction(tmp_path):
         assert len(got) == 8 and all(t is got[0] for t in got)
     finally:
         clear_tokenizer_cache()
-
-
-def test_core_does_not_import_streamlit():
-    src = Path(text_mod.__file__).read_text(encoding="utf-8")
-    assert "streamlit" not in src

@@ -1,12 +1,13 @@
 """The DuckDB store: connections, schema migrations and the one way to run SQL.
 
 Every statement the product runs is a file under queries/ (schema/ holds the
-migrations). `run_query(con, "area/name", **params)` loads it, binds the named
-`$params` it uses (missing ones are NULL, which the SQL reads as "all"), and
-returns a DataFrame. Nothing here formats values into SQL text.
+migrations, store/ their bookkeeping). `run_query(con, "area/name", **params)` loads
+it, binds the named `$params` it uses (missing ones are NULL, which the SQL reads
+as "all"), and returns a DataFrame. Nothing here formats values into SQL text.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,10 @@ class QueryNotFound(KeyError):
     pass
 
 
+class MigrationChanged(RuntimeError):
+    """An applied numbered migration no longer matches its file (edited, renamed or removed)."""
+
+
 def connect(db_path: Path | str, read_only: bool = False, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the store, creating and migrating it when writable. `memory_limit` (e.g. "1GB") caps
     DuckDB's memory for this database in this process."""
@@ -48,9 +53,13 @@ def connect(db_path: Path | str, read_only: bool = False, memory_limit: str | No
         if memory_limit:
             raise ValueError(f"内存上限设置无效：{memory_limit}（应如 1GB、512MB）：{exc}") from exc
         raise
-    con.execute("set enable_progress_bar = false")  # it would print over the CLI's own bar and into logs
+    execute(con, "store/progress_bar_off")
     if not read_only:
-        migrate(con)
+        try:
+            migrate(con)
+        except BaseException:
+            con.close()  # a store refused at start must not stay open (and locked) in this process
+            raise
     return con
 
 
@@ -58,30 +67,73 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Bring the store up to date: the scalar macros (schema/functions.sql), then every numbered
     migration (schema/NNN_*.sql) not yet applied, each in its own transaction, then the table macros
     (schema/views.sql). The two definition files are applied on every start, so a change to a macro
-    reaches existing stores; the numbered files change data and run once."""
+    reaches existing stores; the numbered files change data and run once, so an applied one must never
+    change: its checksum is recorded, and a store whose applied migrations differ from the files is
+    refused (MigrationChanged) before anything is applied."""
     _apply(con, SCHEMA_DIR / "functions.sql")
-    con.execute("create table if not exists schema_migrations (version varchar primary key, applied_at timestamp)")
-    done = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+    files = {path.stem: path for path in sorted(SCHEMA_DIR.glob("[0-9][0-9][0-9]_*.sql"))}
+    recorded = _recorded_checksums(con)
+    _refuse_drift(files, recorded)
+    for version, checksum in recorded.items():
+        if checksum is None:  # applied before checksums existed: trust the file as it is now, once
+            execute(con, "store/trust_checksum", version=version, checksum=migration_checksum(files[version]))
     applied = []
-    for path in sorted(SCHEMA_DIR.glob("[0-9][0-9][0-9]_*.sql")):
-        if path.stem in done:
-            continue
-        _apply(con, path, record=path.stem)
-        applied.append(path.stem)
+    for version, path in files.items():
+        if version not in recorded:
+            _apply(con, path, record=version)
+            applied.append(version)
     _apply(con, SCHEMA_DIR / "views.sql")
     return applied
 
 
+def migration_checksum(path: Path) -> str:
+    """sha256 of the file's text; line endings are normalised because a Windows checkout (git's
+    autocrlf) changes the bytes without changing the migration."""
+    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _recorded_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """version -> checksum of every applied migration (None for those applied before checksums)."""
+    execute(con, "store/migrations_table")
+    execute(con, "store/migrations_checksum_column")
+    return dict(execute(con, "store/applied_migrations").fetchall())
+
+
+def _refuse_drift(files: dict[str, Path], recorded: dict[str, str | None]) -> None:
+    """Raise MigrationChanged, naming every file, when an applied migration's file is gone or edited."""
+    problems = []
+    for version, checksum in recorded.items():
+        path = files.get(version)
+        if path is None:
+            problems.append(f"已应用的迁移 queries/schema/{version}.sql 找不到了（被删除或改名，或程序版本比数据库旧）："
+                            f"请恢复该文件，或换用与数据库相符的程序版本。")
+            continue
+        current = migration_checksum(path)
+        if checksum is not None and checksum != current:
+            problems.append(f"迁移文件 queries/schema/{path.name} 在应用到本数据库之后被修改过"
+                            f"（应用时校验和 {checksum[:12]}…，现在 {current[:12]}…）。已应用的迁移不会再运行，"
+                            f"改动到不了已有的数据库：请把该文件恢复原样（git checkout -- queries/schema/{path.name}），"
+                            f"把改动写成新的编号迁移（如 queries/schema/{_next_number(files):03d}_说明.sql）。")
+    if problems:
+        raise MigrationChanged("数据库结构与迁移文件不一致，没有应用任何迁移：\n" + "\n".join(problems))
+
+
+def _next_number(files: dict[str, Path]) -> int:
+    return max((int(version[:3]) for version in files), default=0) + 1
+
+
 def _apply(con: duckdb.DuckDBPyConnection, path: Path, record: str | None = None) -> None:
-    """Run one schema file in a transaction (recording it as an applied migration when `record`)."""
-    con.execute("begin transaction")
+    """Run one schema file in a transaction (recording it, with its checksum, as an applied migration
+    when `record`)."""
+    con.begin()
     try:
         con.execute(path.read_text(encoding="utf-8"))
         if record:
-            con.execute("insert into schema_migrations values (?, current_timestamp)", [record])
-        con.execute("commit")
+            execute(con, "store/record_migration", version=record, checksum=migration_checksum(path))
+        con.commit()
     except Exception:
-        con.execute("rollback")
+        con.rollback()
         raise
 
 

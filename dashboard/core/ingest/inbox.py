@@ -253,7 +253,7 @@ _owner_lock = threading.Lock()
 
 def _alive(owner: Owner) -> bool:
     try:
-        owner.con.execute("select 1").fetchall()
+        store.execute(owner.con, "meta/alive").fetchall()
         return True
     except duckdb.Error:
         return False

@@ -397,7 +397,7 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
     with _WRITE_LOCK:
         cursor = con.cursor()
         try:
-            cursor.execute("begin transaction")
+            cursor.begin()
             file_id = int(store.fetch(cursor, "ingest/next_file_id").iat[0, 0])
             demo_removed = 0 if demo else _remove_demo_items(cursor)
             cursor.register("staged", prepared.staged)
@@ -443,9 +443,9 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
             store.execute(cursor, "ingest/insert_row_notes", file_id=file_id, file_name=meta["file_name"])
             if check is not None and not check():
                 raise FileChanged(meta["file_name"])
-            cursor.execute("commit")
+            cursor.commit()
         except BaseException as exc:
-            cursor.execute("rollback")
+            cursor.rollback()
             if not isinstance(exc, FileChanged):
                 _record_failure(con, meta, exc)
             raise
@@ -469,11 +469,11 @@ def remove_demo(con: duckdb.DuckDBPyConnection) -> int:
     with _WRITE_LOCK:
         cursor = con.cursor()
         try:
-            cursor.execute("begin transaction")
+            cursor.begin()
             count = _remove_demo_items(cursor)
-            cursor.execute("commit")
+            cursor.commit()
         except BaseException:
-            cursor.execute("rollback")
+            cursor.rollback()
             raise
         finally:
             cursor.close()
@@ -568,7 +568,7 @@ def _quarantine(con, path: Path | None, settings: Settings, meta: dict[str, Any]
     with _WRITE_LOCK:
         cursor = con.cursor()
         try:
-            cursor.execute("begin transaction")
+            cursor.begin()
             file_id = int(store.fetch(cursor, "ingest/next_file_id").iat[0, 0])
             outcome.file_id = file_id
             store.execute(cursor, "ingest/insert_file", id=file_id, status="quarantined", finished_at=_now(),
@@ -577,9 +577,9 @@ def _quarantine(con, path: Path | None, settings: Settings, meta: dict[str, Any]
                           columns_mapped=columns_mapped, **meta)
             cursor.register("staged_rejections", _rejections_frame(rejections))
             store.execute(cursor, "ingest/insert_rejected", file_id=file_id, file_name=meta["file_name"])
-            cursor.execute("commit")
+            cursor.commit()
         except BaseException:
-            cursor.execute("rollback")
+            cursor.rollback()
             raise
         finally:
             cursor.close()
