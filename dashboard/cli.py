@@ -132,6 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RuntimeError as exc:
+        from dashboard.core.store import MigrationChanged
+
+        if not isinstance(exc, MigrationChanged):   # the store refuses to open, and says why
+            raise
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

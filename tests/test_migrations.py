@@ -100,3 +100,14 @@ def test_a_store_from_before_checksums_is_accepted_and_gains_them(schema, settin
     path.write_text(path.read_text(encoding="utf-8") + "\n-- edited\n", encoding="utf-8")
     with pytest.raises(store.MigrationChanged, match="002_filters.sql"):
         store.connect(settings.db_path)
+
+
+def test_the_cli_says_why_a_store_refuses_to_open(schema, settings, capsys):
+    from dashboard.cli import EXIT_FAILED, main
+
+    store.connect(settings.db_path).close()
+    path = schema / "003_sentiment_source.sql"
+    path.write_text(path.read_text(encoding="utf-8") + "\n-- edited\nselect 1;\n", encoding="utf-8")
+    assert main(["demo", "--remove", "--db", str(settings.db_path)]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and "003_sentiment_source.sql" in err and "Traceback" not in err

@@ -73,12 +73,12 @@ def refresh_predictions(con: duckdb.DuckDBPyConnection, retrain: bool | None = N
     a prediction. Items that have a source category lose any prediction (always)."""
     cursor = con.cursor()
     try:
-        cursor.execute("begin transaction")
+        cursor.begin()
         try:
             summary = _refresh(cursor, retrain)
-            cursor.execute("commit")
+            cursor.commit()
         except Exception:
-            cursor.execute("rollback")
+            cursor.rollback()
             raise
         return summary
     finally:
@@ -150,12 +150,12 @@ def fold_scores(con: duckdb.DuckDBPyConnection, fold: int) -> pd.DataFrame:
     (bench/category_eval.py): trained in a transaction that is rolled back, so the stored model stays."""
     cursor = con.cursor()
     try:
-        cursor.execute("begin transaction")
+        cursor.begin()
         try:
             _fit(cursor, fold)
             return store.fetch(cursor, "categories/heldout_scores", fold=fold)
         finally:
-            cursor.execute("rollback")
+            cursor.rollback()
     finally:
         cursor.close()
 
