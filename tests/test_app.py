@@ -44,7 +44,7 @@ def test_admin_page_lists_ingests_and_picks_up_new_drops(app_env):
     assert not at.exception
     assert at.metric[0].value == "6"
     log = at.dataframe[0].value
-    assert log["file_name"].tolist() == ["first.csv"] and log["status"].tolist() == ["已入库"]
+    assert log["文件"].tolist() == ["first.csv"] and log["状态"].tolist() == ["已入库"]
 
     # A file dropped into the inbox while the app runs is ingested by its watcher; the page follows.
     shutil.copy(FIXTURES / "bad_rows.csv", settings.inbox_dir / "second.csv")
@@ -57,7 +57,7 @@ def test_admin_page_lists_ingests_and_picks_up_new_drops(app_env):
     at.run()
     assert not at.exception
     log = at.dataframe[-2].value if len(at.dataframe) > 1 else at.dataframe[0].value
-    assert "second.csv" in log["file_name"].tolist()
+    assert "second.csv" in log["文件"].tolist()
     assert not (settings.inbox_dir / "second.csv").exists()
     # the quarantined file offers its refused rows for download
     assert at.selectbox[0].value is not None
@@ -101,4 +101,4 @@ def test_the_first_real_file_removes_the_demo_and_the_pages_say_so(app_env):
     assert not at.exception and not [w for w in at.warning if "演示数据" in w.value]
     at.switch_page("app_pages/admin.py").run()
     log = at.dataframe[0].value
-    assert "已删除演示数据 300 条" in " ".join(str(m) for m in log["message"])
+    assert "已删除演示数据 300 条" in " ".join(str(m) for m in log["说明"])

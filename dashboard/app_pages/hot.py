@@ -6,7 +6,6 @@ Item text is shown only through st.dataframe / st.text, never markdown.
 """
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.core import filters as core_filters
@@ -64,12 +63,7 @@ if not hot:
     st.info("所选时间和筛选条件下没有形成话题。可以放宽筛选条件或选择更长的时间范围。")
     st.stop()
 
-table = pd.DataFrame([{
-    "话题": t.label, "条目": t.size, "人数": t.people, "点赞": t.likes, "首条": t.first_at, "最新": t.last_at,
-    "渠道": "、".join(t.channels), "部门": "、".join(t.departments[:3]) + ("等" if len(t.departments) > 3 else ""),
-    "代表性原话": t.quotes[0] if t.quotes else t.representative_title,
-} for t in hot])
-st.dataframe(table, hide_index=True, key="hot_topics_table",
+st.dataframe(tables.topics_table(hot), hide_index=True, key="hot_topics_table",
              column_config={"首条": st.column_config.DatetimeColumn("首条", format="MM-DD HH:mm"),
                             "最新": st.column_config.DatetimeColumn("最新", format="MM-DD HH:mm"),
                             "代表性原话": st.column_config.TextColumn("代表性原话", width="large")})
@@ -95,6 +89,6 @@ report_downloads("hot_special", "生成专报", lambda: cached.special_report(f,
                  lambda r: f"舆情专报_{topic.label}_{topic.first_at:%Y-%m-%d}", signature=f"{f!r}|{topic.topic_id}",
                  help="《专报》：所选话题（侧栏筛选范围内）的概况、每日信息量、情感倾向、网民原话和信息列表。")
 items = cached.topic_items(topic.item_ids, since=topic.first_at)
-st.dataframe(tables.item_table(items.sort_values("published_at", ascending=False, kind="stable")),
+st.dataframe(tables.item_table(items, newest_first=True),
              hide_index=True, key="hot_topic_items", height=min(38 + 35 * len(items), 400),
              column_config={**widgets.ITEM_COLUMNS, "内容": st.column_config.TextColumn("内容", width="large")})

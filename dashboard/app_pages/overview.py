@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.core import filters as core_filters
@@ -75,10 +74,8 @@ with left:
     if not warnings:
         st.caption("当日没有触发预警。")
     else:
-        table = pd.DataFrame([a.as_row() for a in warnings])[["severity", "kind", "value", "count", "message"]]
-        st.dataframe(table.rename(columns={"severity": "级别", "kind": "类型", "value": "对象", "count": "条目",
-                                           "message": "说明"}),
-                     hide_index=True, height=min(38 + 35 * len(table), 250), key="overview_alerts_table",
+        table = tables.alerts_table(warnings)
+        st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 250), key="overview_alerts_table",
                      column_config={"说明": st.column_config.TextColumn("说明", width="large")})
         for alert in warnings[:ALERTS_SHOWN]:
             label = f"{alert.severity} · {alert.kind_label} · {widgets.md_escape(alert.value)}（{alert.count} 条）"
@@ -97,10 +94,7 @@ with right:
     if not hot:
         st.caption("当日没有形成话题（至少 3 条相互关联的信息）。")
     else:
-        st.dataframe(pd.DataFrame([{"话题": t.label, "条目": t.size, "人数": t.people, "点赞": t.likes,
-                                    "代表性原话": t.quotes[0] if t.quotes else t.representative_title,
-                                    "最新": t.last_at} for t in hot]),
-                     hide_index=True, key="overview_topics",
+        st.dataframe(tables.topics_table(hot, full=False), hide_index=True, key="overview_topics",
                      column_config={"代表性原话": st.column_config.TextColumn("代表性原话", width="large"),
                                     "最新": st.column_config.DatetimeColumn("最新", format="MM-DD HH:mm")})
 
@@ -121,10 +115,7 @@ with right:
     if not reminders:
         st.caption("没有低于提醒线的部门（已到答复期限的诉求）。")
     else:
-        st.dataframe(pd.DataFrame([{"部门": a.value, "有效件": a.figures["valid"],
-                                    "答复率": a.figures["reply_rate"], "满意率": a.figures["satisfaction_rate"],
-                                    "级别": a.severity} for a in reminders]),
-                     hide_index=True, key="overview_reminders",
+        st.dataframe(tables.reminders_table(reminders), hide_index=True, key="overview_reminders",
                      column_config={"答复率": st.column_config.NumberColumn("答复率", format="percent"),
                                     "满意率": st.column_config.NumberColumn("满意率", format="percent")})
         st.caption("统计已到答复期限的诉求（提醒规则见「部门」页与「热点与预警」页）。")

@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 
 from dashboard.core.reports.exports import protect_frame
-from dashboard.core.text.pii import mask_name
 
 
 def category_table(tree: pd.DataFrame) -> pd.DataFrame:
@@ -51,20 +50,17 @@ def format_duration(hours: Any) -> str:
     return f"{days} 天" + (f" {whole_hours} 小时" if whole_hours else "")
 
 
-def _masked_authors(frame: pd.DataFrame) -> pd.DataFrame:
-    if "author" in frame.columns:
-        frame = frame.assign(author=frame["author"].map(lambda a: mask_name(a) if isinstance(a, str) else a))
-    return frame
-
-
-def item_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of items/list.sql for display: authors masked, response time as text, Chinese headers.
+def item_table(frame: pd.DataFrame, newest_first: bool = False) -> pd.DataFrame:
+    """Rows of items/list.sql for display (authors come masked from the staging view): response time as
+    text, Chinese headers; `newest_first` orders them so.
 
     Text that a spreadsheet would run as a formula (=, +, -, @ …) gets a leading apostrophe here too:
     st.dataframe has its own "download as CSV" button, which cannot be turned off and does not protect
     cells, so the table itself must already be safe. (The detail view shows the text untouched.)
     """
-    shown = protect_frame(_masked_authors(frame.copy()))
+    shown = protect_frame(frame.copy())
+    if newest_first and "published_at" in shown.columns:
+        shown = shown.sort_values("published_at", ascending=False, kind="stable")
     if "response_hours" in shown.columns:
         shown.insert(list(shown.columns).index("response_hours"), "response",
                      shown["response_hours"].map(format_duration))
@@ -75,8 +71,9 @@ def item_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of items/export.sql for CSV/XLSX: authors masked, response hours kept as a number too."""
-    shown = _masked_authors(frame.copy())
+    """Rows of items/export.sql for CSV/XLSX (authors masked by the staging view): response hours kept as a
+    number too."""
+    shown = frame.copy()
     if "response_hours" in shown.columns:
         shown.insert(list(shown.columns).index("response_hours"), "response",
                      shown["response_hours"].map(format_duration))
@@ -111,7 +108,7 @@ def item_detail(row: Mapping[str, Any]) -> dict[str, Any]:
         "类型": text(row.get("kind")),
         "承办部门": " / ".join(x for x in (text(row.get("department")), text(row.get("department_level"))) if x),
         "情感": text(row.get("sentiment")) or "未评分",
-        "作者": text(mask_name(author) if isinstance(author, str) else author),
+        "作者": text(author),
         "内容": text(row.get("content")),
         "答复时间": text(replied) if has_reply else text(row.get("reply_status")),
         "响应时长": response,
@@ -119,3 +116,35 @@ def item_detail(row: Mapping[str, Any]) -> dict[str, Any]:
         "满意度": text(row.get("satisfaction")),
         "链接": text(row.get("url")),
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# Alerts and hot topics as tables
+# --------------------------------------------------------------------------------------------------
+
+def alerts_table(alerts: list) -> pd.DataFrame:
+    """Alerts (analytics.alerts.Alert) for a table: 级别, 类型, 对象, 条目, 说明."""
+    return pd.DataFrame([{"级别": a.severity, "类型": a.kind_label, "对象": a.value, "条目": a.count,
+                          "说明": a.message} for a in alerts], columns=["级别", "类型", "对象", "条目", "说明"])
+
+
+def reminders_table(reminders: list) -> pd.DataFrame:
+    """Department reminders (alerts of kind 'reminder') for a table: 部门, 有效件, 答复率, 满意率, 级别."""
+    return pd.DataFrame([{"部门": a.value, "有效件": a.figures["valid"], "答复率": a.figures["reply_rate"],
+                          "满意率": a.figures["satisfaction_rate"], "级别": a.severity} for a in reminders],
+                        columns=["部门", "有效件", "答复率", "满意率", "级别"])
+
+
+def topics_table(topics: list, full: bool = True) -> pd.DataFrame:
+    """Hot topics (analytics.topics.Topic) for a table; `full` adds first day, channels and departments."""
+    rows = []
+    for t in topics:
+        row = {"话题": t.label, "条目": t.size, "人数": t.people, "点赞": t.likes}
+        if full:
+            row |= {"首条": t.first_at, "最新": t.last_at, "渠道": "、".join(t.channels),
+                    "部门": "、".join(t.departments[:3]) + ("等" if len(t.departments) > 3 else "")}
+        else:
+            row["最新"] = t.last_at
+        row["代表性原话"] = t.quotes[0] if t.quotes else t.representative_title
+        rows.append(row)
+    return pd.DataFrame(rows)
