@@ -59,6 +59,37 @@ where (f['start'] is null or published_at >= f['start'])
   and (f['item_ids'] is null or id in (select unnest(f['item_ids'])))
   and (f['keyword'] is null or contains(title, f['keyword']) or contains(content, f['keyword']));
 
+-- An item's full record as shown (the detail view, exports, the special report's appendix): every column
+-- users may see, with the predicted category and the region's source in words and the reply timing.
+create or replace macro item_records(f) as table
+select
+    id,
+    published_at,
+    title,
+    content,
+    channel,
+    source,
+    category,
+    subcategory,
+    predicted_label(category_predicted, category_confidence) as category_predicted,
+    region,
+    case region_source when 'text' then '据标题或正文识别' when 'source' then '来源数据' end as region_source,
+    department,
+    department_level,
+    sentiment,
+    is_valid,
+    kind,
+    reply_status,
+    replied_at,
+    date_diff('second', published_at, replied_at) / 3600.0 as response_hours,
+    reply_content,
+    satisfaction_label as satisfaction,
+    author,
+    likes,
+    dislikes,
+    url
+from filtered_items(f);
+
 -- The requests (诉求) among them: what department responsiveness counts (web opinion never does).
 create or replace macro filtered_requests(f) as table
 select * from filtered_items(f) where kind = '诉求';
