@@ -38,10 +38,7 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
     on the 部门 page, so the same period gives the same figures in both."""
     settings = settings or AnalyticsSettings()
     filters = Filters(period=period)
-    as_of_rule = "由调用方指定" if as_of is not None else None
     b = metrics.bulletin(con, filters, settings, as_of)
-    table = metrics.department_table(con, filters, settings, b.as_of)
-    reminders = metrics.reminder_list(con, filters, settings, b.as_of, table=table)
     span = span_cn(period)
     report = Report("bulletin", "网民留言办理情况通报",
                     [f"（{span}）", f"答复情况统计截至：{moment_cn(b.as_of, with_year=True)}"],
@@ -49,9 +46,19 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
     report.heading("一、总体情况")
     if b.total.received == 0:
         report.paragraph(f"{span}，没有收到诉求件，本期不作通报。")
-        _rules_appendix(report, settings, as_of_rule)
-        return report
-    _bulletin_overview(report, b, span, settings)
+    else:
+        table = metrics.department_table(con, filters, settings, b.as_of)
+        _bulletin_overview(report, b, span, settings)
+        _rate_chart(report, table, settings)
+        _honour(report, b)
+        _reminders(report, table, metrics.reminder_list(con, filters, settings, b.as_of, table=table), settings)
+        _ranking(report, table, settings)
+        _overdue(report, con, filters, b, settings, overdue_cap)
+    _rules_appendix(report, settings, "由调用方指定" if as_of is not None else None)
+    return report
+
+
+def _rate_chart(report: Report, table: pd.DataFrame, settings: AnalyticsSettings) -> None:
     ranked = table[table["rank"].notna()]
     if len(ranked):
         report.chart(report_charts.Chart(
@@ -59,9 +66,9 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
             (("答复率", tuple(float(v) if pd.notna(v) else 0.0 for v in ranked["reply_rate"])),),
             horizontal=True, percent=True, reference=settings.reminder_threshold,
             reference_label=f"提醒线 {threshold_text(settings)}"))
-    threshold = threshold_text(settings)
-    both = "均" if settings.reminder_rule == "both" else "有一项"
 
+
+def _honour(report: Report, b: metrics.Bulletin) -> None:
     report.heading("二、通报表扬")
     if b.honour:
         report.paragraph(f"答复率、满意率均达到 100% 的单位共 {len(b.honour)} 个，予以通报表扬："
@@ -69,19 +76,24 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
     else:
         report.paragraph("本期没有答复率、满意率均达到 100% 的单位。")
 
-    report.heading("三、提醒督办")
-    if len(reminders):
-        report.paragraph(f"答复率、满意率{both}低于 {threshold} 的单位共 {len(reminders)} 个，予以提醒，"
-                         f"请加快办理、提高答复质量：{'、'.join(reminders['department'])}。各单位办理情况如下：")
-        report.table(["单位", "类别", "有效", "已答复", "答复率", "满意", "满意率", "低于阈值"],
-                     [[r["department"] + ("*" if r["tiny"] else ""), r["group"], r["valid"],
-                       *rate_cells(table.loc[table["department"] == r["department"]].iloc[0], settings), r["below"]]
-                      for _, r in reminders.iterrows()])
-        if reminders["tiny"].any():
-            report.paragraph(f"注：标“*”的单位有效件少于 {settings.min_denominator} 件，比率仅供参考。")
-    else:
-        report.paragraph(f"本期没有答复率、满意率{both}低于 {threshold} 的单位。")
 
+def _reminders(report: Report, table: pd.DataFrame, reminders: pd.DataFrame, settings: AnalyticsSettings) -> None:
+    threshold, both = threshold_text(settings), "均" if settings.reminder_rule == "both" else "有一项"
+    report.heading("三、提醒督办")
+    if reminders.empty:
+        report.paragraph(f"本期没有答复率、满意率{both}低于 {threshold} 的单位。")
+        return
+    report.paragraph(f"答复率、满意率{both}低于 {threshold} 的单位共 {len(reminders)} 个，予以提醒，"
+                     f"请加快办理、提高答复质量：{'、'.join(reminders['department'])}。各单位办理情况如下：")
+    report.table(["单位", "类别", "有效", "已答复", "答复率", "满意", "满意率", "低于阈值"],
+                 [[r["department"] + ("*" if r["tiny"] else ""), r["group"], r["valid"],
+                   *rate_cells(table.loc[table["department"] == r["department"]].iloc[0], settings), r["below"]]
+                  for _, r in reminders.iterrows()])
+    if reminders["tiny"].any():
+        report.paragraph(f"注：标“*”的单位有效件少于 {settings.min_denominator} 件，比率仅供参考。")
+
+
+def _ranking(report: Report, table: pd.DataFrame, settings: AnalyticsSettings) -> None:
     report.heading("四、办理情况排名")
     report.paragraph("各单位在本组内按答复率、满意率（高者在前）、答复用时中位数（短者在前）、有效件数（多者在前）排名，"
                      "完全相同者名次并列。")
@@ -96,28 +108,29 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
                        r["overdue_open"] if r["reply_known"] else "—", _movement(r["rank_change"])]
                       for _, r in rows.iterrows()])
 
+
+def _overdue(report: Report, con, filters: Filters, b: metrics.Bulletin, settings: AnalyticsSettings,
+             cap: int) -> None:
     report.heading("五、超期办理情况")
-    overdue = pd.concat([metrics.overdue_items(con, filters, settings, b.as_of, kind=kind)
-                         for kind in (metrics.OVERDUE_OPEN, metrics.REPLIED_LATE)], ignore_index=True)
     if not b.total.replies_known:
         report.paragraph(f"{metrics.NO_REPLIES}，无法判断超期。")
-    elif overdue.empty:
+        return
+    overdue = pd.concat([metrics.overdue_items(con, filters, settings, b.as_of, kind=kind)
+                         for kind in (metrics.OVERDUE_OPEN, metrics.REPLIED_LATE)], ignore_index=True)
+    if overdue.empty:
         report.paragraph(f"本期没有超过 {settings.overdue_days} 天未答复或超期答复的有效留言。")
-    else:
-        counts = overdue["overdue_kind"].value_counts()
-        report.paragraph(f"本期有效留言中，超过 {settings.overdue_days} 天未答复的 "
-                         f"{int(counts.get(metrics.OVERDUE_OPEN, 0))} 件，超过 {settings.overdue_days} 天才答复的 "
-                         f"{int(counts.get(metrics.REPLIED_LATE, 0))} 件，合计 {len(overdue)} 件，"
-                         f"先未答复、后超期答复，按天数由多到少列出前 {min(overdue_cap, len(overdue))} 件：")
-        shown = overdue.head(overdue_cap)
-        report.table(["编号", "情况", "天数", "发布时间", "承办单位", "标题"],
-                     [[r["id"], r["overdue_kind"], f"{r['days']:.1f}", f"{r['published_at']:%Y-%m-%d %H:%M}",
-                       r["department"], r["title"]] for _, r in shown.iterrows()])
-        if len(overdue) > len(shown):
-            report.paragraph(more(len(overdue) - len(shown), "件", "超期留言"))
-
-    _rules_appendix(report, settings, as_of_rule)
-    return report
+        return
+    counts = overdue["overdue_kind"].value_counts()
+    report.paragraph(f"本期有效留言中，超过 {settings.overdue_days} 天未答复的 "
+                     f"{int(counts.get(metrics.OVERDUE_OPEN, 0))} 件，超过 {settings.overdue_days} 天才答复的 "
+                     f"{int(counts.get(metrics.REPLIED_LATE, 0))} 件，合计 {len(overdue)} 件，"
+                     f"先未答复、后超期答复，按天数由多到少列出前 {min(cap, len(overdue))} 件：")
+    shown = overdue.head(cap)
+    report.table(["编号", "情况", "天数", "发布时间", "承办单位", "标题"],
+                 [[r["id"], r["overdue_kind"], f"{r['days']:.1f}", f"{r['published_at']:%Y-%m-%d %H:%M}",
+                   r["department"], r["title"]] for _, r in shown.iterrows()])
+    if len(overdue) > len(shown):
+        report.paragraph(more(len(overdue) - len(shown), "件", "超期留言"))
 
 
 def _bulletin_overview(report: Report, b: metrics.Bulletin, span: str, settings: AnalyticsSettings) -> None:
