@@ -106,130 +106,158 @@ class _Reasons:
         return np.fromiter((bool(r) for r in self.by_row), dtype=bool, count=len(self.by_row))
 
 
+@dataclass
+class _Slice:
+    """The cells of a slice being validated and what validation needs along the way."""
+
+    table: RawTable
+    columns: ColumnMap
+    profile: Profile | None
+    raw: pd.DataFrame
+    reasons: _Reasons
+    stats: _Stats
+
+    @property
+    def n(self) -> int:
+        return len(self.table)
+
+    def column(self, name: str) -> pd.Series | None:
+        """The cells feeding field `name`, or the profile's default for every row, or None."""
+        index = self.columns.fields.get(name)
+        if index is None:
+            default = self.profile.defaults.get(name) if self.profile else None
+            return pd.Series([default] * self.n, dtype=object) if default is not None else None
+        return self.raw[index]
+
+
 def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None,
              now: datetime | None = None, stats: _Stats | None = None) -> tuple[pd.DataFrame, list[Rejection]]:
     """The rows that pass every rule (OUTPUT_COLUMNS + "line") and a rejection per failing row.
 
     Row by row independent, so a file may be validated in slices (see enrich.prepare)."""
-    n = len(table)
-    width = len(table.headers)
-    reasons = _Reasons(n)
-    stats = stats or _Stats()
-    faults = {p: table.faults[line] for p, line in enumerate(table.lines) if line in table.faults} \
-        if table.faults else {}
-    if table.frame is not None:
-        ragged = np.zeros(n, dtype=bool)
-        raw = table.frame.set_axis(range(width), axis=1)
-    else:
-        ragged = np.fromiter((len(r) != width for r in table.rows), dtype=bool, count=n)
-        rows = [(r + [None] * (width - len(r)))[:width] for r in table.rows] if ragged.any() else table.rows
-        raw = pd.DataFrame(rows, columns=range(width), dtype=object)
-    reasons.add(ragged, lambda p: f"本行有 {len(table.rows[p])} 个字段，表头有 {width} 列：可能是分隔符或引号有误")
-
-    def column(name: str) -> pd.Series | None:
-        index = columns.fields.get(name)
-        if index is None:
-            default = (profile.defaults.get(name) if profile else None)
-            return pd.Series([default] * n, dtype=object) if default is not None else None
-        return raw[index]
-
+    reasons = _Reasons(len(table))
+    cells = _Slice(table, columns, profile, _raw_cells(table, reasons), reasons, stats or _Stats())
     out: dict[str, Any] = {}
+    _texts(cells, out)
+    published_raw = _times(cells, out, now or datetime.now(LOCAL_TZ).replace(tzinfo=None))
+    _vocabularies(cells, out)
+    _counts(cells, out)
+    out["extra"] = _extra_json(cells.raw, columns.extra, cells.n, cells.stats)
+    reasons.add(out["extra"].str.len().gt(MAX_EXTRA_CHARS).fillna(False).to_numpy(dtype=bool),
+                lambda p: f"其他列（未对应字段的列）合计过长（{len(out['extra'].iat[p]):,} 字，上限 {MAX_EXTRA_CHARS:,} 字）")
+    out["id"] = _ids(cells.column("id"), out, profile, reasons, cells.stats)
+    # a time that parsed into nothing (out of any calendar) must never reach the NOT NULL column
+    unset = out["published_at"].isna().to_numpy() & ~reasons.bad_mask()
+    reasons.add(unset, lambda p: f"发布时间「{_show(published_raw.iat[p])}」无法识别（应如 2019/4/25 9:32:09）")
+    reasons.only({p: table.faults[line] for p, line in enumerate(table.lines) if line in table.faults}
+                 if table.faults else {})
+    frame = pd.DataFrame({name: out[name] for name in OUTPUT_COLUMNS})
+    frame["line"] = table.lines
+    bad_rows = reasons.bad_mask()
+    rejections = [Rejection(line=table.lines[p], reason="；".join(reasons.by_row[p]), raw=_raw_row(table, p))
+                  for p in np.flatnonzero(bad_rows)]
+    return frame.loc[~bad_rows].reset_index(drop=True), rejections
+
+
+def _raw_cells(table: RawTable, reasons: _Reasons) -> pd.DataFrame:
+    """The slice's cells by column position; a CSV row with more or fewer cells than the header is refused."""
+    n, width = len(table), len(table.headers)
+    if table.frame is not None:
+        return table.frame.set_axis(range(width), axis=1)
+    ragged = np.fromiter((len(r) != width for r in table.rows), dtype=bool, count=n)
+    rows = [(r + [None] * (width - len(r)))[:width] for r in table.rows] if ragged.any() else table.rows
+    reasons.add(ragged, lambda p: f"本行有 {len(table.rows[p])} 个字段，表头有 {width} 列：可能是分隔符或引号有误")
+    return pd.DataFrame(rows, columns=range(width), dtype=object)
+
+
+def _texts(cells: _Slice, out: dict[str, Any]) -> None:
+    """Text fields trimmed, mapped by the profile, within their length; title or content required."""
+    profile, reasons = cells.profile, cells.reasons
     for name in contract.TEXT_FIELDS:
-        values = column(name)
-        out[name] = _clean_text(values, stats) if values is not None else pd.Series([None] * n, dtype=object)
+        values = cells.column(name)
+        out[name] = _clean_text(values, cells.stats) if values is not None else pd.Series([None] * cells.n, dtype=object)
         if profile and name in profile.values and values is not None:
             out[name] = out[name].map(lambda v, m=profile.values[name]: m.get(v, v) if v is not None else None)
         limit = contract.MAX_LENGTH[name]
         too_long = (out[name].str.len() > limit).to_numpy(dtype=bool)
-        label = contract.FIELD_LABELS[name]
-        reasons.add(too_long, lambda p, s=out[name], label=label, limit=limit:
+        reasons.add(too_long, lambda p, s=out[name], label=contract.FIELD_LABELS[name], limit=limit:
                     f"{label}过长（{len(s.iat[p])} 字，上限 {limit} 字）")
-
-    empty_text = out["title"].isna().to_numpy() & out["content"].isna().to_numpy()
-    reasons.add(empty_text, "标题和内容都为空")
-
+    reasons.add(out["title"].isna().to_numpy() & out["content"].isna().to_numpy(), "标题和内容都为空")
     out["channel"] = _map_distinct(out["channel"], _fold_channel)
 
-    now = now or datetime.now(LOCAL_TZ).replace(tzinfo=None)
+
+def _times(cells: _Slice, out: dict[str, Any], now: datetime) -> pd.Series:
+    """published_at required and plausible; replied_at plausible and not before it. Returns the raw
+    publication cells (for the last check of validate)."""
+    reasons = cells.reasons
     latest = pd.Timestamp(now) + pd.Timedelta(days=1)
-    published_raw = column("published_at")
+    published_raw = cells.column("published_at")
     if published_raw is None:
-        published_raw = pd.Series([None] * n, dtype=object)
+        published_raw = pd.Series([None] * cells.n, dtype=object)
     published, bad, missing = parse_times(published_raw)
     reasons.add(missing, "发布时间为空")
     reasons.add(bad, lambda p: f"发布时间「{_show(published_raw.iat[p])}」无法识别（应如 2019/4/25 9:32:09）")
     reasons.add(published.lt(EARLIEST_TIME).to_numpy(),
                 lambda p: f"发布时间 {published.iat[p]} 早于 {EARLIEST_TIME.year} 年，不合理")
-    reasons.add(published.gt(latest).to_numpy(),
-                lambda p: f"发布时间 {published.iat[p]} 在未来，不合理")
+    reasons.add(published.gt(latest).to_numpy(), lambda p: f"发布时间 {published.iat[p]} 在未来，不合理")
     out["published_at"] = published
-
-    replied_raw = column("replied_at")
+    replied_raw = cells.column("replied_at")
     if replied_raw is None:
-        replied = pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
-    else:
-        replied, bad, _ = parse_times(replied_raw)
-        reasons.add(bad, lambda p: f"答复时间「{_show(replied_raw.iat[p])}」无法识别")
-        reasons.add(replied.gt(latest).to_numpy(), lambda p: f"答复时间 {replied.iat[p]} 在未来，不合理")
-        before = (replied < published).to_numpy(dtype=bool)
-        reasons.add(before, lambda p: f"答复时间 {replied.iat[p]} 早于发布时间 {published.iat[p]}")
+        out["replied_at"] = pd.Series(pd.NaT, index=range(cells.n), dtype="datetime64[us]")
+        return published_raw
+    replied, bad, _ = parse_times(replied_raw)
+    reasons.add(bad, lambda p: f"答复时间「{_show(replied_raw.iat[p])}」无法识别")
+    reasons.add(replied.gt(latest).to_numpy(), lambda p: f"答复时间 {replied.iat[p]} 在未来，不合理")
+    reasons.add((replied < published).to_numpy(dtype=bool),
+                lambda p: f"答复时间 {replied.iat[p]} 早于发布时间 {published.iat[p]}")
     out["replied_at"] = replied
+    return published_raw
 
-    for name, aliases, allowed, empty_values in (
-        ("satisfaction", contract.SATISFACTION_ALIASES, contract.SATISFACTION, contract.SATISFACTION_EMPTY),
-        ("sentiment", contract.SENTIMENT_ALIASES, contract.SENTIMENTS, set()),
-        ("department_level", contract.DEPARTMENT_LEVEL_ALIASES, contract.DEPARTMENT_LEVELS, set()),
-        ("is_valid", contract.VALID_ALIASES, ("是", "否"), set()),
-        ("kind", contract.KIND_ALIASES, contract.KINDS, set()),
-    ):
-        values = column(name)
+
+_VOCABULARIES = (
+    ("satisfaction", contract.SATISFACTION_ALIASES, contract.SATISFACTION, contract.SATISFACTION_EMPTY),
+    ("sentiment", contract.SENTIMENT_ALIASES, contract.SENTIMENTS, set()),
+    ("department_level", contract.DEPARTMENT_LEVEL_ALIASES, contract.DEPARTMENT_LEVELS, set()),
+    ("is_valid", contract.VALID_ALIASES, ("是", "否"), set()),
+    ("kind", contract.KIND_ALIASES, contract.KINDS, set()),
+)
+
+
+def _vocabularies(cells: _Slice, out: dict[str, Any]) -> None:
+    """Closed vocabularies folded (the profile's [values] first, then the built-in aliases); a value
+    nobody knows is refused. Then the derived department level and the profile's channel kinds."""
+    profile = cells.profile
+    for name, aliases, allowed, empty_values in _VOCABULARIES:
+        values = cells.column(name)
         if values is None:
-            out[name] = pd.Series([None] * n, dtype=object)
+            out[name] = pd.Series([None] * cells.n, dtype=object)
             continue
-        cleaned = _clean_text(values, stats)
-        mapping = profile.values.get(name, {}) if profile else {}
-        folded, unknown = _fold_enum(cleaned, mapping, aliases, empty_values)
-        label = contract.FIELD_LABELS[name]
-        hint = "、".join(allowed)
-        reasons.add(unknown, lambda p, c=cleaned, label=label, hint=hint:
-                    f"{label}「{c.iat[p]}」无法识别（可用：{hint}；或在映射文件的 [values] 中说明）")
+        cleaned = _clean_text(values, cells.stats)
+        folded, unknown = _fold_enum(cleaned, profile.values.get(name, {}) if profile else {}, aliases,
+                                     empty_values)
+        cells.reasons.add(unknown, lambda p, c=cleaned, label=contract.FIELD_LABELS[name], hint="、".join(allowed):
+                          f"{label}「{c.iat[p]}」无法识别（可用：{hint}；或在映射文件的 [values] 中说明）")
         out[name] = folded
-
     out["department_level"] = _derive_department_level(out["department"], out["department_level"], profile)
     if profile and profile.kinds:
         # the profile's channel table; the built-in one applies later, when the row is written (item_kind)
         by_channel = _map_distinct(out["channel"], lambda ch: profile.kinds.get(ch))
         out["kind"] = out["kind"].where(out["kind"].notna(), by_channel)
 
+
+def _counts(cells: _Slice, out: dict[str, Any]) -> None:
+    """likes and dislikes: whole numbers from 0 to MAX_COUNT (what the INTEGER column holds)."""
     for name in ("likes", "dislikes"):
-        values = column(name)
+        values = cells.column(name)
         if values is None:
-            out[name] = pd.Series([None] * n, dtype="Int64")
+            out[name] = pd.Series([None] * cells.n, dtype="Int64")
             continue
         counts, bad, too_big = _parse_counts(values)
         label = contract.FIELD_LABELS[name]
-        reasons.add(bad, lambda p, v=values, label=label: f"{label}「{_show(v.iat[p])}」不是非负整数")
-        reasons.add(too_big, lambda p, v=values, label=label:
-                    f"{label}「{_show(v.iat[p])}」超出范围（最大 {MAX_COUNT:,}）：请核对该数字")
+        cells.reasons.add(bad, lambda p, v=values, label=label: f"{label}「{_show(v.iat[p])}」不是非负整数")
+        cells.reasons.add(too_big, lambda p, v=values, label=label:
+                          f"{label}「{_show(v.iat[p])}」超出范围（最大 {MAX_COUNT:,}）：请核对该数字")
         out[name] = counts
-
-    out["extra"] = _extra_json(raw, columns.extra, n, stats)
-    reasons.add(out["extra"].str.len().gt(MAX_EXTRA_CHARS).fillna(False).to_numpy(dtype=bool),
-                lambda p: f"其他列（未对应字段的列）合计过长（{len(out['extra'].iat[p]):,} 字，上限 {MAX_EXTRA_CHARS:,} 字）")
-    out["id"] = _ids(column("id"), out, profile, reasons, stats)
-    # a time that parsed into nothing (out of any calendar) must never reach the NOT NULL column
-    unset = published.isna().to_numpy() & ~reasons.bad_mask()
-    reasons.add(unset, lambda p: f"发布时间「{_show(published_raw.iat[p])}」无法识别（应如 2019/4/25 9:32:09）")
-    reasons.only(faults)
-
-    frame = pd.DataFrame({name: out[name] for name in OUTPUT_COLUMNS})
-    frame["line"] = table.lines
-    bad_rows = reasons.bad_mask()
-    rejections = [
-        Rejection(line=table.lines[p], reason="；".join(reasons.by_row[p]), raw=_raw_row(table, p))
-        for p in np.flatnonzero(bad_rows)
-    ]
-    return frame.loc[~bad_rows].reset_index(drop=True), rejections
 
 
 # --- helpers -----------------------------------------------------------------
