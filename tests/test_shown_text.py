@@ -6,8 +6,6 @@ page's table and download, the rejected.csv report), while the store keeps their
 """
 from __future__ import annotations
 
-import csv
-import json
 import re
 from datetime import datetime
 
@@ -16,9 +14,7 @@ import pytest
 
 from dashboard.core import store
 from dashboard.core.filters import Filters, Period
-from dashboard.core.ingest import rejections
-from dashboard.core.ingest.loader import ingest_file, ingest_frame
-from dashboard.core.text.pii import mask_text
+from dashboard.core.ingest.loader import ingest_frame
 from tests.test_metrics import make_item
 from tests.test_queries import READ_QUERIES, SAMPLE_PARAMS
 

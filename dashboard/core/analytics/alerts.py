@@ -55,8 +55,15 @@ import pandas as pd
 from dashboard.core import store
 from dashboard.core.analytics import metrics
 from dashboard.core.config import AnalyticsSettings
-from dashboard.core.filters import (DIMENSION_FIELDS, Filters, Period, current_day, day_period, days_period,
-                                    narrow)
+from dashboard.core.filters import (
+    DIMENSION_FIELDS,
+    Filters,
+    Period,
+    current_day,
+    day_period,
+    days_period,
+    narrow,
+)
 from dashboard.core.text.tokens import load_watchwords
 
 __all__ = ["Alert", "AlertRules", "AlertCounts", "SEVERITIES", "KIND_LABELS", "DIMENSION_LABELS", "current_alerts",

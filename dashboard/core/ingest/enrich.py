@@ -17,9 +17,9 @@ import os
 import sys
 import threading
 import types
-from contextlib import contextmanager
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_context
@@ -32,7 +32,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.ingest.mapping import ColumnMap, Profile
-from dashboard.core.ingest.normalise import Rejection, _Stats, resolve_duplicate_ids, validate
+from dashboard.core.ingest.normalise import (
+    Rejection,
+    _Stats,
+    resolve_duplicate_ids,
+    validate,
+)
 from dashboard.core.ingest.readers import RawTable
 from dashboard.core.text.pii import mask_name, mask_text
 from dashboard.core.text.regions import get_gazetteer

@@ -23,7 +23,12 @@ from dashboard.core import store
 from dashboard.core.config import Settings
 from dashboard.core.ingest import files
 from dashboard.core.ingest.guard import megabytes
-from dashboard.core.ingest.loader import FileOutcome, ingest_file, sha256_of, write_outcome
+from dashboard.core.ingest.loader import (
+    FileOutcome,
+    ingest_file,
+    sha256_of,
+    write_outcome,
+)
 
 log = logging.getLogger(__name__)
 

@@ -38,7 +38,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core import contract, store
-
 from dashboard.core.analytics import categories
 from dashboard.core.config import Settings
 from dashboard.core.ingest import enrich, files, ledger
@@ -635,8 +634,8 @@ def write_rejections_csv(path: Path, file_name: str, rejections: list[Rejection]
     """UTF-8 with BOM so Excel opens it; cells guarded against formula injection. The report lies in the
     archive, where people other than administrators may read it: personal data in the cells and reasons
     is masked (core/ingest/rejections.py); the store keeps the cells as they were."""
-    from dashboard.core.reports.exports import safe_cell
     from dashboard.core.ingest.rejections import shown_reason, shown_row
+    from dashboard.core.reports.exports import safe_cell
 
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
