@@ -80,68 +80,84 @@ def daily_digest(con, day: date, settings: AnalyticsSettings | None = None, dict
                  reminder_cap: int = REMINDER_CAP) -> Report:
     """《舆情摘报》 for monitoring day `day` (settings.day_start_hour to the same hour the next day)."""
     settings = settings or AnalyticsSettings()
-    hour = settings.day_start_hour
-    period = day_period(day, hour)
+    period = day_period(day, settings.day_start_hour)
     generated = now or metrics.now_local()
     number = issue_number(con, period, generated)
-    start, end = period.start, period.end
-
     report = Report("daily_digest", "舆情摘报",
-                    [f"第 {number} 期", f"监测时段：{moment_cn(start, True)} 至 {moment_cn(end, True)}"],
+                    [f"第 {number} 期",
+                     f"监测时段：{moment_cn(period.start, True)} 至 {moment_cn(period.end, True)}"],
                     generated_at=generated)
+    as_of = min(generated, period.end)
+    today = _digest_overview_section(report, con, day, as_of, settings)
+
+    found = alerts_mod.current_alerts(con, day, settings, dicts_dir=dicts_dir, now=as_of)
+    warnings, reminders = alerts_mod.split(found)
+    hot = topics.hot_topics(con, Filters(period=period), limit=200) if today["items"] else []
+    if not warnings and not hot and not reminders:
+        report.heading("二、重要舆情")
+        report.paragraph("本期无重要舆情。")
+        return report
+    _digest_warnings(report, found, warnings, alert_cap)
+    _digest_topics(report, hot, topic_cap)
+    _digest_reminders(report, reminders, reminder_cap, settings)
+    return report
+
+
+def _digest_overview_section(report: Report, con, day: date, as_of: datetime,
+                             settings: AnalyticsSettings) -> dict:
+    """一、总体情况: the day against the day before, and the week's volume chart; returns the day's summary."""
+    hour = settings.day_start_hour
     week = [day - timedelta(days=k) for k in range(VOLUME_DAYS - 1, -1, -1)]
     volumes = {d: _summary(con, day_period(d, hour)) for d in week}
-    today, before = volumes[day], volumes[week[-2]]
-    as_of = min(generated, end)
     report.heading("一、总体情况")
-    report.paragraph(_digest_overview(con, day, today, before, as_of, settings))
+    report.paragraph(_digest_overview(con, day, volumes[day], volumes[week[-2]], as_of, settings))
     report.chart(report_charts.Chart(
         f"近 {VOLUME_DAYS} 个监测日信息量", tuple(f"{d.month}月{d.day}日" for d in week),
         (("负面", tuple(volumes[d]["negative"] for d in week)),
          ("其他", tuple(volumes[d]["items"] - volumes[d]["negative"] for d in week))),
         axis_label="信息（条）"))
+    return volumes[day]
 
-    found = alerts_mod.current_alerts(con, day, settings, dicts_dir=dicts_dir, now=as_of)
-    warnings, reminders = alerts_mod.split(found)
-    hot = topics.hot_topics(con, Filters(period=period), limit=200) if today["items"] else []
 
-    if not warnings and not hot and not reminders:
-        report.heading("二、重要舆情")
-        report.paragraph("本期无重要舆情。")
-        return report
-
+def _digest_warnings(report: Report, found: list, warnings: list, cap: int) -> None:
     report.heading("二、预警提示")
-    if warnings:
-        report.paragraph(f"本期共有{alerts_mod.AlertCounts.of(found).text()}；预警按严重程度排列如下"
-                         f"（部门提醒见第四部分）：")
-        numbered(report, [f"【{a.severity}·{a.kind_label}】{a.message}" for a in warnings], alert_cap,
-                  "条", "预警（严重程度较低）")
-    else:
+    if not warnings:
         report.paragraph("本期无预警。")
+        return
+    report.paragraph(f"本期共有{alerts_mod.AlertCounts.of(found).text()}；预警按严重程度排列如下"
+                     f"（部门提醒见第四部分）：")
+    numbered(report, [f"【{a.severity}·{a.kind_label}】{a.message}" for a in warnings], cap,
+             "条", "预警（严重程度较低）")
 
+
+def _digest_topics(report: Report, hot: list, cap: int) -> None:
     report.heading("三、热点话题")
-    if hot:
-        for i, topic in enumerate(hot[:topic_cap], start=1):
-            report.heading(f"（{CN_NUM[i - 1] if i <= 10 else i}）{topic.label}", 2)
-            same_day = topic.first_at.date() == topic.last_at.date()
-            last = f"{topic.last_at:%H:%M}" if same_day else moment_cn(topic.last_at)
-            departments = "、".join([d for d in topic.departments if d != metrics.UNLABELLED][:3]) or "未标注"
-            report.paragraph(
-                f"本期相关信息 {topic.size} 条，涉及 {topic.people} 位网民，首条发布于 {moment_cn(topic.first_at)}，"
-                f"最新一条发布于 {last}；主要来源：{'、'.join(topic.channels[:3]) or '未标注'}；"
-                f"涉及单位：{departments}。代表性留言：《{topic.representative_title}》。")
-            for quote in topic.quotes[:2]:
-                report.note(f"网民原话：“{quote}”")
-        if len(hot) > topic_cap:
-            report.paragraph(more(len(hot) - topic_cap, "个", "规模较小的话题"))
-    else:
+    if not hot:
         report.paragraph("本期未形成热点话题。")
+        return
+    for i, topic in enumerate(hot[:cap], start=1):
+        report.heading(f"（{CN_NUM[i - 1] if i <= 10 else i}）{topic.label}", 2)
+        report.paragraph(_topic_paragraph(topic))
+        for quote in topic.quotes[:2]:
+            report.note(f"网民原话：“{quote}”")
+    if len(hot) > cap:
+        report.paragraph(more(len(hot) - cap, "个", "规模较小的话题"))
 
+
+def _topic_paragraph(topic) -> str:
+    same_day = topic.first_at.date() == topic.last_at.date()
+    last = f"{topic.last_at:%H:%M}" if same_day else moment_cn(topic.last_at)
+    departments = "、".join([d for d in topic.departments if d != metrics.UNLABELLED][:3]) or "未标注"
+    return (f"本期相关信息 {topic.size} 条，涉及 {topic.people} 位网民，首条发布于 {moment_cn(topic.first_at)}，"
+            f"最新一条发布于 {last}；主要来源：{'、'.join(topic.channels[:3]) or '未标注'}；"
+            f"涉及单位：{departments}。代表性留言：《{topic.representative_title}》。")
+
+
+def _digest_reminders(report: Report, reminders: list, cap: int, settings: AnalyticsSettings) -> None:
     report.heading("四、提醒部门")
-    if reminders:
-        report.paragraph(f"以下 {len(reminders)} 个单位近期已到期诉求的答复率、满意率低于 {threshold_text(settings)}，"
-                         f"请督促办理：")
-        numbered(report, [a.message for a in reminders], reminder_cap, "个", "单位")
-    else:
+    if not reminders:
         report.paragraph("本期没有需要提醒的单位。")
-    return report
+        return
+    report.paragraph(f"以下 {len(reminders)} 个单位近期已到期诉求的答复率、满意率低于 {threshold_text(settings)}，"
+                     f"请督促办理：")
+    numbered(report, [a.message for a in reminders], cap, "个", "单位")
