@@ -107,46 +107,18 @@ class Report:
 
     def docx_bytes(self) -> bytes:
         from docx import Document
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.oxml.ns import qn
-        from docx.shared import Cm, Pt
 
         doc = Document()
-        for style_name, font in (("Normal", BODY_FONT), ("Title", HEADING_FONT), ("Heading 1", HEADING_FONT),
-                                 ("Heading 2", HEADING_FONT), ("Heading 3", HEADING_FONT),
-                                 ("Subtitle", BODY_FONT), ("Quote", BODY_FONT)):
-            style = doc.styles[style_name]
-            style.font.name = font
-            rpr = style.element.get_or_add_rPr()
-            fonts = rpr.find(qn("w:rFonts"))
-            if fonts is None:
-                fonts = rpr.makeelement(qn("w:rFonts"), {})
-                rpr.append(fonts)
-            for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-                fonts.set(qn(attr), font)
-            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-                fonts.attrib.pop(qn(attr), None)
-        doc.styles["Normal"].font.size = Pt(14)
-        props = doc.core_properties
-        props.title = printable(self.title)
-        props.subject = printable(self.kind)
-        props.author = "舆情看板"
-        props.last_modified_by = "舆情看板"
-        props.comments = ""
-        if self.generated_at is not None:
-            props.created = self.generated_at
-            props.modified = self.generated_at
+        _docx_styles(doc)
+        _docx_properties(doc, self)
         doc.add_heading(printable(self.title), 0)
         for line in self.subtitle:
             doc.add_paragraph(printable(line), style="Subtitle")
-        n = 0
+        charts = 0
         for block in self.blocks:
             if block[0] == "chart":
-                n += 1
-                doc.add_picture(io.BytesIO(report_charts.png(_drawable(block[1]))), width=Cm(CHART_WIDTH_CM))
-                doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-                caption = doc.add_paragraph(f"图{n}　{printable(block[1].title)}")
-                caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                charts += 1
+                _docx_chart(doc, block[1], charts)
             elif block[0] == "heading":
                 doc.add_heading(printable(block[2]), min(block[1], 3))
             elif block[0] == "paragraph":
@@ -154,17 +126,7 @@ class Report:
             elif block[0] == "note":
                 doc.add_paragraph(printable(block[1]), style="Quote")
             elif block[0] == "table":
-                _, headers, rows = block
-                table = doc.add_table(rows=1, cols=len(headers), style=TABLE_STYLE)
-                for cell, header in zip(table.rows[0].cells, headers):
-                    cell.text = printable(header)
-                    for run in cell.paragraphs[0].runs:
-                        run.bold = True
-                for row in rows:
-                    cells = table.add_row().cells
-                    for cell, value in zip(cells, row):
-                        cell.text = printable(value)
-                doc.add_paragraph("")
+                _docx_table(doc, block[1], block[2])
         buffer = io.BytesIO()
         doc.save(buffer)
         return buffer.getvalue()
@@ -253,3 +215,60 @@ def file_name(report: Report, day: date | None = None, fmt: str = "docx") -> str
     for bad in '\\/:*?"<>|':
         name = name.replace(bad, "_")
     return f"{name}.{fmt}"
+
+
+def _docx_styles(doc) -> None:
+    """Chinese fonts on every style the reports use, east-Asian slot included (Word ignores the theme otherwise)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    for style_name, font in (("Normal", BODY_FONT), ("Title", HEADING_FONT), ("Heading 1", HEADING_FONT),
+                             ("Heading 2", HEADING_FONT), ("Heading 3", HEADING_FONT),
+                             ("Subtitle", BODY_FONT), ("Quote", BODY_FONT)):
+        style = doc.styles[style_name]
+        style.font.name = font
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(fonts)
+        for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+            fonts.set(qn(attr), font)
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+    doc.styles["Normal"].font.size = Pt(14)
+
+
+def _docx_properties(doc, report: "Report") -> None:
+    """Document properties: the product as author, the report's time as created (same bytes for the same report)."""
+    props = doc.core_properties
+    props.title = printable(report.title)
+    props.subject = printable(report.kind)
+    props.author = "舆情看板"
+    props.last_modified_by = "舆情看板"
+    props.comments = ""
+    if report.generated_at is not None:
+        props.created = report.generated_at
+        props.modified = report.generated_at
+
+
+def _docx_chart(doc, chart, number: int) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    doc.add_picture(io.BytesIO(report_charts.png(_drawable(chart))), width=Cm(CHART_WIDTH_CM))
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption = doc.add_paragraph(f"图{number}　{printable(chart.title)}")
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _docx_table(doc, headers, rows) -> None:
+    table = doc.add_table(rows=1, cols=len(headers), style=TABLE_STYLE)
+    for cell, header in zip(table.rows[0].cells, headers):
+        cell.text = printable(header)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = printable(value)
+    doc.add_paragraph("")
