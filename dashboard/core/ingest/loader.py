@@ -407,39 +407,9 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
                           satisfaction_tracked=meta["tracks_satisfaction"], is_demo=demo)
             lossy_lines = sorted(set(lossy["line"].tolist()))
             counts = store.fetch(cursor, "ingest/count_changes", lossy_lines=lossy_lines).iloc[0]
-            now = _now()
-            outcome = FileOutcome(
-                file_name=meta["file_name"], status="loaded", sha256=meta["sha256"], file_id=file_id,
-                rows_read=rows_read, loaded_new=int(counts["loaded_new"]), updated=int(counts["updated"]),
-                unchanged_duplicates=int(counts["unchanged"]) + prepared.identical_duplicates,
-                lossy_duplicates=int(counts["lossy"]), rejected=len(prepared.rejections),
-                demo_removed=demo_removed, lossy_lines=lossy_lines or None,
-                controls_removed=prepared.controls_removed,
-                first_error=(f"第 {prepared.rejections[0].line} 行：{prepared.rejections[0].reason}"
-                             if prepared.rejections else None),
-            )
-            outcome.message = "；".join(columns.notes + ([lossy_note(lossy_lines)] if lossy_lines else [])
-                                       + ([demo_removed_note(demo_removed)] if demo_removed else [])
-                                       + ([controls_note(prepared.controls_removed)] if prepared.controls_removed
-                                          else []))
+            outcome = _loaded_outcome(meta, file_id, rows_read, counts, prepared, demo_removed, lossy_lines, columns)
             _check_balance(outcome)
-            store.execute(cursor, "ingest/insert_file", id=file_id, status="loaded", finished_at=now,
-                          rows_read=outcome.rows_read, loaded_new=outcome.loaded_new, updated=outcome.updated,
-                          unchanged_duplicates=outcome.unchanged_duplicates,
-                          lossy_duplicates=outcome.lossy_duplicates, rejected=outcome.rejected,
-                          demo_removed=demo_removed, first_error=outcome.first_error,
-                          message=outcome.message or None, duplicate_of=None,
-                          columns_mapped=columns.describe(table.headers), **meta)
-            if outcome.updated:
-                store.execute(cursor, "ingest/rollup_remove_changed")
-                store.execute(cursor, "ingest/delete_changed_terms")
-            store.execute(cursor, "ingest/insert_new_items", file_id=file_id, now=now)
-            store.execute(cursor, "ingest/update_changed_items", file_id=file_id, now=now)
-            store.execute(cursor, "ingest/insert_terms")
-            store.execute(cursor, "ingest/rollup_add")
-            store.execute(cursor, "ingest/insert_rejected", file_id=file_id, file_name=meta["file_name"])
-            cursor.register("staged_notes", _lossy_notes(lossy))
-            store.execute(cursor, "ingest/insert_row_notes", file_id=file_id, file_name=meta["file_name"])
+            _write_staged(cursor, outcome, meta, columns.describe(table.headers), lossy)
             if check is not None and not check():
                 raise FileChanged(meta["file_name"])
             cursor.commit()
@@ -451,6 +421,52 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
         finally:
             cursor.close()
     return outcome
+
+
+def _loaded_outcome(meta: dict[str, Any], file_id: int, rows_read: int, counts, prepared: enrich.Prepared,
+                    demo_removed: int, lossy_lines: list[int], columns: ColumnMap) -> FileOutcome:
+    """The file's counts as classify_staged found them, and the notes the 数据管理 page shows beside it."""
+    outcome = FileOutcome(
+        file_name=meta["file_name"], status="loaded", sha256=meta["sha256"], file_id=file_id,
+        rows_read=rows_read, loaded_new=int(counts["loaded_new"]), updated=int(counts["updated"]),
+        unchanged_duplicates=int(counts["unchanged"]) + prepared.identical_duplicates,
+        lossy_duplicates=int(counts["lossy"]), rejected=len(prepared.rejections),
+        demo_removed=demo_removed, lossy_lines=lossy_lines or None,
+        controls_removed=prepared.controls_removed,
+        first_error=(f"第 {prepared.rejections[0].line} 行：{prepared.rejections[0].reason}"
+                     if prepared.rejections else None),
+    )
+    notes = list(columns.notes)
+    if lossy_lines:
+        notes.append(lossy_note(lossy_lines))
+    if demo_removed:
+        notes.append(demo_removed_note(demo_removed))
+    if prepared.controls_removed:
+        notes.append(controls_note(prepared.controls_removed))
+    outcome.message = "；".join(notes)
+    return outcome
+
+
+def _write_staged(cursor, outcome: FileOutcome, meta: dict[str, Any], columns_mapped: str,
+                  lossy: pd.DataFrame) -> None:
+    """The manifest row, then items, terms, rollup deltas, refused rows and row notes, inside the open transaction."""
+    file_id, now = outcome.file_id, _now()
+    store.execute(cursor, "ingest/insert_file", id=file_id, status="loaded", finished_at=now,
+                  rows_read=outcome.rows_read, loaded_new=outcome.loaded_new, updated=outcome.updated,
+                  unchanged_duplicates=outcome.unchanged_duplicates,
+                  lossy_duplicates=outcome.lossy_duplicates, rejected=outcome.rejected,
+                  demo_removed=outcome.demo_removed, first_error=outcome.first_error,
+                  message=outcome.message or None, duplicate_of=None, columns_mapped=columns_mapped, **meta)
+    if outcome.updated:
+        store.execute(cursor, "ingest/rollup_remove_changed")
+        store.execute(cursor, "ingest/delete_changed_terms")
+    store.execute(cursor, "ingest/insert_new_items", file_id=file_id, now=now)
+    store.execute(cursor, "ingest/update_changed_items", file_id=file_id, now=now)
+    store.execute(cursor, "ingest/insert_terms")
+    store.execute(cursor, "ingest/rollup_add")
+    store.execute(cursor, "ingest/insert_rejected", file_id=file_id, file_name=meta["file_name"])
+    cursor.register("staged_notes", _lossy_notes(lossy))
+    store.execute(cursor, "ingest/insert_row_notes", file_id=file_id, file_name=meta["file_name"])
 
 
 def _remove_demo_items(cursor) -> int:
