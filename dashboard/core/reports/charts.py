@@ -61,7 +61,6 @@ def figure(chart: Chart) -> Figure:
     """The chart drawn on an Agg canvas (no pyplot, no global backend change)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
 
     font = chart_font()
     n = len(chart.categories)
@@ -72,7 +71,20 @@ def figure(chart: Chart) -> Figure:
     positions = list(range(n))
     if chart.horizontal:
         positions = positions[::-1]            # the first category on top
-    base = [0.0] * n
+    _bars(ax, chart, positions)
+    _axes(ax, chart, positions, font)
+    legend_room = 0.0
+    if len(chart.series) > 1 or chart.reference_label:
+        handles, names = ax.get_legend_handles_labels()
+        fig.legend(handles, names, prop=font, frameon=False, loc="lower center", ncol=len(names))
+        legend_room = 0.3 / height            # a line of legend under the axes, about 0.3 inch
+    fig.tight_layout(rect=(0, legend_room, 1, 1))
+    return fig
+
+
+def _bars(ax, chart: Chart, positions: list[int]) -> None:
+    """The series stacked, one colour each (a single series in the one house colour)."""
+    base = [0.0] * len(positions)
     for k, (label, values) in enumerate(chart.series):
         colour = SINGLE if len(chart.series) == 1 else COLOURS.get(label, PALETTE[k % len(PALETTE)])
         values = [float(v) for v in values]
@@ -81,7 +93,16 @@ def figure(chart: Chart) -> Figure:
         else:
             ax.bar(positions, values, bottom=base, color=colour, label=label, width=0.7)
         base = [b + v for b, v in zip(base, values)]
-    labels = list(chart.categories)
+    if chart.reference is not None:
+        line = ax.axvline if chart.horizontal else ax.axhline
+        line(chart.reference, color="#c0392b", linestyle="--", linewidth=1, label=chart.reference_label)
+
+
+def _axes(ax, chart: Chart, positions: list[int], font) -> None:
+    """Category labels (thinned and slanted when many), the value axis as counts or percentages, title."""
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    labels, n = list(chart.categories), len(positions)
     if chart.horizontal:
         ax.set_yticks(positions, labels, fontproperties=font, fontsize=8)
         value_axis, limit = ax.xaxis, ax.set_xlim
@@ -96,22 +117,12 @@ def figure(chart: Chart) -> Figure:
         limit(0, 1.05)
     else:
         value_axis.set_major_locator(MaxNLocator(integer=True))
-    if chart.reference is not None:
-        line = ax.axvline if chart.horizontal else ax.axhline
-        line(chart.reference, color="#c0392b", linestyle="--", linewidth=1, label=chart.reference_label)
     for tick in (ax.get_xticklabels() if chart.horizontal else ax.get_yticklabels()):
         tick.set_fontproperties(font)
     if chart.axis_label:
         (ax.set_xlabel if chart.horizontal else ax.set_ylabel)(chart.axis_label, fontproperties=font)
     ax.set_title(chart.title, fontproperties=font, fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
-    legend_room = 0.0
-    if len(chart.series) > 1 or chart.reference_label:
-        handles, names = ax.get_legend_handles_labels()
-        fig.legend(handles, names, prop=font, frameon=False, loc="lower center", ncol=len(names))
-        legend_room = 0.3 / height            # a line of legend under the axes, about 0.3 inch
-    fig.tight_layout(rect=(0, legend_room, 1, 1))
-    return fig
 
 
 def png(chart: Chart) -> bytes:
