@@ -179,12 +179,46 @@ class _Tables:
     pools: dict
 
 
+# The vocabulary's template pools that items pick from uniformly, by name.
+_POOL_NAMES = (
+    "ESTATES", "ROADS", "SCHOOLS", "FIRMS", "HOSPITALS", "VILLAGES", "BUS_LINES", "DURATIONS", "MONEYS", "NUMS",
+    "MONTHS", "SURNAMES", "GENERIC_TITLES", "HOTLINE_OPENERS", "HOTLINE_CLOSERS", "LETTER_OPENERS", "MEETINGS",
+    "NEWS_QUOTE_TAILS", "NEWS_MIDDLES", "NEWS_TITLES", "DURATION_PHRASES", "ATTEMPTS", "IMPACTS", "ASKS",
+    "CONSULT_LEADS", "CONSULT_TAILS", "CONSULT_CONTEXTS", "SUGGEST_LEADS", "SUGGEST_EXTRAS", "DETAILS",
+    "EXPECTATIONS", "EVIDENCE", "EVIDENCE_UNPLACED", "BACKGROUNDS", "CONNECTORS", "SUGGEST_TAILS", "PRAISE_TITLES",
+    "PRAISE_SENTENCES", "POLICY_TITLES", "POLICY_LEADS", "POLICY_TAILS", "MEETING_TITLES", "MEETING_SENTENCES",
+    "REPLY_OPENERS", "REPLY_CHECKS", "REPLY_CLOSERS", "REPLY_BOILERPLATE", "UNCLEAR_TITLES", "UNCLEAR_CONTENTS",
+    "NICK_HEADS", "NICK_TAILS", "REPORTER_NAMES", "CONSULT_ANSWERS", "SUGGEST_ANSWERS", "PRAISE_ANSWERS",
+    "POLICY_ANSWERS",
+)
+
+
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
+    """Everything an item is drawn from, as arrays indexed by channel, subcategory, region or department."""
+    regions = [r for r, _ in V.REGIONS]
+    categories = list(V.SUBCATEGORIES)
+    departments = _department_tables(regions)
+    subcategories = _subcategory_tables(categories, regions, departments["departments"])
+    pools = {name: _arr(getattr(V, name)) for name in _POOL_NAMES}
+    return _Tables(
+        **_channel_tables(), **subcategories, **departments,
+        regions=regions, region_town=_Ragged([V.TOWNS[r] for r in regions]), categories=categories,
+        cat_placed=np.array([V.CATEGORIES[c]["placed"] for c in categories]),
+        cat_policies=_category_pool(categories, "policies"), cat_concerns=_category_pool(categories, "concerns"),
+        cat_pledges=_category_pool(categories, "pledges"),
+        cat_consequences=_category_pool(categories, "consequences"),
+        kind_cum=np.cumsum([V.KIND_WEIGHTS[s] for s in _STYLES], axis=1),
+        openers=_Ragged([V.OPENERS[s] for s in _STYLES]),
+        closers=_Ragged([V.CLOSERS[s] for s in _STYLES]),
+        pools=pools | {"AD_TITLES": _arr([t for t, _ in V.ADS]), "AD_CONTENTS": _arr([c for _, c in V.ADS])},
+    )
+
+
+def _channel_tables() -> dict:
+    """Per channel: writing style, whether it carries requests, reply lag, sources and likes."""
     channels = list(V.CHANNELS)
-    ch_style = np.array([_STYLES.index(V.STYLE_OF_CHANNEL[c]) for c in channels])
-    ch_request = np.array([c in V.REQUEST_CHANNELS for c in channels])
-    ch_picked_up = np.array([V.PICKED_UP.get(c, 0.0) for c in channels])
+    # Sources differ in number per channel: pad the cumulative weights with zeros to one width.
     width = max(len(V.CHANNELS[c][1]) for c in channels)
     ch_source_cum = np.zeros((len(channels), width))
     ch_sources = []
@@ -193,11 +227,19 @@ def _tables() -> _Tables:
         ch_sources.append([s for s, _ in sources])
         weights = [w for _, w in sources] + [0] * (width - len(sources))
         ch_source_cum[i] = np.cumsum(weights)
-    ch_likes = np.array([V.LIKES.get(c, (0.0, 1.0, 2.0)) for c in channels])
+    return dict(
+        channels=channels,
+        ch_style=np.array([_STYLES.index(V.STYLE_OF_CHANNEL[c]) for c in channels]),
+        ch_request=np.array([c in V.REQUEST_CHANNELS for c in channels]),
+        ch_picked_up=np.array([V.PICKED_UP.get(c, 0.0) for c in channels]),
+        ch_lag=np.array([V.REPLY_LAG.get(c, 1.0) for c in channels]),
+        ch_source_cum=ch_source_cum, ch_sources=ch_sources,
+        ch_likes=np.array([V.LIKES.get(c, (0.0, 1.0, 2.0)) for c in channels]),
+    )
 
-    regions = [r for r, _ in V.REGIONS]
-    region_town = _Ragged([V.TOWNS[r] for r in regions])
-    categories = list(V.SUBCATEGORIES)
+
+def _subcategory_tables(categories: list, regions: list, departments: list) -> dict:
+    """Per subcategory: its category, weight by month, regions, routing and text templates."""
     subs, sub_cat, sub_data = [], [], []
     for ci, cat in enumerate(categories):
         for name, data in V.SUBCATEGORIES[cat].items():
@@ -212,54 +254,13 @@ def _tables() -> _Tables:
     sub_w = base * within / cat_total[sub_cat]
     month_w = np.array([[sub_w[s] * sub_data[s]["season"].get(m, 1.0) for s in range(len(subs))]
                         for m in range(1, 13)])
+    # Rural topics (farming, villages) come from the counties, the others mostly from the city.
     urban = np.array([w for _, w in V.REGIONS], dtype=float)
     rural = np.array([V.RURAL_REGION_WEIGHTS[r] for r in regions], dtype=float)
     sub_region = np.array([rural if V.CATEGORIES[categories[c]]["rural"] else urban for c in sub_cat])
-
-    municipal = [d for d, _ in V.MUNICIPAL_DEPARTMENTS]
-    county = [d for d, _ in V.COUNTY_DEPARTMENTS]
-    departments = municipal + county
-    dept_level = ["市直"] * len(municipal) + ["县市区"] * len(county)
-    tiers = [t for _, t in V.MUNICIPAL_DEPARTMENTS] + [t for _, t in V.COUNTY_DEPARTMENTS]
-    dept_tier = {
-        key: np.array([V.TIERS[t][key] for t in tiers], dtype=float)
-        for key in ("never", "median_days", "sigma", "unrated", "boilerplate")
-    }
-    dept_tier["sat_cum"] = np.cumsum([V.TIERS[t]["sat"] for t in tiers], axis=1)
-    dept_tier["sat_late_cum"] = np.cumsum([V.TIERS[t]["sat_late"] for t in tiers], axis=1)
-    county_dept_of_region = np.array([departments.index(V.COUNTY_OF_REGION[r]) for r in regions])
-
-    # Routing: up to three municipal departments per subcategory; the rest goes to the place.
-    route_dept = np.full((len(subs), 3), -1)
-    route_cum = np.ones((len(subs), 3))
-    for s, data in enumerate(sub_data):
-        acc = 0.0
-        for k, (dept, p) in enumerate(data["depts"]):
-            acc += p
-            route_dept[s, k] = departments.index(dept)
-            route_cum[s, k] = acc
-
-    def cat_pool(key):
-        return _Ragged([V.CATEGORIES[c][key] for c in categories])
-
-    pools = {name: _arr(getattr(V, name)) for name in (
-        "ESTATES", "ROADS", "SCHOOLS", "FIRMS", "HOSPITALS", "VILLAGES", "BUS_LINES", "DURATIONS", "MONEYS", "NUMS",
-        "MONTHS", "SURNAMES", "GENERIC_TITLES", "HOTLINE_OPENERS", "HOTLINE_CLOSERS", "LETTER_OPENERS", "MEETINGS",
-        "NEWS_QUOTE_TAILS", "NEWS_MIDDLES", "NEWS_TITLES", "DURATION_PHRASES", "ATTEMPTS", "IMPACTS", "ASKS",
-        "CONSULT_LEADS", "CONSULT_TAILS", "CONSULT_CONTEXTS", "SUGGEST_LEADS", "SUGGEST_EXTRAS", "DETAILS",
-        "EXPECTATIONS", "EVIDENCE", "EVIDENCE_UNPLACED", "BACKGROUNDS", "CONNECTORS", "SUGGEST_TAILS", "PRAISE_TITLES",
-        "PRAISE_SENTENCES", "POLICY_TITLES", "POLICY_LEADS", "POLICY_TAILS", "MEETING_TITLES", "MEETING_SENTENCES",
-        "REPLY_OPENERS", "REPLY_CHECKS", "REPLY_CLOSERS", "REPLY_BOILERPLATE", "UNCLEAR_TITLES", "UNCLEAR_CONTENTS",
-        "NICK_HEADS", "NICK_TAILS", "REPORTER_NAMES", "CONSULT_ANSWERS", "SUGGEST_ANSWERS", "PRAISE_ANSWERS",
-        "POLICY_ANSWERS",
-    )}
-    return _Tables(
-        channels=channels, ch_style=ch_style, ch_request=ch_request, ch_picked_up=ch_picked_up,
-        cat_placed=np.array([V.CATEGORIES[c]["placed"] for c in categories]),
-        ch_lag=np.array([V.REPLY_LAG.get(c, 1.0) for c in channels]), ch_source_cum=ch_source_cum,
-        ch_sources=ch_sources, ch_likes=ch_likes, regions=regions, region_town=region_town,
-        categories=categories, subs=subs, sub_cat=sub_cat,
-        sub_topic=np.array([d["topic"] for d in sub_data], dtype=object),
+    route_dept, route_cum = _routing([d["depts"] for d in sub_data], departments)
+    return dict(
+        subs=subs, sub_cat=sub_cat, sub_topic=np.array([d["topic"] for d in sub_data], dtype=object),
         sub_month_cum=np.cumsum(month_w, axis=1), sub_region_cum=np.cumsum(sub_region, axis=1),
         route_dept=route_dept, route_cum=route_cum,
         sub_titles=_Ragged([d["titles"] for d in sub_data]),
@@ -272,15 +273,45 @@ def _tables() -> _Tables:
         sub_finds=_Ragged([d["finds"] for d in sub_data]),
         sub_actions=_Ragged([d["actions"] for d in sub_data]),
         sub_intros=_Ragged([d["intros"] or V.CATEGORIES[categories[c]]["intros"] for d, c in zip(sub_data, sub_cat)]),
-        cat_policies=cat_pool("policies"), cat_concerns=cat_pool("concerns"),
-        cat_pledges=cat_pool("pledges"), cat_consequences=cat_pool("consequences"),
-        departments=departments, dept_level=dept_level, dept_tier=dept_tier,
-        county_dept_of_region=county_dept_of_region,
-        kind_cum=np.cumsum([V.KIND_WEIGHTS[s] for s in _STYLES], axis=1),
-        openers=_Ragged([V.OPENERS[s] for s in _STYLES]),
-        closers=_Ragged([V.CLOSERS[s] for s in _STYLES]),
-        pools=pools | {"AD_TITLES": _arr([t for t, _ in V.ADS]), "AD_CONTENTS": _arr([c for _, c in V.ADS])},
     )
+
+
+def _department_tables(regions: list) -> dict:
+    """Departments (municipal first, then the counties'), their level and how well they answer."""
+    municipal = [d for d, _ in V.MUNICIPAL_DEPARTMENTS]
+    county = [d for d, _ in V.COUNTY_DEPARTMENTS]
+    departments = municipal + county
+    tiers = [t for _, t in V.MUNICIPAL_DEPARTMENTS] + [t for _, t in V.COUNTY_DEPARTMENTS]
+    dept_tier = {
+        key: np.array([V.TIERS[t][key] for t in tiers], dtype=float)
+        for key in ("never", "median_days", "sigma", "unrated", "boilerplate")
+    }
+    dept_tier["sat_cum"] = np.cumsum([V.TIERS[t]["sat"] for t in tiers], axis=1)
+    dept_tier["sat_late_cum"] = np.cumsum([V.TIERS[t]["sat_late"] for t in tiers], axis=1)
+    return dict(
+        departments=departments, dept_level=["市直"] * len(municipal) + ["县市区"] * len(county),
+        dept_tier=dept_tier,
+        county_dept_of_region=np.array([departments.index(V.COUNTY_OF_REGION[r]) for r in regions]),
+    )
+
+
+def _routing(dept_lists: list, departments: list) -> tuple[np.ndarray, np.ndarray]:
+    """Up to three (department, probability) pairs per row as index and cumulative-probability
+    arrays (rows x 3; -1 and 1.0 where a row has fewer).  The probability left over goes to the
+    item's own county or district (see _route)."""
+    route_dept = np.full((len(dept_lists), 3), -1)
+    route_cum = np.ones((len(dept_lists), 3))
+    for row, depts in enumerate(dept_lists):
+        acc = 0.0
+        for k, (dept, p) in enumerate(depts):
+            acc += p
+            route_dept[row, k] = departments.index(dept)
+            route_cum[row, k] = acc
+    return route_dept, route_cum
+
+
+def _category_pool(categories: list, key: str) -> _Ragged:
+    return _Ragged([V.CATEGORIES[c][key] for c in categories])
 
 
 # --- the plan: time distribution and incidents, fixed by (n, days, seed, end) ----------
