@@ -357,123 +357,183 @@ def _incident_count(days: int, rng: np.random.Generator) -> int:
 
 @lru_cache(maxsize=8)
 def _plan(n: int, days: int, seed: int, end_s: int) -> _Plan:
+    """The time distribution and the incidents for (n, days, seed, end): what every block shares.
+
+    All its random draws come from one generator seeded by ``seed`` alone, in this order: the
+    daily noise, then the incidents; so the plan does not depend on how items are batched.
+    """
     t = _tables()
     rng = np.random.default_rng([seed, 0])
     start_s = end_s - days * _DAY
-    first_hour = start_s // _HOUR * _HOUR
-    cell_start = np.arange(first_hour, end_s, _HOUR, dtype=np.int64)
-    cell_lo = np.maximum(start_s - cell_start, 0)
-    cell_span = np.minimum(end_s - cell_start, _HOUR) - cell_lo
-    hour = (cell_start // _HOUR) % 24
-    weekday = (cell_start // _DAY + 3) % 7            # 1970-01-01 was a Thursday
-    day = cell_start // _DAY - start_s // _DAY
-    n_days = int(day.max()) + 1
-
-    # A gentle upward trend and some day-to-day noise, so the volume line is not a ruler.
-    trend = 0.85 + 0.30 * np.arange(n_days) / max(n_days - 1, 1)
-    day_factor = trend * np.exp(rng.normal(0.0, 0.08, n_days))
-    nch = len(t.channels)
-    share = np.array([V.CHANNELS[c][0] for c in t.channels])
+    cells = _hour_cells(start_s, end_s)
     hourly = {k: np.array(v) / np.mean(v) for k, v in V.HOURLY.items()}
-    normal = np.empty((len(cell_start), nch))
-    for i, c in enumerate(t.channels):
-        weekly = np.array(V.WEEKLY[c]) / np.mean(V.WEEKLY[c])
-        normal[:, i] = share[i] * hourly[V.RHYTHM[c]][hour] * weekly[weekday]
-    normal *= (day_factor[day] * cell_span / _HOUR)[:, None]
-
-    # Incidents: which, when, how big.  Each takes its own stretch of the window; the first is
-    # the headline event, and with a long window the last one falls in the final twelve days
-    # so that a fresh spike is visible on the dashboard.
-    k = _incident_count(days, rng)
-    order = [int(x) for x in rng.permutation(len(V.INCIDENTS))]
-    inc_mix = np.array([V.INCIDENT_CHANNELS.get(c, 0.0) for c in t.channels])
-    social = hourly["social"] / hourly["social"].max()
-    segment = (days - 1.0) / max(k, 1)
-    first_day = start_s // _DAY
-    incidents, onsets, shares, profiles, texts = [], [], [], [], []
-    for j in range(k):
-        if days >= 60 and j == k - 1:
-            lo_day, hi_day = days - 12.0, days - 1.0
-        else:
-            lo_day, hi_day = 1.0 + j * segment, 1.0 + (j + 1) * segment
-        span = np.arange(int(lo_day), int(hi_day) + 1)
-        month = (span + first_day).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12 + 1
-
-        def fitting_days(spec, span=span, month=month):
-            return span if "months" not in spec else span[np.isin(month, spec["months"])]
-
-        # Rainstorms in the rainy season, school zoning before term: the first incident (in
-        # seeded order) whose season meets this stretch of the window; else the first one left.
-        which = next((x for x in order if len(fitting_days(V.INCIDENTS[x]))), order[0])
-        order.remove(which)
-        spec = V.INCIDENTS[which]
-        duration = int(min(rng.integers(spec["duration"][0], spec["duration"][1] + 1), max(1, days // 4)))
-        size = rng.uniform(5.0, 8.0) if j == 0 else rng.uniform(3.0, 6.0)   # in days of normal volume
-        candidates = fitting_days(spec)
-        candidates = candidates[candidates <= max(hi_day - duration, lo_day)]
-        if len(candidates) == 0:
-            candidates = span[:1]
-        onset_day = int(candidates[int(rng.integers(len(candidates)))])
-        onset_hour = int(rng.integers(spec["hours"][0], spec["hours"][1] + 1))
-        onset = (first_day + onset_day) * _DAY + onset_hour * _HOUR + int(rng.integers(0, 60)) * 60
-        onset = int(min(max(onset, start_s + _HOUR), end_s - duration * _DAY - _HOUR))
-        onset = max(onset, start_s)
-        fixed = {}
-        for marker, (pool, suffix) in V.INCIDENT_MARKERS.items():
-            values = getattr(V, pool)
-            fixed[marker] = values[int(rng.integers(len(values)))] + suffix
-
-        def fix(templates, fixed=fixed):
-            out = []
-            for text in templates:
-                for marker, value in fixed.items():
-                    text = text.replace(marker, value)
-                out.append(text)
-            return out
-
-        mid = cell_start + cell_lo + cell_span / 2
-        age = mid - onset
-        tau = (6 + 5 * duration) * _HOUR
-        profile = np.where((age >= 0) & (age < duration * _DAY),
-                           np.exp(-np.clip(age, 0, None) / tau) * (0.25 + social[hour]), 0.0) * cell_span / _HOUR
-        if profile.sum() <= 0:
-            continue
-        incidents.append(spec["key"])
-        onsets.append(onset)
-        shares.append(min(size / days, 0.08))
-        profiles.append(profile / profile.sum())
-        texts.append({key: fix(spec[key]) for key in ("titles", "sentences", "finds", "actions")} | {"spec": spec})
-    shares = np.array(shares, dtype=float)
+    normal = _normal_volume(t, cells, start_s, hourly, rng)
+    incidents = _incidents(days, start_s, end_s, cells, hourly["social"] / hourly["social"].max(), rng)
+    shares = np.array([x.share for x in incidents], dtype=float)
+    # However many bursts there are, ordinary traffic stays the bulk of the items.
     if shares.sum() > 0.35:
         shares *= 0.35 / shares.sum()
-
-    weights = np.zeros((len(cell_start), nch * (1 + len(incidents))))
-    weights[:, :nch] = normal * (1.0 - shares.sum()) / normal.sum()
-    for j, profile in enumerate(profiles):
-        weights[:, nch * (1 + j):nch * (2 + j)] = shares[j] * profile[:, None] * (inc_mix / inc_mix.sum())[None, :]
-    comp_cum = np.cumsum(weights, axis=1)
-
-    route_dept = np.full((len(incidents), 3), -1)
-    route_cum = np.ones((len(incidents), 3))
-    for j, text in enumerate(texts):
-        acc = 0.0
-        for i, (dept, p) in enumerate(text["spec"]["depts"]):
-            acc += p
-            route_dept[j, i] = t.departments.index(dept)
-            route_cum[j, i] = acc
+    comp_cum = _component_cum(t, normal, shares, [x.profile for x in incidents])
+    route_dept, route_cum = _routing([x.spec["depts"] for x in incidents], t.departments)
+    texts = [x.texts for x in incidents]
     return _Plan(
         n=n, days=days, seed=seed, start_s=start_s, end_s=end_s,
-        cell_start=cell_start, cell_lo=cell_lo, cell_span=cell_span,
+        cell_start=cells.start, cell_lo=cells.lo, cell_span=cells.span,
         cell_cum=np.cumsum(comp_cum[:, -1]), comp_cum=comp_cum,
-        incidents=incidents, inc_onset=np.array(onsets, dtype=np.int64), inc_share=shares,
-        inc_sub=np.array([t.subs.index(x["spec"]["subcategory"]) for x in texts], dtype=np.int64),
-        inc_region=np.array([t.regions.index(x["spec"]["region"]) for x in texts], dtype=np.int64),
+        incidents=[x.spec["key"] for x in incidents],
+        inc_onset=np.array([x.onset for x in incidents], dtype=np.int64), inc_share=shares,
+        inc_sub=np.array([t.subs.index(x.spec["subcategory"]) for x in incidents], dtype=np.int64),
+        inc_region=np.array([t.regions.index(x.spec["region"]) for x in incidents], dtype=np.int64),
         inc_route_dept=route_dept, inc_route_cum=route_cum,
+        # An empty pool would break _Ragged's picking; with no incidents nothing picks from these.
         inc_titles=_Ragged([x["titles"] for x in texts] or [[""]]),
         inc_sentences=_Ragged([x["sentences"] for x in texts] or [[""]]),
         inc_finds=_Ragged([x["finds"] for x in texts] or [[""]]),
         inc_actions=_Ragged([x["actions"] for x in texts] or [[""]]),
     )
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The window cut into clock hours; the first and the last may lie partly outside it."""
+    start: np.ndarray            # epoch seconds of each hour
+    lo: np.ndarray               # usable part of each: [start + lo, start + lo + span)
+    span: np.ndarray
+
+    @property
+    def hour(self) -> np.ndarray:
+        return (self.start // _HOUR) % 24
+
+
+def _hour_cells(start_s: int, end_s: int) -> _Cells:
+    cell_start = np.arange(start_s // _HOUR * _HOUR, end_s, _HOUR, dtype=np.int64)
+    cell_lo = np.maximum(start_s - cell_start, 0)
+    return _Cells(cell_start, cell_lo, np.minimum(end_s - cell_start, _HOUR) - cell_lo)
+
+
+def _normal_volume(t: _Tables, cells: _Cells, start_s: int, hourly: dict, rng: np.random.Generator) -> np.ndarray:
+    """Relative volume of ordinary items per cell and channel (cells x channels): each channel's
+    share, shaped by its hour-of-day and weekday rhythm, a trend and day-to-day noise."""
+    weekday = (cells.start // _DAY + 3) % 7            # 1970-01-01 was a Thursday
+    day = cells.start // _DAY - start_s // _DAY
+    n_days = int(day.max()) + 1
+    # A gentle upward trend and some day-to-day noise, so the volume line is not a ruler.
+    trend = 0.85 + 0.30 * np.arange(n_days) / max(n_days - 1, 1)
+    day_factor = trend * np.exp(rng.normal(0.0, 0.08, n_days))
+    share = np.array([V.CHANNELS[c][0] for c in t.channels])
+    normal = np.empty((len(cells.start), len(t.channels)))
+    for i, c in enumerate(t.channels):
+        weekly = np.array(V.WEEKLY[c]) / np.mean(V.WEEKLY[c])
+        normal[:, i] = share[i] * hourly[V.RHYTHM[c]][cells.hour] * weekly[weekday]
+    normal *= (day_factor[day] * cells.span / _HOUR)[:, None]
+    return normal
+
+
+@dataclass(frozen=True)
+class _Incident:
+    spec: dict                   # its entry in V.INCIDENTS
+    onset: int                   # epoch seconds
+    share: float                 # expected share of all items, before the cap in _plan
+    profile: np.ndarray          # how its items spread over the cells (sums to 1)
+    texts: dict                  # titles, sentences, finds, actions with its place names filled in
+
+
+def _incidents(days: int, start_s: int, end_s: int, cells: _Cells, social: np.ndarray,
+               rng: np.random.Generator) -> list[_Incident]:
+    """Which incidents, when, how big.  Each takes its own stretch of the window; the first is
+    the headline event, and with a long window the last one falls in the final twelve days
+    so that a fresh spike is visible on the dashboard."""
+    k = _incident_count(days, rng)
+    order = [int(x) for x in rng.permutation(len(V.INCIDENTS))]
+    segment = (days - 1.0) / max(k, 1)
+    out = []
+    for j in range(k):
+        if days >= 60 and j == k - 1:
+            lo_day, hi_day = days - 12.0, days - 1.0
+        else:
+            lo_day, hi_day = 1.0 + j * segment, 1.0 + (j + 1) * segment
+        spec, span, fitting = _choose_incident(order, lo_day, hi_day, start_s // _DAY)
+        duration = int(min(rng.integers(spec["duration"][0], spec["duration"][1] + 1), max(1, days // 4)))
+        size = rng.uniform(5.0, 8.0) if j == 0 else rng.uniform(3.0, 6.0)   # in days of normal volume
+        onset = _onset(spec, span, fitting, (lo_day, hi_day), duration, (start_s, end_s), rng)
+        names = _incident_names(rng)
+        profile = _incident_profile(cells, social, onset, duration)
+        # One with no volume in the window is dropped; its draws are made, so later ones stay the same.
+        if profile.sum() <= 0:
+            continue
+        texts = {key: _named(spec[key], names) for key in ("titles", "sentences", "finds", "actions")}
+        out.append(_Incident(spec, onset, min(size / days, 0.08), profile / profile.sum(), texts))
+    return out
+
+
+def _choose_incident(order: list, lo_day: float, hi_day: float, first_day: int):
+    """Take the incident for days lo_day..hi_day of the window out of ``order`` (seeded): the
+    first whose season meets those days (rainstorms in the rainy season, school zoning before
+    term), else the first one left.  Returns it, the stretch's days and the days that fit it."""
+    span = np.arange(int(lo_day), int(hi_day) + 1)
+    month = (span + first_day).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12 + 1
+
+    def fitting_days(spec):
+        return span if "months" not in spec else span[np.isin(month, spec["months"])]
+
+    which = next((x for x in order if len(fitting_days(V.INCIDENTS[x]))), order[0])
+    order.remove(which)
+    spec = V.INCIDENTS[which]
+    return spec, span, fitting_days(spec)
+
+
+def _onset(spec: dict, span: np.ndarray, fitting: np.ndarray, stretch: tuple[float, float], duration: int,
+           window: tuple[int, int], rng: np.random.Generator) -> int:
+    """When an incident starts: a fitting day that leaves room for its duration in the stretch,
+    an hour its kind happens at, and a minute; always inside the window."""
+    (lo_day, hi_day), (start_s, end_s) = stretch, window
+    candidates = fitting[fitting <= max(hi_day - duration, lo_day)]
+    if len(candidates) == 0:
+        candidates = span[:1]
+    onset_day = int(candidates[int(rng.integers(len(candidates)))])
+    onset_hour = int(rng.integers(spec["hours"][0], spec["hours"][1] + 1))
+    onset = (start_s // _DAY + onset_day) * _DAY + onset_hour * _HOUR + int(rng.integers(0, 60)) * 60
+    onset = int(min(max(onset, start_s + _HOUR), end_s - duration * _DAY - _HOUR))
+    return max(onset, start_s)
+
+
+def _incident_names(rng: np.random.Generator) -> dict:
+    """marker -> the one estate, road, plant … that every item of an incident names."""
+    names = {}
+    for marker, (pool, suffix) in V.INCIDENT_MARKERS.items():
+        values = getattr(V, pool)
+        names[marker] = values[int(rng.integers(len(values)))] + suffix
+    return names
+
+
+def _named(templates: list, names: dict) -> list:
+    out = []
+    for text in templates:
+        for marker, value in names.items():
+            text = text.replace(marker, value)
+        out.append(text)
+    return out
+
+
+def _incident_profile(cells: _Cells, social: np.ndarray, onset: int, duration: int) -> np.ndarray:
+    """Relative volume of an incident per cell: a peak at its onset decaying over its duration
+    (longer incidents decay slower), following the hours people are online."""
+    age = cells.start + cells.lo + cells.span / 2 - onset
+    tau = (6 + 5 * duration) * _HOUR
+    return np.where((age >= 0) & (age < duration * _DAY),
+                    np.exp(-np.clip(age, 0, None) / tau) * (0.25 + social[cells.hour]), 0.0) * cells.span / _HOUR
+
+
+def _component_cum(t: _Tables, normal: np.ndarray, shares: np.ndarray, profiles: list) -> np.ndarray:
+    """Per cell, the cumulative item mass over components: the channels of ordinary items, then
+    each incident's channels (incidents spread over channels by V.INCIDENT_CHANNELS)."""
+    nch = len(t.channels)
+    inc_mix = np.array([V.INCIDENT_CHANNELS.get(c, 0.0) for c in t.channels])
+    weights = np.zeros((len(normal), nch * (1 + len(profiles))))
+    weights[:, :nch] = normal * (1.0 - shares.sum()) / normal.sum()
+    for j, profile in enumerate(profiles):
+        weights[:, nch * (1 + j):nch * (2 + j)] = shares[j] * profile[:, None] * (inc_mix / inc_mix.sum())[None, :]
+    return np.cumsum(weights, axis=1)
 
 
 # --- one block of items ------------------------------------------------------------------
