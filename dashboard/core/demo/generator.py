@@ -640,191 +640,85 @@ def _lookalikes(rng: np.random.Generator, count: int) -> list:
     return out
 
 
+class _Draws:
+    """Random draws for the ``m`` items of a block (or of its replied items).
+
+    Every call draws from the one generator, so the order of the calls is the order of the
+    draws; the demo's fingerprint pins it.  Keep calls in place when moving code around.
+    """
+
+    def __init__(self, rng: np.random.Generator, m: int, pools: dict):
+        self.rng, self.m, self.pools = rng, m, pools
+
+    def u(self) -> np.ndarray:
+        """One uniform number in [0, 1) per item."""
+        return self.rng.random(self.m)
+
+    def pick(self, pool: str) -> np.ndarray:
+        """One entry per item of the template pool named ``pool``, uniformly."""
+        values = self.pools[pool]
+        return values[self.rng.integers(0, len(values), self.m)]
+
+
+@dataclass
+class _Items:
+    """The items of one block as arrays, filled in by the steps of _block in turn."""
+    g: np.ndarray                # global row numbers
+    secs: np.ndarray             # published at, epoch seconds (naive local time)
+    ch: np.ndarray               # channel
+    is_inc: np.ndarray           # part of an incident …
+    inc_row: np.ndarray          # … which one (0 where not)
+    sub: np.ndarray              # subcategory, its category, the region, the writing style and kind
+    cat: np.ndarray
+    region: np.ndarray
+    style: np.ndarray
+    kind: np.ndarray
+    # _mark_invalid
+    inv: np.ndarray = None       # _INV_* kind of invalid item
+    dup: np.ndarray = None       # a repeat …
+    src: np.ndarray = None       # … of this position in the block
+    valid: np.ndarray = None
+    # _route
+    request: np.ndarray = None   # a request to the government (诉求), not web opinion (舆情)
+    has_dept: np.ndarray = None  # a department answers …
+    dept: np.ndarray = None      # … which one (0 where none)
+    # _reply_times, _satisfaction
+    reply_s: np.ndarray = None
+    replied: np.ndarray = None
+    boiler: np.ndarray = None    # answered with boilerplate
+    sat: np.ndarray = None       # satisfaction code, -1 = unrated
+    # _texts, then the rest of _block
+    title: np.ndarray = None
+    content: np.ndarray = None
+    reply: np.ndarray = None
+    author: np.ndarray = None
+    source: np.ndarray = None    # index into the flattened t.ch_sources
+    url: pa.Array = None
+    likes: np.ndarray = None
+    dislikes: np.ndarray = None
+
+
 def _block(plan: _Plan, b: int) -> pd.DataFrame:
+    """Rows ``b * BLOCK_SIZE`` … of the demo, drawn from their own generator, seeded by (seed, 1, b).
+
+    The steps run in this order because each draws from that generator in turn.
+    """
     t = _tables()
-    pools = t.pools
     lo = b * BLOCK_SIZE
     m = min(plan.n, lo + BLOCK_SIZE) - lo
-    rng = np.random.default_rng([plan.seed, 1, b])
-
-    def u() -> np.ndarray:
-        return rng.random(m)
-
-    def pick(pool: str) -> np.ndarray:
-        values = pools[pool]
-        return values[rng.integers(0, len(values), m)]
-
-    g = np.arange(lo, lo + m, dtype=np.int64)
-
-    # When, and from which component (ordinary channel or incident x channel).
-    cell = _choice(plan.cell_cum, (g + u()) / plan.n)
-    comp = _row_choice(plan.comp_cum[cell], u())
-    secs = plan.cell_start[cell] + plan.cell_lo[cell] + (u() * plan.cell_span[cell]).astype(np.int64)
-    nch = len(t.channels)
-    ch = comp % nch
-    inc = comp // nch - 1
-    is_inc = inc >= 0
-    inc_row = np.where(is_inc, inc, 0)
-
-    # What and where: subcategories follow the season, regions the topic (rural vs urban).
-    month = secs.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64) % 12
-    sub = _row_choice(t.sub_month_cum[month], u())
-    sub[is_inc] = plan.inc_sub[inc[is_inc]]
-    region = _row_choice(t.sub_region_cum[sub], u())
-    region[is_inc] = plan.inc_region[inc[is_inc]]
-    cat = t.sub_cat[sub]
-    style = t.ch_style[ch]
-    kind = _row_choice(t.kind_cum[style], u())
-    kind[is_inc] = _K_INCIDENT
-
-    # Invalid items: repeated submissions, advertising, unclear messages.  News is edited, so rarely.
-    invalid = u() < np.where(style == _S_NEWS, 0.01, _INVALID_SHARE)
-    ut = u()
-    inv = np.where(invalid, np.where(ut < 0.45, _INV_DUPLICATE, np.where(ut < 0.65, _INV_AD, _INV_UNCLEAR)), _INV_NONE)
-    inv[invalid & is_inc] = _INV_DUPLICATE
-    # Nobody dictates an advert to a hotline operator.
-    inv[(inv == _INV_AD) & np.isin(ch, [t.channels.index(c) for c in ("热线", "电话", "传真")])] = _INV_UNCLEAR
-    # A repeat copies an earlier valid item of the block (same author, same words).
-    good_pos = np.flatnonzero(~invalid)
-    back = rng.integers(0, 20, m)
-    src_k = np.searchsorted(good_pos, np.arange(m)) - 1 - back
-    dup = inv == _INV_DUPLICATE
-    inv[dup & (src_k < 0)] = _INV_UNCLEAR
-    dup = inv == _INV_DUPLICATE
-    src = np.arange(m)
-    if len(good_pos):
-        src[dup] = good_pos[np.clip(src_k[dup], 0, len(good_pos) - 1)]
-    for arr in (ch, sub, region, cat, style, kind, is_inc, inc_row):
-        arr[dup] = arr[src[dup]]
-
-    # Who answers: requests go to a municipal department or back to the county/district.
-    valid = inv == _INV_NONE
-    request = t.ch_request[ch] | (u() < t.ch_picked_up[ch])
-    route_cum = np.where(is_inc[:, None], plan.inc_route_cum[inc_row], t.route_cum[sub])
-    route_dept = np.where(is_inc[:, None], plan.inc_route_dept[inc_row], t.route_dept[sub])
-    k = (route_cum <= u()[:, None]).sum(axis=1)
-    dept = np.where(k < 3, route_dept[np.arange(m), np.minimum(k, 2)], -1)
-    dept = np.where(dept < 0, t.county_dept_of_region[region], dept)
-    dept[~(valid & request)] = -1
-    has_dept = dept >= 0
-    d = np.where(has_dept, dept, 0)
-    tier = t.dept_tier
-
-    # Replies: lognormal lag, answered in office hours, never after `end`.  Model departments
-    # answer everything in time (the honour list); others leave some unanswered.
-    never = u() < tier["never"][d]
-    median = tier["median_days"][d] * t.ch_lag[ch]
-    lag = (median * np.exp(tier["sigma"][d] * rng.standard_normal(m)) * _DAY).astype(np.int64)
-    raw = secs + np.maximum(lag, 600)
-    day0 = raw // _DAY * _DAY
-    wd = (raw // _DAY + 3) % 7
-    to_monday = np.where(wd == 5, 2, np.where(wd == 6, 1, 0)) * _DAY
-    office = day0 + to_monday + (8.5 * _HOUR + u() * 9 * _HOUR).astype(np.int64)
-    reply_s = np.where(office < secs + 600, raw, office)
-    fits = tier["never"][d] == 0
-    squeezed = secs + ((plan.end_s - secs) * (0.3 + 0.65 * u())).astype(np.int64)
-    reply_s = np.where(fits & (reply_s > plan.end_s), squeezed, reply_s)
-    replied = has_dept & ~never & (reply_s <= plan.end_s)
-    late = (reply_s - secs) > _OVERDUE_DAYS * _DAY
-    praise = kind == _K_PRAISE
-    boiler = replied & (u() < tier["boilerplate"][d]) & ~praise
-    sat_cum = np.where(late[:, None], tier["sat_late_cum"][d], tier["sat_cum"][d])
-    sat_cum = np.where(boiler[:, None], np.array([0.15, 0.45, 1.0])[None, :], sat_cum)
-    sat = _row_choice(sat_cum, u())
-    sat[praise] = 0      # whoever writes to praise is satisfied
-    sat = np.where(replied & (u() >= tier["unrated"][d]), sat, -1)
-
-    # Slot values, in V.SLOTS order.
-    persons = pools["SURNAMES"][rng.integers(0, len(V.SURNAMES), m)] + np.where(u() < 0.5, "先生", "女士")
-    dept_names = np.array(t.departments + ["相关部门"], dtype=object)[np.where(has_dept, dept, len(t.departments))]
-    slots = {
-        "region": np.array(t.regions, dtype=object)[region], "town": t.region_town.pick(region, u()),
-        "estate": pick("ESTATES"), "road": pick("ROADS"), "school": pick("SCHOOLS"), "firm": pick("FIRMS"),
-        "hospital": pick("HOSPITALS"), "village": pick("VILLAGES"), "bus": pick("BUS_LINES"),
-        "dur": pick("DURATIONS"), "money": pick("MONEYS"), "num": pick("NUMS"), "month": pick("MONTHS"),
-        "shop": t.sub_shops.pick(sub, u()), "person": persons, "dept": dept_names, "topic": t.sub_topic[sub],
-        "policy": t.cat_policies.pick(cat, u()), "meeting": pick("MEETINGS"), "pledge": t.cat_pledges.pick(cat, u()),
-    }
-    rows = list(zip(*(slots[name] for name in V.SLOTS)))
-
-    title_t, pieces = _compose(t, plan, rng, m, ch, style, kind, sub, cat, inc_row)
-    templates = ["".join(p) for p in zip(*pieces)]
-    content = np.array(_fill(templates, rows), dtype=object)
-    title = np.array(_fill(title_t, rows), dtype=object)
-
-    reply = np.full(m, None, dtype=object)
-    where = np.flatnonzero(replied)
-    if len(where):
-        reply_t = _compose_reply(t, plan, rng, len(where), kind[where], sub[where], inc_row[where], boiler[where])
-        reply[where] = _fill(reply_t, [rows[i] for i in where])
-
-    # Personal data in about 2% of genuine items, look-alike numbers in a few more (not in
-    # news reports: editors do not print readers' phone numbers).
-    up = np.where(style == _S_NEWS, 1.0, u())
-    for mask, make in (((up < _PII_SHARE) & valid, lambda c, idx: _personal_data(rng, c, persons[idx])),
-                       ((up >= _PII_SHARE) & (up < _PII_SHARE + _LOOKALIKE_SHARE) & valid,
-                        lambda c, idx: _lookalikes(rng, c))):
-        idx = np.flatnonzero(mask)
-        if len(idx):
-            content[idx] = content[idx] + np.array(make(len(idx), idx), dtype=object)
-
-    # Invalid items: repeats take their source's words; ads and unclear messages their own.
-    content[dup] = content[src[dup]]
-    title[dup] = title[src[dup]]
-    ad = inv == _INV_AD
-    unclear = inv == _INV_UNCLEAR
-    which = rng.integers(0, len(V.ADS), m)
-    title[ad] = pools["AD_TITLES"][which][ad]
-    content[ad] = pools["AD_CONTENTS"][which][ad]
-    title[unclear] = pick("UNCLEAR_TITLES")[unclear]
-    content[unclear] = pick("UNCLEAR_CONTENTS")[unclear]
-
-    authors = _authors(t, rng, m, style, ch)
-    authors[dup] = authors[src[dup]]
-    source_offset = np.cumsum([0] + [len(x) for x in t.ch_sources])[:-1]
-    source_flat = source_offset[ch] + _row_choice(t.ch_source_cum[ch], u())
-    prefix, suffix = (np.array([_URL_FORMATS.get(c, (None, None))[i] for c in t.channels], dtype=object)[ch]
-                      for i in (0, 1))
-    # Post numbers differ between seeds, like the ids.
-    post = 10_000_000 * (plan.seed % 1_000_000 + 1) + g + 1
-    url = pc.binary_join_element_wise(pa.array(prefix, pa.string()), _numbers(post),
-                                      pa.array(suffix, pa.string()), "")
-
-    # Likes: heavy-tailed and mostly zero; incident posts travel much further.
-    p_like, scale, alpha = t.ch_likes[ch].T
-    boost = np.where(is_inc, 8.0, 1.0)
-    p_like = np.where(is_inc & (p_like > 0), np.minimum(p_like + 0.3, 0.95), p_like)
-    likes = np.where(u() < p_like, np.ceil(scale * boost * rng.pareto(alpha)), 0)
-    dislikes = np.where(u() < p_like * 0.25, np.ceil(0.5 * scale * boost * rng.pareto(1.6, m)), 0)
-
-    width = max(7, len(str(plan.n)))
-    published = secs.astype("datetime64[s]").astype("datetime64[us]")
-    replied_at = reply_s.astype("datetime64[s]").astype("datetime64[us]")
-    replied_at[~replied] = np.datetime64("NaT")
-    unclassified = ad | unclear
-    category = _labels(t.categories, np.where(unclassified, -1, cat))
-    subcategory = _labels(t.subs, np.where(unclassified, -1, sub))
-    region_names = _labels(t.regions, np.where(ad, -1, region))
-    department = _labels(t.departments, np.where(has_dept, d, -1))
-    level = _labels(t.dept_level, np.where(has_dept, d, -1))
-    satisfaction = _labels(["满意", "基本满意", "不满意"], sat)
-    channel = _labels(t.channels, ch)
-    source = _labels([x for names in t.ch_sources for x in names], source_flat)
-
-    columns = {
-        "id": pc.binary_join_element_wise(f"DEMO-{plan.seed}-", _numbers(g + 1, width), ""),
-        "title": title, "content": content,
-        "published_at": published, "channel": channel, "source": source, "category": category,
-        "subcategory": subcategory, "region": region_names, "department": department, "department_level": level,
-        "is_valid": valid, "replied_at": replied_at, "reply_content": reply, "satisfaction": satisfaction,
-        "sentiment": pa.nulls(m, pa.large_string()), "author": authors, "likes": np.minimum(likes, 500_000),
-        "dislikes": np.minimum(dislikes, 50_000), "url": url,
-        # requests (诉求: request channels, and the web items a department took up) and web opinion (舆情)
-        "kind": np.where(request, "诉求", "舆情").astype(object),
-    }
+    draw = _Draws(np.random.default_rng([plan.seed, 1, b]), m, t.pools)
+    it = _place(t, plan, draw, np.arange(lo, lo + m, dtype=np.int64))
+    _mark_invalid(t, draw, it)
+    _route(t, plan, draw, it)
+    _reply_times(t, plan, draw, it)
+    _satisfaction(t, draw, it)
+    _texts(t, plan, draw, it)
+    it.author = _authors(t, draw.rng, m, it.style, it.ch)
+    it.author[it.dup] = it.author[it.src[it.dup]]
+    _source_and_url(t, plan, draw, it)
+    _likes(t, draw, it)
     frame = pd.DataFrame(index=pd.RangeIndex(lo, lo + m))
-    for name in CANONICAL_COLUMNS:
-        values = columns[name]
+    for name, values in _columns(t, plan, it).items():
         if name in TEXT_COLUMNS:
             frame[name] = _strings(values)
         elif name in ("likes", "dislikes"):
@@ -832,6 +726,219 @@ def _block(plan: _Plan, b: int) -> pd.DataFrame:
         else:
             frame[name] = values
     return frame
+
+
+def _place(t: _Tables, plan: _Plan, draw: _Draws, g: np.ndarray) -> _Items:
+    """When, on which channel, in which incident if any, what about and where.
+
+    Subcategories follow the season, regions the topic (rural vs urban); items of an incident
+    take its subcategory and region.
+    """
+    # Item i takes the (i + u)/n quantile of the time distribution (see the module docstring),
+    # then a component (ordinary channel or incident x channel) by that hour's weights.
+    cell = _choice(plan.cell_cum, (g + draw.u()) / plan.n)
+    comp = _row_choice(plan.comp_cum[cell], draw.u())
+    secs = plan.cell_start[cell] + plan.cell_lo[cell] + (draw.u() * plan.cell_span[cell]).astype(np.int64)
+    nch = len(t.channels)
+    ch = comp % nch
+    inc = comp // nch - 1
+    is_inc = inc >= 0
+    month = secs.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64) % 12
+    sub = _row_choice(t.sub_month_cum[month], draw.u())
+    sub[is_inc] = plan.inc_sub[inc[is_inc]]
+    region = _row_choice(t.sub_region_cum[sub], draw.u())
+    region[is_inc] = plan.inc_region[inc[is_inc]]
+    style = t.ch_style[ch]
+    kind = _row_choice(t.kind_cum[style], draw.u())
+    kind[is_inc] = _K_INCIDENT
+    return _Items(g=g, secs=secs, ch=ch, is_inc=is_inc, inc_row=np.where(is_inc, inc, 0), sub=sub,
+                  cat=t.sub_cat[sub], region=region, style=style, kind=kind)
+
+
+def _mark_invalid(t: _Tables, draw: _Draws, it: _Items) -> None:
+    """Invalid items: repeated submissions, advertising, unclear messages.  News is edited, so rarely.
+
+    A repeat copies an earlier valid item of the block: its attributes here, its words and
+    author once they are written.
+    """
+    m = len(it.g)
+    invalid = draw.u() < np.where(it.style == _S_NEWS, 0.01, _INVALID_SHARE)
+    ut = draw.u()
+    inv = np.where(invalid, np.where(ut < 0.45, _INV_DUPLICATE, np.where(ut < 0.65, _INV_AD, _INV_UNCLEAR)), _INV_NONE)
+    inv[invalid & it.is_inc] = _INV_DUPLICATE
+    # Nobody dictates an advert to a hotline operator.
+    inv[(inv == _INV_AD) & np.isin(it.ch, [t.channels.index(c) for c in ("热线", "电话", "传真")])] = _INV_UNCLEAR
+    good_pos = np.flatnonzero(~invalid)
+    back = draw.rng.integers(0, 20, m)
+    src_k = np.searchsorted(good_pos, np.arange(m)) - 1 - back
+    dup = inv == _INV_DUPLICATE
+    # With no valid item far enough back to repeat, a would-be repeat is an unclear message.
+    inv[dup & (src_k < 0)] = _INV_UNCLEAR
+    dup = inv == _INV_DUPLICATE
+    src = np.arange(m)
+    if len(good_pos):
+        src[dup] = good_pos[np.clip(src_k[dup], 0, len(good_pos) - 1)]
+    for arr in (it.ch, it.sub, it.region, it.cat, it.style, it.kind, it.is_inc, it.inc_row):
+        arr[dup] = arr[src[dup]]
+    it.inv, it.dup, it.src, it.valid = inv, dup, src, inv == _INV_NONE
+
+
+def _route(t: _Tables, plan: _Plan, draw: _Draws, it: _Items) -> None:
+    """Who answers: valid requests go to a municipal department (by the subcategory's or the
+    incident's routing) or back to their county or district; web opinion to nobody, unless a
+    department took it up."""
+    it.request = t.ch_request[it.ch] | (draw.u() < t.ch_picked_up[it.ch])
+    route_cum = np.where(it.is_inc[:, None], plan.inc_route_cum[it.inc_row], t.route_cum[it.sub])
+    route_dept = np.where(it.is_inc[:, None], plan.inc_route_dept[it.inc_row], t.route_dept[it.sub])
+    k = (route_cum <= draw.u()[:, None]).sum(axis=1)
+    dept = np.where(k < 3, route_dept[np.arange(len(it.g)), np.minimum(k, 2)], -1)
+    dept = np.where(dept < 0, t.county_dept_of_region[it.region], dept)
+    dept[~(it.valid & it.request)] = -1
+    it.has_dept = dept >= 0
+    it.dept = np.where(it.has_dept, dept, 0)
+
+
+def _reply_times(t: _Tables, plan: _Plan, draw: _Draws, it: _Items) -> None:
+    """When the department replies: a lognormal lag by its tier and the channel, moved into
+    office hours, never after the window's end.  Model departments (the honour list) answer
+    everything in time; others leave some unanswered."""
+    tier, d, secs = t.dept_tier, it.dept, it.secs
+    never = draw.u() < tier["never"][d]
+    median = tier["median_days"][d] * t.ch_lag[it.ch]
+    lag = (median * np.exp(tier["sigma"][d] * draw.rng.standard_normal(len(d))) * _DAY).astype(np.int64)
+    raw = secs + np.maximum(lag, 600)
+    day0 = raw // _DAY * _DAY
+    wd = (raw // _DAY + 3) % 7
+    to_monday = np.where(wd == 5, 2, np.where(wd == 6, 1, 0)) * _DAY
+    office = day0 + to_monday + (8.5 * _HOUR + draw.u() * 9 * _HOUR).astype(np.int64)
+    reply_s = np.where(office < secs + 600, raw, office)
+    # A model department's reply due after the end was in fact given before it.
+    fits = tier["never"][d] == 0
+    squeezed = secs + ((plan.end_s - secs) * (0.3 + 0.65 * draw.u())).astype(np.int64)
+    it.reply_s = np.where(fits & (reply_s > plan.end_s), squeezed, reply_s)
+    it.replied = it.has_dept & ~never & (it.reply_s <= plan.end_s)
+
+
+def _satisfaction(t: _Tables, draw: _Draws, it: _Items) -> None:
+    """Boilerplate replies (never to praise) and the writer's rating: worse when late or
+    boilerplate, always satisfied when praising, often none."""
+    tier, d = t.dept_tier, it.dept
+    late = (it.reply_s - it.secs) > _OVERDUE_DAYS * _DAY
+    praise = it.kind == _K_PRAISE
+    it.boiler = it.replied & (draw.u() < tier["boilerplate"][d]) & ~praise
+    sat_cum = np.where(late[:, None], tier["sat_late_cum"][d], tier["sat_cum"][d])
+    sat_cum = np.where(it.boiler[:, None], np.array([0.15, 0.45, 1.0])[None, :], sat_cum)
+    sat = _row_choice(sat_cum, draw.u())
+    sat[praise] = 0
+    it.sat = np.where(it.replied & (draw.u() >= tier["unrated"][d]), sat, -1)
+
+
+def _texts(t: _Tables, plan: _Plan, draw: _Draws, it: _Items) -> None:
+    """Title, content and reply: templates by style and kind filled with slot values, personal
+    data in a few, then the invalid items' own words."""
+    rows, persons = _slot_rows(t, draw, it)
+    title_t, pieces = _compose(t, plan, draw, it)
+    templates = ["".join(p) for p in zip(*pieces)]
+    content = np.array(_fill(templates, rows), dtype=object)
+    title = np.array(_fill(title_t, rows), dtype=object)
+    it.reply = np.full(len(it.g), None, dtype=object)
+    where = np.flatnonzero(it.replied)
+    if len(where):
+        reply_t = _compose_reply(t, plan, draw.rng, len(where), it.kind[where], it.sub[where], it.inc_row[where],
+                                 it.boiler[where])
+        it.reply[where] = _fill(reply_t, [rows[i] for i in where])
+    _add_personal_data(draw, it, content, persons)
+    # Repeats take their source's words; ads and unclear messages their own.
+    content[it.dup] = content[it.src[it.dup]]
+    title[it.dup] = title[it.src[it.dup]]
+    ad = it.inv == _INV_AD
+    unclear = it.inv == _INV_UNCLEAR
+    which = draw.rng.integers(0, len(V.ADS), len(it.g))
+    title[ad] = t.pools["AD_TITLES"][which][ad]
+    content[ad] = t.pools["AD_CONTENTS"][which][ad]
+    title[unclear] = draw.pick("UNCLEAR_TITLES")[unclear]
+    content[unclear] = draw.pick("UNCLEAR_CONTENTS")[unclear]
+    it.title, it.content = title, content
+
+
+def _slot_rows(t: _Tables, draw: _Draws, it: _Items) -> tuple[list, np.ndarray]:
+    """Per item, the values of the template slots in V.SLOTS order; and the person named."""
+    persons = draw.pick("SURNAMES") + np.where(draw.u() < 0.5, "先生", "女士")
+    dept_names = np.array(t.departments + ["相关部门"], dtype=object)[np.where(it.has_dept, it.dept,
+                                                                               len(t.departments))]
+    pick, u, sub, cat = draw.pick, draw.u, it.sub, it.cat
+    slots = {
+        "region": np.array(t.regions, dtype=object)[it.region], "town": t.region_town.pick(it.region, u()),
+        "estate": pick("ESTATES"), "road": pick("ROADS"), "school": pick("SCHOOLS"), "firm": pick("FIRMS"),
+        "hospital": pick("HOSPITALS"), "village": pick("VILLAGES"), "bus": pick("BUS_LINES"),
+        "dur": pick("DURATIONS"), "money": pick("MONEYS"), "num": pick("NUMS"), "month": pick("MONTHS"),
+        "shop": t.sub_shops.pick(sub, u()), "person": persons, "dept": dept_names, "topic": t.sub_topic[sub],
+        "policy": t.cat_policies.pick(cat, u()), "meeting": pick("MEETINGS"), "pledge": t.cat_pledges.pick(cat, u()),
+    }
+    return list(zip(*(slots[name] for name in V.SLOTS))), persons
+
+
+def _add_personal_data(draw: _Draws, it: _Items, content: np.ndarray, persons: np.ndarray) -> None:
+    """Personal data in about 2% of genuine items, look-alike numbers in a few more (not in
+    news reports: editors do not print readers' phone numbers)."""
+    rng = draw.rng
+    up = np.where(it.style == _S_NEWS, 1.0, draw.u())
+    for mask, make in (((up < _PII_SHARE) & it.valid, lambda c, idx: _personal_data(rng, c, persons[idx])),
+                       ((up >= _PII_SHARE) & (up < _PII_SHARE + _LOOKALIKE_SHARE) & it.valid,
+                        lambda c, idx: _lookalikes(rng, c))):
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            content[idx] = content[idx] + np.array(make(len(idx), idx), dtype=object)
+
+
+def _source_and_url(t: _Tables, plan: _Plan, draw: _Draws, it: _Items) -> None:
+    """The source within the channel (by its weights) and a URL on an example domain."""
+    source_offset = np.cumsum([0] + [len(x) for x in t.ch_sources])[:-1]
+    it.source = source_offset[it.ch] + _row_choice(t.ch_source_cum[it.ch], draw.u())
+    prefix, suffix = (np.array([_URL_FORMATS.get(c, (None, None))[i] for c in t.channels], dtype=object)[it.ch]
+                      for i in (0, 1))
+    # Post numbers differ between seeds, like the ids.
+    post = 10_000_000 * (plan.seed % 1_000_000 + 1) + it.g + 1
+    it.url = pc.binary_join_element_wise(pa.array(prefix, pa.string()), _numbers(post),
+                                         pa.array(suffix, pa.string()), "")
+
+
+def _likes(t: _Tables, draw: _Draws, it: _Items) -> None:
+    """Likes: heavy-tailed and mostly zero; incident posts travel much further."""
+    rng, u, is_inc = draw.rng, draw.u, it.is_inc
+    p_like, scale, alpha = t.ch_likes[it.ch].T
+    boost = np.where(is_inc, 8.0, 1.0)
+    p_like = np.where(is_inc & (p_like > 0), np.minimum(p_like + 0.3, 0.95), p_like)
+    it.likes = np.where(u() < p_like, np.ceil(scale * boost * rng.pareto(alpha)), 0)
+    it.dislikes = np.where(u() < p_like * 0.25, np.ceil(0.5 * scale * boost * rng.pareto(1.6, len(it.g))), 0)
+
+
+def _columns(t: _Tables, plan: _Plan, it: _Items) -> dict:
+    """The block's items in CANONICAL_COLUMNS: codes become labels, seconds become timestamps."""
+    width = max(7, len(str(plan.n)))
+    replied_at = it.reply_s.astype("datetime64[s]").astype("datetime64[us]")
+    replied_at[~it.replied] = np.datetime64("NaT")
+    ad = it.inv == _INV_AD
+    unclassified = ad | (it.inv == _INV_UNCLEAR)
+    department = np.where(it.has_dept, it.dept, -1)
+    columns = {
+        "id": pc.binary_join_element_wise(f"DEMO-{plan.seed}-", _numbers(it.g + 1, width), ""),
+        "title": it.title, "content": it.content,
+        "published_at": it.secs.astype("datetime64[s]").astype("datetime64[us]"),
+        "channel": _labels(t.channels, it.ch),
+        "source": _labels([x for names in t.ch_sources for x in names], it.source),
+        "category": _labels(t.categories, np.where(unclassified, -1, it.cat)),
+        "subcategory": _labels(t.subs, np.where(unclassified, -1, it.sub)),
+        "region": _labels(t.regions, np.where(ad, -1, it.region)),
+        "department": _labels(t.departments, department), "department_level": _labels(t.dept_level, department),
+        "is_valid": it.valid, "replied_at": replied_at, "reply_content": it.reply,
+        "satisfaction": _labels(["满意", "基本满意", "不满意"], it.sat),
+        "sentiment": pa.nulls(len(it.g), pa.large_string()), "author": it.author,
+        "likes": np.minimum(it.likes, 500_000), "dislikes": np.minimum(it.dislikes, 50_000), "url": it.url,
+        # requests (诉求: request channels, and the web items a department took up) and web opinion (舆情)
+        "kind": np.where(it.request, "诉求", "舆情").astype(object),
+    }
+    return {name: columns[name] for name in CANONICAL_COLUMNS}
 
 
 def _cycle(values: np.ndarray, u: np.ndarray, step: int) -> np.ndarray:
@@ -847,62 +954,111 @@ _PIECES = ("opener", "intro", "lead", "body1", "body2", "body3", "body4", "body5
 _NUMERALS = ("一", "二", "三")
 
 
-def _compose(t: _Tables, plan: _Plan, rng: np.random.Generator, m: int, ch, style, kind, sub, cat, inc_row):
-    """Title template and content pieces (see _PIECES) per item, by writing style and kind."""
-    pools = t.pools
+class _Writer:
+    """The title templates and content pieces (see _PIECES) of a block's items as they are
+    written, and what the kinds of item share: who writes how, and material drawn for all."""
 
-    def u() -> np.ndarray:
-        return rng.random(m)
+    # Material several kinds use, drawn for every item by _shared_material.
+    start: np.ndarray            # where in its subcategory's problems an item starts …
+    n_problems: np.ndarray       # … of how many
+    problem: list                # problems start, start + 1, … (4, wrapping round)
+    more: np.ndarray             # one draw that makes several pieces likelier together: a longer text
+    intro: np.ndarray
+    detail: np.ndarray
+    ask: np.ndarray
+    demands: np.ndarray
 
-    def pick(name: str) -> np.ndarray:
-        values = pools[name]
-        return values[rng.integers(0, len(values), m)]
+    def __init__(self, t: _Tables, plan: _Plan, draw: _Draws, it: _Items):
+        self.t, self.plan, self.draw = t, plan, draw
+        self.sub, self.cat, self.inc_row = it.sub, it.cat, it.inc_row
+        m = len(it.sub)
+        self.title = np.full(m, "", dtype=object)
+        self.pieces = {name: np.full(m, "", dtype=object) for name in _PIECES}
+        self.request = it.style == _S_REQ                      # a letter or call to the government
+        self.talk = self.request | (it.style == _S_FORUM)      # told at length, in the first person
+        self.weibo = it.style == _S_WEIBO
+        self.news = it.style == _S_NEWS
+        self.spoken = np.isin(it.ch, [t.channels.index("热线"), t.channels.index("电话")])  # an operator writes
 
-    pieces = {name: np.full(m, "", dtype=object) for name in _PIECES}
-    title = np.full(m, "", dtype=object)
+    def put(self, name: str, mask: np.ndarray, values) -> None:
+        """Piece ``name`` of the items in ``mask`` (replacing what an earlier step put there)."""
+        self.pieces[name][mask] = values[mask] if isinstance(values, np.ndarray) else values
 
-    def put(name: str, mask: np.ndarray, values) -> None:
-        pieces[name][mask] = values[mask] if isinstance(values, np.ndarray) else values
 
-    everyone = np.ones(m, dtype=bool)
-    request = style == _S_REQ
-    talk = request | (style == _S_FORUM)
-    weibo = style == _S_WEIBO
-    news = style == _S_NEWS
-    spoken = np.isin(ch, [t.channels.index("热线"), t.channels.index("电话")])
-    put("opener", everyone, t.openers.pick(style, u()))
-    put("closer", everyone, t.closers.pick(style, u()))
-    put("opener", spoken, pick("HOTLINE_OPENERS"))
-    put("closer", spoken, pick("HOTLINE_CLOSERS"))
-    start = u()
-    n_problems = t.sub_problems.length[sub]
-    problem = [t.sub_problems.pick(sub, start, i) for i in range(4)]
-    more = u()
-    intro = t.sub_intros.pick(sub, u()) + np.where(u() < 0.6, pick("BACKGROUNDS"), "")
-    detail = pick("DETAILS")
-    ask = pick("EXPECTATIONS") + pick("ASKS")
-    demands = _demand_lists()[rng.integers(0, len(V.DEMANDS), m)]
+def _compose(t: _Tables, plan: _Plan, draw: _Draws, it: _Items):
+    """Title template and content pieces (see _PIECES) per item, by writing style and kind.
 
-    # Complaints: who I am, what is wrong and for how long, whom I asked, what I want.
-    c = kind == _K_COMPLAINT
+    Every step draws for all items and keeps the draws for its own; so a step's draws do not
+    depend on how many items are of its kind, and the steps keep this order.
+    """
+    w = _Writer(t, plan, draw, it)
+    _openers_and_closers(w, it.style)
+    _shared_material(w)
+    _complaints(w, it.kind == _K_COMPLAINT)
+    _consultations(w, it.kind == _K_CONSULT)
+    _suggestions(w, it.kind == _K_SUGGEST)
+    _praise(w, it.kind == _K_PRAISE)
+    _policy_opinions(w, it.kind == _K_POLICY)
+    _meeting_opinions(w, it.kind == _K_MEETING)
+    _incident_reports(w, it.kind == _K_INCIDENT)
+    _as_news(w, it.kind)
+    return w.title, [w.pieces[name] for name in _PIECES]
+
+
+def _openers_and_closers(w: _Writer, style: np.ndarray) -> None:
+    """By writing style; an operator's own formulas on the hotline and the phone."""
+    everyone = np.ones(len(style), dtype=bool)
+    w.put("opener", everyone, w.t.openers.pick(style, w.draw.u()))
+    w.put("closer", everyone, w.t.closers.pick(style, w.draw.u()))
+    w.put("opener", w.spoken, w.draw.pick("HOTLINE_OPENERS"))
+    w.put("closer", w.spoken, w.draw.pick("HOTLINE_CLOSERS"))
+
+
+def _shared_material(w: _Writer) -> None:
+    t, sub, u, pick = w.t, w.sub, w.draw.u, w.draw.pick
+    w.start = u()
+    w.n_problems = t.sub_problems.length[sub]
+    w.problem = [t.sub_problems.pick(sub, w.start, i) for i in range(4)]
+    w.more = u()
+    w.intro = t.sub_intros.pick(sub, u()) + np.where(u() < 0.6, pick("BACKGROUNDS"), "")
+    w.detail = pick("DETAILS")
+    w.ask = pick("EXPECTATIONS") + pick("ASKS")
+    w.demands = _demand_lists()[w.draw.rng.integers(0, len(V.DEMANDS), len(sub))]
+
+
+def _complaints(w: _Writer, c: np.ndarray) -> None:
+    """Who I am, what is wrong and for how long, whom I asked, what I want."""
+    t, sub, u, pick, put = w.t, w.sub, w.draw.u, w.draw.pick, w.put
+    talk, news, request, weibo, more, problem = w.talk, w.news, w.request, w.weibo, w.more, w.problem
     # Title i announces problem i, so the title matches what the text complains about.
-    first = np.minimum((start * n_problems).astype(np.int64), n_problems - 1)
+    first = np.minimum((w.start * w.n_problems).astype(np.int64), w.n_problems - 1)
     titled = first < t.sub_titles.length[sub]
     specific = t.sub_titles.flat[t.sub_titles.offset[sub] + np.where(titled, first, 0)]
     generic = ~titled | (u() < 0.15)
-    title[c] = np.where(generic, pick("GENERIC_TITLES"), specific)[c]
+    w.title[c] = np.where(generic, pick("GENERIC_TITLES"), specific)[c]
     news_title = c & news & (u() < 0.5)
-    title[news_title] = pick("NEWS_TITLES")[news_title]
-    put("intro", c & talk, intro)
+    w.title[news_title] = pick("NEWS_TITLES")[news_title]
+    put("intro", c & talk, w.intro)
     put("lead", c & talk, pick("DURATION_PHRASES"))
     put("body1", c, problem[0])
     put("body2", c, problem[1])
     joined = np.where(u() < 0.5, pick("CONNECTORS"), "")
     put("body3", c & (talk | news | (more < 0.4)), joined + problem[2])
-    put("body4", c & talk & (n_problems >= 4) & (more < 0.8), problem[3])
-    # Long letters (a right tail, as in real message boards) pile up particulars and consequences.
+    put("body4", c & talk & (w.n_problems >= 4) & (more < 0.8), problem[3])
+    _complaint_particulars(w, c)
+    put("attempt", c & talk, pick("ATTEMPTS"))
+    put("demand", c & request & (u() < 0.45), w.demands)
+    put("ask", c & (request | (weibo & (u() < 0.5))), w.ask)
+
+
+def _complaint_particulars(w: _Writer, c: np.ndarray) -> None:
+    """Evidence, consequences, impact and details of a complaint.  Long letters (a right tail,
+    as in real message boards) pile up particulars and consequences."""
+    t, cat, pools, u, pick, put = w.t, w.cat, w.t.pools, w.draw.u, w.draw.pick, w.put
+    talk, news, weibo, more = w.talk, w.news, w.weibo, w.more
     long_letter = talk & (u() < 0.35)
     evidence_start, consequence_start = u(), u()
+    # Placed categories (a road, an estate) cite evidence with a place; the others without.
     placed = t.cat_placed[cat]
     evidence = np.where(placed, _cycle(pools["EVIDENCE"], evidence_start, 0),
                         _cycle(pools["EVIDENCE_UNPLACED"], evidence_start, 0))
@@ -918,71 +1074,82 @@ def _compose(t: _Tables, plan: _Plan, rng: np.random.Generator, m: int, ch, styl
     details = (_cycle(pools["DETAILS"], detail_start, 0)
                + np.where(u() < 0.5, _cycle(pools["DETAILS"], detail_start, 1), ""))
     put("detail", c & (talk | (weibo & (more < 0.5))) & (u() < 0.8), details)
-    put("attempt", c & talk, pick("ATTEMPTS"))
-    put("demand", c & request & (u() < 0.45), demands)
-    put("ask", c & (request | (weibo & (u() < 0.5))), ask)
 
-    q = kind == _K_CONSULT
-    index = t.sub_consults.index(sub, u())
-    title[q] = t.sub_consult_titles[index][q]
-    put("intro", q & ~weibo, intro)
-    put("body1", q, problem[0])
-    put("body2", q & (more < 0.7), problem[1])
-    put("evidence", q & talk & (u() < 0.3), pick("EVIDENCE_UNPLACED"))
+
+def _consultations(w: _Writer, q: np.ndarray) -> None:
+    """A question about the subcategory's rules, with the writer's situation."""
+    t, u, pick, put = w.t, w.draw.u, w.draw.pick, w.put
+    index = t.sub_consults.index(w.sub, u())
+    w.title[q] = t.sub_consult_titles[index][q]
+    put("intro", q & ~w.weibo, w.intro)
+    put("body1", q, w.problem[0])
+    put("body2", q & (w.more < 0.7), w.problem[1])
+    put("evidence", q & w.talk & (u() < 0.3), pick("EVIDENCE_UNPLACED"))
     put("body3", q, pick("CONSULT_LEADS") + t.sub_consults.flat[index])
     put("detail", q & (u() < 0.8), pick("CONSULT_CONTEXTS"))
-    put("ask", q & request, pick("CONSULT_TAILS"))
-    put("closer", q & request & ~spoken, "")
+    put("ask", q & w.request, pick("CONSULT_TAILS"))
+    # A written consultation ends with its question; on the phone the operator's closing stays.
+    put("closer", q & w.request & ~w.spoken, "")
 
-    s = kind == _K_SUGGEST
-    index = t.sub_suggests.index(sub, u())
-    title[s] = t.sub_suggest_titles[index][s]
+
+def _suggestions(w: _Writer, s: np.ndarray) -> None:
+    t, u, pick, put = w.t, w.draw.u, w.draw.pick, w.put
+    index = t.sub_suggests.index(w.sub, u())
+    w.title[s] = t.sub_suggest_titles[index][s]
     put("lead", s, pick("SUGGEST_LEADS"))
-    put("body1", s, problem[0])
-    put("body2", s & (more < 0.7), problem[1])
+    put("body1", s, w.problem[0])
+    put("body2", s & (w.more < 0.7), w.problem[1])
     put("body3", s, t.sub_suggests.flat[index])
     put("body4", s, pick("SUGGEST_EXTRAS"))
     put("ask", s, pick("SUGGEST_TAILS"))
 
-    p = kind == _K_PRAISE
-    title[p] = pick("PRAISE_TITLES")[p]
-    start_p = u()
-    for i in range(5):
-        put(f"body{i + 1}", p & ((i < 4) | (more < 0.5)), _cycle(pools["PRAISE_SENTENCES"], start_p, i))
 
-    y = kind == _K_POLICY
-    title[y] = pick("POLICY_TITLES")[y]
+def _praise(w: _Writer, p: np.ndarray) -> None:
+    w.title[p] = w.draw.pick("PRAISE_TITLES")[p]
+    start = w.draw.u()
+    for i in range(5):
+        w.put(f"body{i + 1}", p & ((i < 4) | (w.more < 0.5)), _cycle(w.t.pools["PRAISE_SENTENCES"], start, i))
+
+
+def _policy_opinions(w: _Writer, y: np.ndarray) -> None:
+    """Opinions on the category's policies, grounded in one's own problem."""
+    u, pick, put = w.draw.u, w.draw.pick, w.put
+    w.title[y] = pick("POLICY_TITLES")[y]
     put("lead", y, pick("POLICY_LEADS"))
-    start_y = u()
+    start = u()
     for i in range(3):
-        put(f"body{i + 1}", y & ((i < 2) | (more < 0.6)), t.cat_concerns.pick(cat, start_y, i))
-    put("body4", y & (u() < 0.7), "就拿我身边的事来说，" + problem[0])
+        put(f"body{i + 1}", y & ((i < 2) | (w.more < 0.6)), w.t.cat_concerns.pick(w.cat, start, i))
+    put("body4", y & (u() < 0.7), "就拿我身边的事来说，" + w.problem[0])
     put("ask", y, pick("POLICY_TAILS"))
 
-    e = kind == _K_MEETING
-    title[e] = pick("MEETING_TITLES")[e]
-    start_e = u()
-    for i in range(5):
-        put(f"body{i + 1}", e, _cycle(pools["MEETING_SENTENCES"], start_e, i))
 
-    # Incidents share their vocabulary: the same plant, estate or line in every item.  Most
-    # writers begin with what happened (sentence 0), others with what upsets them most.
-    n = kind == _K_INCIDENT
-    title[n] = plan.inc_titles.pick(inc_row, u())[n]
-    start_n = u() ** 3
+def _meeting_opinions(w: _Writer, e: np.ndarray) -> None:
+    w.title[e] = w.draw.pick("MEETING_TITLES")[e]
+    start = w.draw.u()
     for i in range(5):
-        put(f"body{i + 1}", n & ((i < 4) | (more < 0.5)), plan.inc_sentences.pick(inc_row, start_n, i))
+        w.put(f"body{i + 1}", e, _cycle(w.t.pools["MEETING_SENTENCES"], start, i))
+
+
+def _incident_reports(w: _Writer, n: np.ndarray) -> None:
+    """Incidents share their vocabulary: the same plant, estate or line in every item.  Most
+    writers begin with what happened (sentence 0), others with what upsets them most."""
+    plan, inc_row, u, pick, put = w.plan, w.inc_row, w.draw.u, w.draw.pick, w.put
+    w.title[n] = plan.inc_titles.pick(inc_row, u())[n]
+    start = u() ** 3
+    for i in range(5):
+        put(f"body{i + 1}", n & ((i < 4) | (w.more < 0.5)), plan.inc_sentences.pick(inc_row, start, i))
     put("impact", n & (u() < 0.5), pick("IMPACTS"))
-    put("detail", n & talk & (u() < 0.5), detail)
-    put("demand", n & request & (u() < 0.3), demands)
-    put("ask", n & request, ask)
+    put("detail", n & w.talk & (u() < 0.5), w.detail)
+    put("demand", n & w.request & (u() < 0.3), w.demands)
+    put("ask", n & w.request, w.ask)
 
-    # News: a reporter quotes the citizen's own words; opinions run as readers' letters.
-    quoted = news & (c | n)
-    put("intro", quoted, "“")
-    put("impact", quoted, "”" + pick("NEWS_QUOTE_TAILS") + pick("NEWS_MIDDLES"))
-    put("opener", news & ~quoted, pick("LETTER_OPENERS"))
-    return title, [pieces[name] for name in _PIECES]
+
+def _as_news(w: _Writer, kind: np.ndarray) -> None:
+    """News: a reporter quotes the citizen's own words; opinions run as readers' letters."""
+    quoted = w.news & ((kind == _K_COMPLAINT) | (kind == _K_INCIDENT))
+    w.put("intro", quoted, "“")
+    w.put("impact", quoted, "”" + w.draw.pick("NEWS_QUOTE_TAILS") + w.draw.pick("NEWS_MIDDLES"))
+    w.put("opener", w.news & ~quoted, w.draw.pick("LETTER_OPENERS"))
 
 
 @lru_cache(maxsize=1)
@@ -998,15 +1165,8 @@ def _demand_lists() -> np.ndarray:
 
 def _compose_reply(t: _Tables, plan: _Plan, rng: np.random.Generator, m: int, kind, sub, inc_row, boiler):
     """Reply templates in official style, specific to the subcategory or incident."""
-    pools = t.pools
-
-    def u() -> np.ndarray:
-        return rng.random(m)
-
-    def pick(name: str) -> np.ndarray:
-        values = pools[name]
-        return values[rng.integers(0, len(values), m)]
-
+    draw = _Draws(rng, m, t.pools)
+    u, pick = draw.u, draw.pick
     # Finds and actions are written in pairs: action i follows from finding i.
     pair = u()
     incident = kind == _K_INCIDENT
