@@ -60,5 +60,6 @@ def app_data_dir(tmp_path, monkeypatch):
     st.cache_data.clear()
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: a test of several seconds (kill runs, real processes); run in CI")
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first: with `-n 2` they then run beside the many short ones instead of after them."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
