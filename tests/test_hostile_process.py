@@ -11,9 +11,12 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests import hostile
 from tests.test_cli import ROOT, run_cli
+
+pytestmark = pytest.mark.slow
 
 
 def _store(data: Path, sql: str) -> list:
