@@ -1,24 +1,20 @@
 """The CLI is a public interface: commands, output and exit codes, run as a user runs them.
 
-Most tests call `dashboard.cli.main` in this process (`cli` below): the same parser, handlers, output
+Most tests call `dashboard.cli.main` in this process (the `cli` fixture, conftest.py): the same parser, handlers, output
 and exit codes as `python -m dashboard`, without starting an interpreter and importing everything
 again each time. Real processes stay where they are what is tested: a server or another owner of the
 store (DuckDB's lock is between processes), and the byte streams of `sentiment`."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from dashboard.cli import main
 from tests.conftest import FIXTURES
 from tests.serving import serving
 
@@ -31,23 +27,6 @@ def run_cli(*args, data_dir: Path, timeout: float = 120, **kwargs) -> subprocess
     env.pop("YUQING_DB", None)
     return subprocess.run([sys.executable, "-m", "dashboard", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=timeout, **kwargs)
-
-
-@pytest.fixture
-def cli(monkeypatch):
-    """`python -m dashboard …` in this process, with run_cli's environment; returns what run_cli does."""
-    def run(*args, data_dir: Path) -> SimpleNamespace:
-        monkeypatch.setenv("YUQING_DATA_DIR", str(data_dir))
-        monkeypatch.setenv("YUQING_SETTLE_SECONDS", "0.5")
-        monkeypatch.delenv("YUQING_DB", raising=False)
-        out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
-            try:
-                code = main([str(a) for a in args])
-            except SystemExit as exc:       # argparse: --help (0) and usage errors (2)
-                code = 0 if exc.code is None else exc.code
-        return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
-    return run
 
 
 @pytest.fixture
