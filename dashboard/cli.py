@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m dashboard",
         description="舆情态势感知看板 — public-opinion dashboard: ingest drops, generate demo data, run named queries, serve.",
         epilog="Exit codes: 0 ok; 1 a file was quarantined/failed or a check found problems; 2 usage error. "
-               "Environment: YUQING_DATA_DIR, YUQING_DB, YUQING_MAX_REJECT_SHARE (see docs/cli.md).",
+               "Environment variables (YUQING_*): the table in docs/cli.md, section Environment · 环境变量.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("watch", help="ingest files dropped into data/inbox/ (without the dashboard)"))
     p.add_argument("--once", action="store_true", help="ingest what is settled now, then exit")
-    p.add_argument("--interval", type=float, default=2.0, help="seconds between scans (default 2)")
+    p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="seconds between scans (default 2)")
 
     p = with_db(sub.add_parser("demo", help="generate realistic demo items into the store or as drop files",
                                description="Demo items are marked as such; every page says so while any is in "
@@ -67,11 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "parquet", "xlsx"), default="csv", help="file format with --out")
 
     p = with_db(sub.add_parser("query", help="run a named query from queries/ and print its rows"))
-    p.add_argument("name", nargs="?", help="query name, e.g. admin/ingest_log (see --list)")
+    p.add_argument("name", nargs="?", metavar="NAME", help="query name, e.g. admin/ingest_log (see --list)")
     p.add_argument("--list", action="store_true", help="list query names and their parameters")
     p.add_argument("--param", action="append", default=[], metavar="K=V",
                    help="bind a parameter; V is read as JSON when it parses (numbers, lists, null), else as text")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
 
     with_db(sub.add_parser("check", help="run the data checks in queries/checks/ (exit 1 when any finds rows)"))
 
@@ -85,14 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
                    description="Reads UTF-8 text, one item per line, and writes one label per line (blank line → 中性). "
                                "Uses the same offline lexicon scorer as ingest (data/dicts/sentiment/).")
 
-    p = with_db(sub.add_parser("report", help="write a report: the daily digest 舆情摘报 or the responsiveness bulletin",
+    p = with_db(sub.add_parser("report", help="write a report: the daily digest 舆情摘报, the responsiveness "
+                                              "bulletin 通报 or a special report 专报",
                                description="daily: 《舆情摘报》 for one monitoring day (--date D, default yesterday's), "
                                            "numbered 第 N 期 in the store. bulletin: 留言办理情况通报 for --from D --to D, "
-                                           "or the calendar month of --date (YYYY-MM or YYYY-MM-DD; default last month)."))
-    p.add_argument("kind", choices=("daily", "bulletin", "special"))
+                                           "or the calendar month of --date (YYYY-MM or YYYY-MM-DD; default last month). "
+                                           "special: 《专报》 for any selection of --category/--channel/--region/"
+                                           "--department/--keyword over --from/--to (default: all time)."))
+    p.add_argument("kind", choices=("daily", "bulletin", "special"),
+                   help="daily 舆情摘报, bulletin 办理情况通报, or special 专报")
     p.add_argument("--date", metavar="D", help="daily: the monitoring day YYYY-MM-DD; bulletin: a month YYYY-MM")
-    p.add_argument("--from", dest="date_from", metavar="D", help="bulletin: first day YYYY-MM-DD (with --to)")
-    p.add_argument("--to", dest="date_to", metavar="D", help="bulletin: last day YYYY-MM-DD, inclusive")
+    p.add_argument("--from", dest="date_from", metavar="D",
+                   help="bulletin (with --to), special: first day YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", metavar="D", help="bulletin (with --from), special: last day "
+                                                             "YYYY-MM-DD, inclusive")
     p.add_argument("--as-of", dest="as_of", metavar="T",
                    help="bulletin: judge replies as of this day YYYY-MM-DD (its end) or time YYYY-MM-DDTHH:MM "
                         "(default: the data cut-off, the newest published/replied time in the store)")
@@ -107,9 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="special: the report's title (default 舆情专报)")
 
     p = with_db(sub.add_parser("serve", help="open the dashboard (loads demo data when the store is empty)"))
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
     p.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty store")
-    p.add_argument("--demo-items", type=int, default=20_000, metavar="N")
+    p.add_argument("--demo-items", type=int, default=20_000, metavar="N",
+                   help="demo items loaded into an empty store (default 20000)")
     return parser
 
 

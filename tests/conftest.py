@@ -1,12 +1,16 @@
 """Shared fixtures: a throwaway data folder and a real DuckDB file per test."""
 from __future__ import annotations
 
+import io
 import shutil
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from dashboard.cli import main
 from dashboard.core import store
 from dashboard.core.config import settings_for
 
@@ -39,6 +43,24 @@ def drop(settings):
 
 
 @pytest.fixture
+def cli(monkeypatch):
+    """`python -m dashboard …` called in this process (dashboard.cli.main) with the environment of
+    tests/test_cli.py's run_cli; returns its returncode, stdout and stderr as run_cli does."""
+    def run(*args, data_dir: Path) -> SimpleNamespace:
+        monkeypatch.setenv("YUQING_DATA_DIR", str(data_dir))
+        monkeypatch.setenv("YUQING_SETTLE_SECONDS", "0.5")
+        monkeypatch.delenv("YUQING_DB", raising=False)
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:       # argparse: --help (0) and usage errors (2)
+                code = 0 if exc.code is None else exc.code
+        return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+    return run
+
+
+@pytest.fixture
 def app_data_dir(tmp_path, monkeypatch):
     """A data folder for Streamlit page tests: the environment points the app at it, the caches
     start empty, and the owned store and its watcher are closed afterwards."""
@@ -60,5 +82,6 @@ def app_data_dir(tmp_path, monkeypatch):
     st.cache_data.clear()
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: a test of several seconds (kill runs, real processes); run in CI")
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first: with `-n 2` they then run beside the many short ones instead of after them."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

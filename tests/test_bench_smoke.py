@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow       # the bench scripts as real processes: ingest, queries, a server
 
 ROOT = Path(__file__).resolve().parents[1]
 

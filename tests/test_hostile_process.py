@@ -1,5 +1,5 @@
 """Hostile drops as a user meets them: real `python -m dashboard` processes, where a crash or a stop
-must be observed, not assumed."""
+must be observed, not assumed (and the CLI in this process where neither is at stake)."""
 from __future__ import annotations
 
 import json
@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests import hostile
 from tests.test_cli import ROOT, run_cli
@@ -24,6 +25,7 @@ def _store(data: Path, sql: str) -> list:
         con.close()
 
 
+@pytest.mark.slow
 def test_a_workbook_claiming_a_huge_range_neither_kills_ingest_nor_stops_the_files_after_it(tmp_path):
     """Finding 1: `ingest` died (exit 134, no manifest row) and took every file behind it along."""
     data, drops = tmp_path / "data", tmp_path / "drops"
@@ -39,6 +41,7 @@ def test_a_workbook_claiming_a_huge_range_neither_kills_ingest_nor_stops_the_fil
     assert _store(data, "select status from ingest_files order by id") == [("quarantined",), ("loaded",)]
 
 
+@pytest.mark.slow
 def test_the_watcher_survives_a_workbook_claiming_a_huge_range(tmp_path):
     """Finding 1: `watch` died on 3 of 3 starts and nothing behind the file was ever ingested."""
     data = tmp_path / "data"
@@ -53,8 +56,9 @@ def test_the_watcher_survives_a_workbook_claiming_a_huge_range(tmp_path):
     assert _store(data, "select count(*) from items") == [(5,)]
 
 
-def test_every_file_of_a_multi_file_call_is_tried_and_reported(tmp_path):
-    """Finding 5: `ingest a b c` stopped at the first failing file; --json printed nothing for the rest."""
+def test_every_file_of_a_multi_file_call_is_tried_and_reported(cli, tmp_path):
+    """Finding 5: `ingest a b c` stopped at the first failing file; --json printed nothing for the rest.
+    (An exception, not a dying process: the CLI runs in this process.)"""
     drops = tmp_path / "drops"
     drops.mkdir()
     first = drops / "a.csv"
@@ -65,11 +69,11 @@ def test_every_file_of_a_multi_file_call_is_tried_and_reported(tmp_path):
     last = drops / "z.csv"
     last.write_text(hostile.csv_text(5, start=500), encoding="utf-8")
     paths = [str(p) for p in (first, crashed_before, unreadable, last)]
-    as_json = run_cli("ingest", *paths, "--json", data_dir=tmp_path / "data")
+    as_json = cli("ingest", *paths, "--json", data_dir=tmp_path / "data")
     outcomes = [json.loads(line) for line in as_json.stdout.splitlines()]
     assert [o["status"] for o in outcomes] == ["loaded", "loaded", "quarantined", "loaded"], as_json.stderr
     assert as_json.returncode == 1
-    as_text = run_cli("ingest", *paths, data_dir=tmp_path / "text")
+    as_text = cli("ingest", *paths, data_dir=tmp_path / "text")
     assert as_text.returncode == 1
     summaries = [line for line in as_text.stdout.splitlines() if "：" in line and not line.startswith("  ")]
     assert len(summaries) == 4 and "z.csv" in summaries[-1] and "新增 5" in summaries[-1]
@@ -84,6 +88,7 @@ def _wait_for(predicate, seconds: float) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_a_file_the_process_died_on_is_quarantined_on_the_next_start_and_the_rest_load(tmp_path):
     """The poison-file rule, observed: the watcher process is killed (as the OOM killer would) while it
     reads a file; on the next start that file is quarantined instead of read again, and the file behind

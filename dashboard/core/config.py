@@ -1,9 +1,12 @@
 """Paths and settings. Defaults come from the package location, never the CWD;
-every setting can be overridden with a YUQING_* environment variable."""
+every setting can be overridden with a YUQING_* environment variable.
+
+Each variable is declared once, with `_setting`: its name, its description and its default live in
+the field's metadata, and docs/cli.md's table of variables is generated from them (docs/generate.py)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +28,26 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _env_list(name: str, default: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in os.environ.get(name, default).split(",") if v.strip())
+
+
 def _data_dir() -> Path:
     return _env_path("YUQING_DATA_DIR", PROJECT_ROOT / "data")
+
+
+def _setting(env: str, read, default, doc: str, shown: str | None = None):
+    """A field read from the environment variable `env` when its object is created (not at import),
+    by `read(env, default)`; a callable default is computed then too. `doc` is the variable's one
+    description; `shown` is its default as the docs print it (else the default itself)."""
+    if shown is None:
+        shown = f"{default:g}" if isinstance(default, float) else str(default)
+    return field(default_factory=lambda: read(env, default() if callable(default) else default),
+                 metadata={"env": env, "default": shown, "doc": doc})
 
 
 @dataclass(frozen=True)
@@ -35,20 +56,19 @@ class Limits:
     allocates: a file past a file-level limit is quarantined with a Chinese reason, a row past a
     row-level limit is rejected with its line."""
 
-    # A file larger than this (MB) is quarantined before it is read.
-    max_file_mb: float = field(default_factory=lambda: _env_float("YUQING_MAX_FILE_MB", 2048))
-    # Data rows in one file (CSV records, sheet rows, Parquet rows).
-    max_rows: int = field(default_factory=lambda: _env_int("YUQING_MAX_ROWS", 5_000_000))
-    # Columns in the header row (and the widest sheet row).
-    max_columns: int = field(default_factory=lambda: _env_int("YUQING_MAX_COLUMNS", 500))
-    # Characters in one cell; a CSV record may hold 4 times this in all (its cells and separators).
-    max_cell_chars: int = field(default_factory=lambda: _env_int("YUQING_MAX_CELL_CHARS", 100_000))
-    # Cells of a worksheet's used range (rows x columns, as the reader would lay them out).
-    max_sheet_cells: int = field(default_factory=lambda: _env_int("YUQING_MAX_SHEET_CELLS", 30_000_000))
-    # Bytes an XLSX workbook unpacks to (MB): declared sizes and the bytes really inflated.
-    max_unzipped_mb: float = field(default_factory=lambda: _env_float("YUQING_MAX_UNZIPPED_MB", 4096))
-    # Physical lines one quoted CSV field may span before its opening quote is taken as unbalanced.
-    max_record_lines: int = field(default_factory=lambda: _env_int("YUQING_MAX_RECORD_LINES", 200))
+    max_file_mb: float = _setting("YUQING_MAX_FILE_MB", _env_float, 2048,
+                                  "单个文件的大小上限（MB）：更大的文件不读取，直接隔离")
+    max_rows: int = _setting("YUQING_MAX_ROWS", _env_int, 5_000_000,
+                             "单个文件的数据行数上限（CSV 记录、工作表行、Parquet 行）")
+    max_columns: int = _setting("YUQING_MAX_COLUMNS", _env_int, 500, "表头（以及最宽的工作表行）的列数上限")
+    max_cell_chars: int = _setting("YUQING_MAX_CELL_CHARS", _env_int, 100_000,
+                                   "单元格的字符数上限；一条 CSV 记录（所有单元格和分隔符）最多为它的 4 倍")
+    max_sheet_cells: int = _setting("YUQING_MAX_SHEET_CELLS", _env_int, 30_000_000,
+                                    "工作表使用范围的单元格数上限（行数 × 列数，按读取时的排布计算）")
+    max_unzipped_mb: float = _setting("YUQING_MAX_UNZIPPED_MB", _env_float, 4096,
+                                      "XLSX 工作簿解压后的大小上限（MB）：按声明的大小和实际解压的字节计")
+    max_record_lines: int = _setting("YUQING_MAX_RECORD_LINES", _env_int, 200,
+                                     "带引号的 CSV 字段最多可跨的物理行数，超过即视为引号不成对")
 
     @property
     def max_file_bytes(self) -> int:
@@ -73,25 +93,29 @@ class Settings:
     data/ folder, unless YUQING_DICTS / YUQING_MAPPINGS say otherwise.
     """
 
-    data_dir: Path = field(default_factory=_data_dir)
-    db_path: Path = field(default_factory=lambda: _env_path("YUQING_DB", _data_dir() / "warehouse.duckdb"))
-    dicts_dir: Path = field(default_factory=lambda: _env_path("YUQING_DICTS", PROJECT_ROOT / "data" / "dicts"))
-    mappings_dir: Path = field(
-        default_factory=lambda: _env_path("YUQING_MAPPINGS", PROJECT_ROOT / "data" / "mappings"))
-    # A file with more than this share of bad rows is quarantined whole.
-    max_reject_share: float = field(default_factory=lambda: _env_float("YUQING_MAX_REJECT_SHARE", 0.3))
-    # The watcher leaves files alone until they have been still this long (seconds).
-    settle_seconds: float = field(default_factory=lambda: _env_float("YUQING_SETTLE_SECONDS", 3.0))
-    # DuckDB's memory limit in the dashboard server (queries spill to disk beyond it), so the server
-    # stays small on a store of ten million items.
-    server_memory_limit: str = field(default_factory=lambda: os.environ.get("YUQING_SERVER_MEMORY", "1GB"))
+    data_dir: Path = _setting("YUQING_DATA_DIR", _env_path, PROJECT_ROOT / "data",
+                              "数据文件夹：收件箱 inbox/、归档 archive/、隔离 rejected/、导入结果 outcomes/ "
+                              "和数据库都在这里", shown="项目的 `data/`")
+    db_path: Path = _setting("YUQING_DB", _env_path, lambda: _data_dir() / "warehouse.duckdb",
+                             "数据库文件（命令行的 `--db` 优先）", shown="`$YUQING_DATA_DIR/warehouse.duckdb`")
+    dicts_dir: Path = _setting("YUQING_DICTS", _env_path, PROJECT_ROOT / "data" / "dicts",
+                               "词典文件夹：用户词典、停用词、关注词、地区表、情感词典", shown="项目的 `data/dicts/`")
+    mappings_dir: Path = _setting("YUQING_MAPPINGS", _env_path, PROJECT_ROOT / "data" / "mappings",
+                                  "列映射配置文件夹（每个来源系统一个 TOML 文件）", shown="项目的 `data/mappings/`")
+    max_reject_share: float = _setting("YUQING_MAX_REJECT_SHARE", _env_float, 0.3,
+                                       "一个文件中被拒绝的行超过这个比例时，整个文件隔离"
+                                       "（命令行的 `--max-reject-share` 优先）")
+    settle_seconds: float = _setting("YUQING_SETTLE_SECONDS", _env_float, 3.0,
+                                     "收件箱中的文件大小和修改时间保持不变这么多秒后才导入（不导入写了一半的文件）")
+    # Kept small so that the server stays small on a store of ten million items.
+    server_memory_limit: str = _setting("YUQING_SERVER_MEMORY", _env_str, "1GB",
+                                        "看板服务器（`serve`）中 DuckDB 的内存上限；更大的查询溢写到磁盘")
     # Size limits of every drop.
     limits: Limits = field(default_factory=Limits)
-    # A file whose ingest was interrupted this many times (the process crashed or was killed while it
-    # was being read or written) is quarantined instead of being tried again.
-    poison_after: int = field(default_factory=lambda: _env_int("YUQING_POISON_AFTER", 1))
-    # A file whose write failed this many times (store errors) is quarantined instead of being retried.
-    max_attempts: int = field(default_factory=lambda: _env_int("YUQING_MAX_ATTEMPTS", 5))
+    poison_after: int = _setting("YUQING_POISON_AFTER", _env_int, 1,
+                                 "一个文件的导入被中断（进程在读或写它时崩溃或被终止）这么多次后隔离，不再重试")
+    max_attempts: int = _setting("YUQING_MAX_ATTEMPTS", _env_int, 5,
+                                 "一个文件写入数据库失败这么多次后隔离，不再重试")
 
     @property
     def inbox_dir(self) -> Path:
@@ -138,21 +162,25 @@ def settings_for(data_dir: str | Path, db_path: str | Path | None = None) -> Set
 class AnalyticsSettings:
     """Rules behind the figures; shown beside them so readers know how they were made."""
 
-    # Rates whose denominator is below this are marked as resting on too few items.
-    min_denominator: int = field(default_factory=lambda: _env_int("YUQING_MIN_DENOMINATOR", 5))
-    # A valid request with no reply after this many days is overdue.
-    overdue_days: int = field(default_factory=lambda: _env_int("YUQING_OVERDUE_DAYS", 15))
-    # Reminder list: reply/satisfaction rate below this.
-    reminder_threshold: float = field(default_factory=lambda: _env_float("YUQING_REMINDER_THRESHOLD", 0.9))
-    # "both": below on reply AND satisfaction (the bulletin's rule); "either": below on one of them.
-    reminder_rule: str = field(default_factory=lambda: os.environ.get("YUQING_REMINDER_RULE", "both"))
-    # "pooled": sum of numerators / sum of denominators; "mean": mean of department rates.
-    average_mode: str = field(default_factory=lambda: os.environ.get("YUQING_AVERAGE_MODE", "pooled"))
-    # Ratings that count as "satisfied" (the bulletin counts 满意 and 基本满意).
-    satisfied_values: tuple[str, ...] = field(default_factory=lambda: tuple(
-        v.strip() for v in os.environ.get("YUQING_SATISFIED_VALUES", "满意,基本满意").split(",") if v.strip()))
-    # The monitoring day starts at this hour (0 = calendar day).
-    day_start_hour: int = field(default_factory=lambda: _env_int("YUQING_DAY_START_HOUR", 8))
-    # A day's due-aware figures (到期诉求答复率, department reminders) look at the requests published in
-    # this many days that ended overdue_days before it: all of them past their reply deadline.
-    due_window_days: int = field(default_factory=lambda: _env_int("YUQING_DUE_WINDOW_DAYS", 30))
+    min_denominator: int = _setting("YUQING_MIN_DENOMINATOR", _env_int, 5,
+                                    "分母小于这个数的比率标为“样本过少”")
+    overdue_days: int = _setting("YUQING_OVERDUE_DAYS", _env_int, 15, "有效诉求超过这么多天未答复即为超期")
+    reminder_threshold: float = _setting("YUQING_REMINDER_THRESHOLD", _env_float, 0.9,
+                                         "答复率或满意率低于这个值的部门列入提醒名单")
+    reminder_rule: str = _setting("YUQING_REMINDER_RULE", _env_str, "both",
+                                  "`both`：答复率和满意率都低于阈值才提醒（通报的规则）；`either`：任一低于即提醒")
+    average_mode: str = _setting("YUQING_AVERAGE_MODE", _env_str, "pooled",
+                                 "通报中的“平均”比率：`pooled` 分子之和 ÷ 分母之和；`mean` 各部门比率的平均")
+    satisfied_values: tuple[str, ...] = _setting("YUQING_SATISFIED_VALUES", _env_list, "满意,基本满意",
+                                                 "计为“满意”的评价，逗号分隔")
+    day_start_hour: int = _setting("YUQING_DAY_START_HOUR", _env_int, 8,
+                                   "监测日从这个钟点开始（8 即 08:00–次日 08:00；0 为自然日）")
+    due_window_days: int = _setting("YUQING_DUE_WINDOW_DAYS", _env_int, 30,
+                                    "到期诉求答复率和部门提醒的时间窗（天）：某日看的是发布于这么多天内、"
+                                    "在该日之前都已过答复期限（YUQING_OVERDUE_DAYS）的诉求")
+
+
+def environment_variables() -> list[dict]:
+    """Every YUQING_* variable the product reads, in declaration order: {env, default, doc}."""
+    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings) for f in fields(cls)
+            if "env" in f.metadata]
