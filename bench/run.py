@@ -41,6 +41,19 @@ from tqdm import tqdm
 PY = sys.executable
 SECTIONS = ("ingest", "peer", "queries", "wordcloud", "serve")
 PAGES = ("overview", "hot", "trends", "categories", "words", "departments", "items", "admin")
+
+
+def _url_path(page: str) -> str:
+    """总览 is the default page, served at the root (Streamlit ignores a default page's url_path)."""
+    return "" if page == PAGES[0] else page
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 FORMATS = ("csv-utf8", "csv-gbk", "xlsx", "parquet")
 CN_HEADERS = {   # aliases from core/ingest/mapping.py (docs/data-contract.md), as a Chinese export has them
     "id": "编号", "title": "标题", "content": "内容", "published_at": "发布时间", "channel": "渠道", "source": "来源",
@@ -356,7 +369,7 @@ def bench_serve(args, db: Path, work: Path) -> dict:
         from playwright.sync_api import sync_playwright
     except ImportError:
         sync_playwright = None
-    port = args.port
+    port = args.port or _free_port()
     url = f"http://127.0.0.1:{port}"
     data = work / "servedata"
     data.mkdir(exist_ok=True)
@@ -383,7 +396,7 @@ def bench_serve(args, db: Path, work: Path) -> dict:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
             def visit(path: str) -> float:
-                seconds, _ = timed(lambda: (page.goto(f"{url}/{path}"), _wait_rendered(page)))
+                seconds, _ = timed(lambda: (page.goto(f"{url}/{_url_path(path)}"), _wait_rendered(page)))
                 return seconds
 
             visit(PAGES[0])
@@ -500,7 +513,7 @@ def parse_args(argv=None):
     p.add_argument("--filters", help="comma-separated subset of day,month,all,category_month,keyword_all")
     p.add_argument("--wordcloud-cases", help="comma-separated subset of day,month,category_month (the peer "
                                              "tokenises every item of a case: ~1 ms each)")
-    p.add_argument("--port", type=int, default=8599)
+    p.add_argument("--port", type=int, default=0, help="serve port (default: a free one)")
     p.add_argument("--chromium", default="/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
     p.add_argument("--keep-files", action="store_true", help="keep the drop files and stores in OUT/work")
     p.add_argument("--smoke", action="store_true", help="tiny run (< 60 s): 2,000 items, 1 repeat, peer 500, 1 query run, filter keyword_all, no warm-up, serve: first page only")

@@ -93,6 +93,18 @@ def test_empty_and_bad_arguments():
         list(demo.iter_item_batches(10, end=END, batch_size=0))
 
 
+@pytest.mark.parametrize("days", [1, 2])
+def test_a_window_too_short_for_incidents_still_generates(days):
+    """A day or two plans no incidents; the items are routed by their subcategory alone."""
+    assert len(demo.planned_incidents(400, days=days, seed=3, end=END)) == 0
+    frame = demo.generate_items(400, days=days, seed=3, end=END)
+    assert len(frame) == 400
+    assert frame["published_at"].min() >= pd.Timestamp(END - timedelta(days=days))
+    assert frame["published_at"].max() < pd.Timestamp(END)
+    requests = frame[frame["department"].notna()]
+    assert len(requests) > 100 and requests["department_level"].notna().all()
+
+
 def test_default_end_is_the_latest_0800():
     assert demo.default_end(datetime(2024, 5, 1, 9, 15)) == datetime(2024, 5, 1, 8, 0)
     assert demo.default_end(datetime(2024, 5, 1, 7, 59)) == datetime(2024, 4, 30, 8, 0)

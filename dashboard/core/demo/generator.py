@@ -788,8 +788,10 @@ def _route(t: _Tables, plan: _Plan, draw: _Draws, it: _Items) -> None:
     incident's routing) or back to their county or district; web opinion to nobody, unless a
     department took it up."""
     it.request = t.ch_request[it.ch] | (draw.u() < t.ch_picked_up[it.ch])
-    route_cum = np.where(it.is_inc[:, None], plan.inc_route_cum[it.inc_row], t.route_cum[it.sub])
-    route_dept = np.where(it.is_inc[:, None], plan.inc_route_dept[it.inc_row], t.route_dept[it.sub])
+    route_cum, route_dept = t.route_cum[it.sub], t.route_dept[it.sub]
+    if len(plan.inc_route_cum):     # a window of a day or two plans no incidents
+        route_cum = np.where(it.is_inc[:, None], plan.inc_route_cum[it.inc_row], route_cum)
+        route_dept = np.where(it.is_inc[:, None], plan.inc_route_dept[it.inc_row], route_dept)
     k = (route_cum <= draw.u()[:, None]).sum(axis=1)
     dept = np.where(k < 3, route_dept[np.arange(len(it.g)), np.minimum(k, 2)], -1)
     dept = np.where(dept < 0, t.county_dept_of_region[it.region], dept)
