@@ -31,11 +31,18 @@ def build_parser() -> argparse.ArgumentParser:
                "Environment variables (YUQING_*): the table in docs/cli.md, section Environment · 环境变量.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add_command in (_add_ingest, _add_watch, _add_demo, _add_query, _add_check, _add_derive, _add_sentiment,
+                        _add_report, _add_serve):
+        add_command(sub)
+    return parser
 
-    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", help="DuckDB file (default: data/warehouse.duckdb, or $YUQING_DB)")
-        return p
 
+def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--db", help="DuckDB file (default: data/warehouse.duckdb, or $YUQING_DB)")
+    return p
+
+
+def _add_ingest(sub) -> None:
     p = with_db(sub.add_parser("ingest", help="ingest CSV/TSV/XLSX/Parquet files or folders",
                                description="Ingest files. Writes directly when no dashboard holds the store; "
                                            "otherwise hands the files to the running dashboard's inbox and "
@@ -51,10 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="when handing over to a running dashboard, wait this long per file (default 600)")
     p.add_argument("--json", action="store_true", help="print one JSON outcome per file instead of text")
 
+
+def _add_watch(sub) -> None:
     p = with_db(sub.add_parser("watch", help="ingest files dropped into data/inbox/ (without the dashboard)"))
     p.add_argument("--once", action="store_true", help="ingest what is settled now, then exit")
     p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="seconds between scans (default 2)")
 
+
+def _add_demo(sub) -> None:
     p = with_db(sub.add_parser("demo", help="generate realistic demo items into the store or as drop files",
                                description="Demo items are marked as such; every page says so while any is in "
                                            "the store, and the first real file ingested removes them. A store "
@@ -66,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="write drop files here instead of loading the store")
     p.add_argument("--format", choices=("csv", "parquet", "xlsx"), default="csv", help="file format with --out")
 
+
+def _add_query(sub) -> None:
     p = with_db(sub.add_parser("query", help="run a named query from queries/ and print its rows"))
     p.add_argument("name", nargs="?", metavar="NAME", help="query name, e.g. admin/ingest_log (see --list)")
     p.add_argument("--list", action="store_true", help="list query names and their parameters")
@@ -73,18 +86,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bind a parameter; V is read as JSON when it parses (numbers, lists, null), else as text")
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default csv)")
 
+
+def _add_check(sub) -> None:
     with_db(sub.add_parser("check", help="run the data checks in queries/checks/ (exit 1 when any finds rows)"))
 
+
+def _add_derive(sub) -> None:
     with_db(sub.add_parser("derive", help="find regions in stored items' text again and refresh predicted categories",
                            description="Run after editing data/dicts/regions.txt: finds the region of every item "
                                        "whose source gave none again, from its title and text (items with a "
                                        "source region are never touched), then retrains the category model if "
                                        "the labelled items changed and predicts the category of items without one."))
 
+
+def _add_sentiment(sub) -> None:
     sub.add_parser("sentiment", help="label text from stdin: one text per line in, one of 正面/中性/负面 per line out",
                    description="Reads UTF-8 text, one item per line, and writes one label per line (blank line → 中性). "
                                "Uses the same offline lexicon scorer as ingest (data/dicts/sentiment/).")
 
+
+def _add_report(sub) -> None:
     p = with_db(sub.add_parser("report", help="write a report: the daily digest 舆情摘报, the responsiveness "
                                               "bulletin 通报 or a special report 专报",
                                description="daily: 《舆情摘报》 for one monitoring day (--date D, default yesterday's), "
@@ -112,12 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keyword", help="special: items whose title or text contains this")
     p.add_argument("--title", help="special: the report's title (default 舆情专报)")
 
+
+def _add_serve(sub) -> None:
     p = with_db(sub.add_parser("serve", help="open the dashboard (loads demo data when the store is empty)"))
     p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
     p.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty store")
     p.add_argument("--demo-items", type=int, default=20_000, metavar="N",
                    help="demo items loaded into an empty store (default 20000)")
-    return parser
+
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -505,57 +528,14 @@ def _parse_as_of(text: str):
 
 
 def cmd_report(args, settings: Settings) -> int:
-    from datetime import timedelta
-
-    from dashboard.core import reports, store
-
-    from dashboard.core.analytics import metrics
+    from dashboard.core import store
     from dashboard.core.config import AnalyticsSettings
-    from dashboard.core.filters import current_day, days_period
 
     analytics = AnalyticsSettings()
     fmt = args.format or ("docx" if args.output.lower().endswith(".docx") else "md")
-    as_of = None
-    if args.as_of:
-        if args.kind != "bulletin":
-            raise UsageError("--as-of 只用于 bulletin（通报）")
-        as_of = _parse_as_of(args.as_of)
-    if args.kind != "special" and (args.categories or args.channels or args.regions or args.departments
-                                   or args.keyword or args.title):
-        raise UsageError("--category/--channel/--region/--department/--keyword/--title 只用于 special（专报）")
-    if args.kind == "daily":
-        if args.date_from or args.date_to:
-            raise UsageError("摘报只针对一个监测日：请用 --date，不要用 --from/--to")
-        day = (_parse_day(args.date, "--date") if args.date
-               else current_day(metrics.now_local(), analytics.day_start_hour) - timedelta(days=1))
-    elif args.kind == "special":
-        if args.date:
-            raise UsageError("专报请用 --from/--to 指定时间段（可省略，表示全部时间）")
-        first = _parse_day(args.date_from, "--from") if args.date_from else None
-        last = _parse_day(args.date_to, "--to") if args.date_to else None
-        if first and last and last < first:
-            raise UsageError("--to 不能早于 --from")
-        period = None
-        if first or last:
-            from datetime import datetime as _datetime
-            from dashboard.core.filters import Period
-            start = _datetime.combine(first, _datetime.min.time()) if first else _datetime(1900, 1, 1)
-            end = days_period(last, last, 0).end if last else _datetime(2999, 1, 1)
-            period = Period(start, end)
-    else:
-        if bool(args.date_from) != bool(args.date_to):
-            raise UsageError("--from 与 --to 需要同时给出")
-        if args.date and args.date_from:
-            raise UsageError("--date 与 --from/--to 只能选一种")
-        if args.date_from:
-            first, last = _parse_day(args.date_from, "--from"), _parse_day(args.date_to, "--to")
-            if last < first:
-                raise UsageError("--to 不能早于 --from")
-            period = days_period(first, last, 0)
-        else:
-            month = (_parse_month(args.date) if args.date
-                     else (metrics.now_local().date().replace(day=1) - timedelta(days=1)))
-            period = metrics.month_period(month.year, month.month)
+    _check_report_options(args)
+    build = {"daily": _daily_report, "special": _special_report, "bulletin": _bulletin_report}[args.kind](
+        args, analytics, settings)        # options are read (and refused) before the store is opened
     if not settings.db_path.exists():
         raise UsageError(f"数据库 {settings.db_path} 不存在：请先运行 python -m dashboard demo 或 ingest")
     try:
@@ -563,19 +543,7 @@ def cmd_report(args, settings: Settings) -> int:
     except store.StoreBusy as exc:
         raise UsageError("数据库正被看板占用：请先停止看板再生成报告") from exc
     try:
-        if args.kind == "daily":
-            report = reports.daily_digest(con, day, analytics, dicts_dir=settings.dicts_dir)
-        elif args.kind == "special":
-            from dashboard.core.filters import Filters
-
-            def listed(values):
-                return tuple(values) if values else None
-            filters = Filters(period=period, categories=listed(args.categories), channels=listed(args.channels),
-                              regions=listed(args.regions), departments=listed(args.departments),
-                              keyword=args.keyword)
-            report = reports.special_report(con, filters, title=args.title)
-        else:
-            report = reports.bulletin_report(con, period, analytics, as_of=as_of)
+        report = build(con)
     finally:
         con.close()
     try:
@@ -584,6 +552,77 @@ def cmd_report(args, settings: Settings) -> int:
         raise UsageError(f"无法写入 {args.output}：{exc}") from exc
     print(f"已写出 {path}（{report.title}{'，' + report.subtitle[0] if report.subtitle else ''}）")
     return EXIT_OK
+
+
+def _check_report_options(args) -> None:
+    """Options that belong to another kind of report are refused, not ignored."""
+    if args.as_of and args.kind != "bulletin":
+        raise UsageError("--as-of 只用于 bulletin（通报）")
+    if args.kind != "special" and (args.categories or args.channels or args.regions or args.departments
+                                   or args.keyword or args.title):
+        raise UsageError("--category/--channel/--region/--department/--keyword/--title 只用于 special（专报）")
+
+
+def _daily_report(args, analytics, settings: Settings):
+    from datetime import timedelta
+
+    from dashboard.core import reports
+    from dashboard.core.analytics import metrics
+    from dashboard.core.filters import current_day
+
+    if args.date_from or args.date_to:
+        raise UsageError("摘报只针对一个监测日：请用 --date，不要用 --from/--to")
+    day = (_parse_day(args.date, "--date") if args.date
+           else current_day(metrics.now_local(), analytics.day_start_hour) - timedelta(days=1))
+    return lambda con: reports.daily_digest(con, day, analytics, dicts_dir=settings.dicts_dir)
+
+
+def _special_report(args, analytics, settings: Settings):
+    from datetime import datetime
+
+    from dashboard.core import reports
+    from dashboard.core.filters import Filters, Period, days_period
+
+    if args.date:
+        raise UsageError("专报请用 --from/--to 指定时间段（可省略，表示全部时间）")
+    first = _parse_day(args.date_from, "--from") if args.date_from else None
+    last = _parse_day(args.date_to, "--to") if args.date_to else None
+    if first and last and last < first:
+        raise UsageError("--to 不能早于 --from")
+    period = None
+    if first or last:
+        period = Period(datetime.combine(first, datetime.min.time()) if first else datetime(1900, 1, 1),
+                        days_period(last, last, 0).end if last else datetime(2999, 1, 1))
+
+    def listed(values):
+        return tuple(values) if values else None
+    filters = Filters(period=period, categories=listed(args.categories), channels=listed(args.channels),
+                      regions=listed(args.regions), departments=listed(args.departments), keyword=args.keyword)
+    return lambda con: reports.special_report(con, filters, title=args.title)
+
+
+def _bulletin_report(args, analytics, settings: Settings):
+    from datetime import timedelta
+
+    from dashboard.core import reports
+    from dashboard.core.analytics import metrics
+    from dashboard.core.filters import days_period
+
+    if bool(args.date_from) != bool(args.date_to):
+        raise UsageError("--from 与 --to 需要同时给出")
+    if args.date and args.date_from:
+        raise UsageError("--date 与 --from/--to 只能选一种")
+    if args.date_from:
+        first, last = _parse_day(args.date_from, "--from"), _parse_day(args.date_to, "--to")
+        if last < first:
+            raise UsageError("--to 不能早于 --from")
+        period = days_period(first, last, 0)
+    else:
+        month = (_parse_month(args.date) if args.date
+                 else (metrics.now_local().date().replace(day=1) - timedelta(days=1)))
+        period = metrics.month_period(month.year, month.month)
+    as_of = _parse_as_of(args.as_of) if args.as_of else None
+    return lambda con: reports.bulletin_report(con, period, analytics, as_of=as_of)
 
 
 # --- sentiment ---------------------------------------------------------------
