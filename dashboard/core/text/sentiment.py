@@ -198,9 +198,18 @@ class Lexicon:
         return lex
 
     def _compile(self, tokenizer: Tokenizer | None) -> None:
-        """One table token -> entry.  Precedence when a word is in two files:
-        negation, contrast, degree, question, unmet, negative, positive (later
-        in this list loses).  Multi-token entries become phrases."""
+        """One table token -> entry; multi-token entries become phrases hung on their first token."""
+        entries = self._entries()
+        self._add_compounds(entries, tokenizer)
+        table, phrases = _tokenised(entries, tokenizer)
+        _add_punctuation(table)
+        _attach_phrases(table, phrases)
+        self.table = table
+
+    def _entries(self) -> dict[str, _Entry]:
+        """Every lexicon word as an entry.  Precedence when a word is in two files:
+        negation, contrast, degree, question, wish, unmet, negative, positive (later
+        in this list loses)."""
         entries: dict[str, _Entry] = {}
 
         def put(word: str, entry: _Entry) -> None:
@@ -227,46 +236,7 @@ class Lexicon:
             put(w, _Entry(_SENT, -v, w))
         for w, v in self.positive.items():
             put(w, _Entry(_SENT, v, w))
-
-        self._add_compounds(entries, tokenizer)
-        has_word = getattr(getattr(tokenizer, "_backend", None), "has_word", None)
-        table: dict[str, _Entry] = {}
-        phrases: dict[str, list[tuple[tuple[str, ...], _Entry]]] = {}
-        for word, entry in entries.items():
-            toks = tokenizer.tokens(word) if tokenizer is not None else [word]
-            if len(toks) <= 1:
-                table[toks[0] if toks else word] = entry
-            else:
-                phrases.setdefault(toks[0], []).append((tuple(toks[1:]), entry))
-                # in running text the segmenter may keep the word whole (太差)
-                table.setdefault(word, entry)
-            # In running text the segmenter may cut a two-character word it does
-            # not know into single characters (很给力 -> 很 / 给 / 力): match that too.
-            if (len(word) == 2 and _HAN_RE.fullmatch(word) and list(word) != toks
-                    and not (has_word is not None and has_word(word))):
-                phrases.setdefault(word[0], []).append((tuple(word[1:]), entry))
-        for w in TRANSPARENT:
-            table.setdefault(w, _Entry(_SKIP, 0.0, w))
-        for ch in _BREAKS:
-            table.setdefault(ch, _Entry(_BREAK, 0.0, ch))
-        for ch in _STOPS:
-            table.setdefault(ch, _Entry(_STOP, 0.0, ch))
-        for ch in _EXCLAIMS:
-            table[ch] = _Entry(_EXCL, 0.0, ch)
-        for ch in _QMARKS:
-            table[ch] = _Entry(_QMARK, 0.0, ch)
-        for first, plist in phrases.items():
-            by_second: dict[str, list] = {}
-            for rest, entry in plist:
-                seq = by_second.setdefault(rest[0], [])
-                if all(r != rest[1:] for r, _ in seq):
-                    seq.append((rest[1:], entry))
-            index = {k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in by_second.items()}
-            base = table.get(first)
-            if base is None:
-                base = _Entry(-1, 0.0, first)  # only a phrase start
-            table[first] = _Entry(base.kind, base.value, base.word, base.degree, index)
-        self.table = table
+        return entries
 
     def _add_compounds(self, entries: dict[str, _Entry], tokenizer: Tokenizer | None) -> None:
         """Words the segmenter keeps whole although they are a negation or degree
@@ -610,3 +580,54 @@ def label_stream(lines: Iterable[str], tokenizer: Tokenizer | None = None) -> It
     for line in lines:
         text = line.rstrip("\r\n")
         yield score_tokens(tok.tokens(text), lex) if text.strip() else NEUTRAL
+
+
+def _tokenised(entries: dict[str, _Entry], tokenizer: Tokenizer | None
+               ) -> tuple[dict[str, _Entry], dict[str, list[tuple[tuple[str, ...], _Entry]]]]:
+    """Entries as the segmenter cuts them: one token → the table; several → a phrase on the first token."""
+    has_word = getattr(getattr(tokenizer, "_backend", None), "has_word", None)
+    table: dict[str, _Entry] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], _Entry]]] = {}
+    for word, entry in entries.items():
+        toks = tokenizer.tokens(word) if tokenizer is not None else [word]
+        if len(toks) <= 1:
+            table[toks[0] if toks else word] = entry
+        else:
+            phrases.setdefault(toks[0], []).append((tuple(toks[1:]), entry))
+            # in running text the segmenter may keep the word whole (太差)
+            table.setdefault(word, entry)
+        # In running text the segmenter may cut a two-character word it does
+        # not know into single characters (很给力 -> 很 / 给 / 力): match that too.
+        if (len(word) == 2 and _HAN_RE.fullmatch(word) and list(word) != toks
+                and not (has_word is not None and has_word(word))):
+            phrases.setdefault(word[0], []).append((tuple(word[1:]), entry))
+    return table, phrases
+
+
+def _add_punctuation(table: dict[str, _Entry]) -> None:
+    """Transparent words and punctuation; a lexicon word keeps its meaning except for ! and ?."""
+    for w in TRANSPARENT:
+        table.setdefault(w, _Entry(_SKIP, 0.0, w))
+    for ch in _BREAKS:
+        table.setdefault(ch, _Entry(_BREAK, 0.0, ch))
+    for ch in _STOPS:
+        table.setdefault(ch, _Entry(_STOP, 0.0, ch))
+    for ch in _EXCLAIMS:
+        table[ch] = _Entry(_EXCL, 0.0, ch)
+    for ch in _QMARKS:
+        table[ch] = _Entry(_QMARK, 0.0, ch)
+
+
+def _attach_phrases(table: dict[str, _Entry], phrases: dict[str, list[tuple[tuple[str, ...], _Entry]]]) -> None:
+    """Each first token gets an index second token → (rest, entry), the longest rest first."""
+    for first, plist in phrases.items():
+        by_second: dict[str, list] = {}
+        for rest, entry in plist:
+            seq = by_second.setdefault(rest[0], [])
+            if all(r != rest[1:] for r, _ in seq):
+                seq.append((rest[1:], entry))
+        index = {k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in by_second.items()}
+        base = table.get(first)
+        if base is None:
+            base = _Entry(-1, 0.0, first)  # only a phrase start
+        table[first] = _Entry(base.kind, base.value, base.word, base.degree, index)
