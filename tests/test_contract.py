@@ -4,10 +4,13 @@ as the code has them. When one fails, fix the document (the code is what runs)."
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
-from dashboard.core import contract
+from dashboard.core import contract, store
 from dashboard.core.config import PROJECT_ROOT
+from dashboard.core.filters import UNLABELLED_VALUES
 from dashboard.core.ingest.mapping import FIELD_ALIASES
+from tests.test_metrics import load, make_item
 
 DOC = (PROJECT_ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
 
@@ -96,3 +99,19 @@ def test_files_the_contract_names_exist():
     missing = [p for p in named
                if not (PROJECT_ROOT / p).exists() and not (PROJECT_ROOT / "dashboard" / p).exists()]
     assert not missing, missing
+
+
+def test_missing_values_are_shown_with_the_labels_the_code_filters_by(con, settings):
+    """items_shown labels a missing category, channel, region, department or sentiment with exactly the
+    values filters.UNLABELLED_VALUES names (charts select by them; a drift would select nothing)."""
+    load(con, settings, [make_item("c1", datetime(2024, 5, 1, 9), category="城乡建设")])
+    cursor = con.cursor()
+    cursor.begin()
+    try:
+        columns = ", ".join(UNLABELLED_VALUES)
+        cursor.execute(f"update items set ({columns}) = ({', '.join(['null'] * len(UNLABELLED_VALUES))})")
+        shown = store.fetch(cursor, "items/detail", item_ids=["c1"]).iloc[0]
+    finally:
+        cursor.rollback()
+        cursor.close()
+    assert {field: shown[field] for field in UNLABELLED_VALUES} == UNLABELLED_VALUES

@@ -22,7 +22,6 @@ from typing import Any
 import pandas as pd
 
 MONITORING_DAY_START_HOUR = 8  # the 08:00-to-08:00 monitoring day (DOMAIN.md)
-UNLABELLED = "未标注"          # shown for items without a department/channel/region
 
 
 @dataclass(frozen=True)
@@ -121,11 +120,13 @@ DIMENSION_LABELS = {
     "department": "部门", "sentiment": "情感",
 }
 
-# How filtered_items() labels missing values (queries/schema/002_filters.sql).
+# How the staging view items_shown labels missing values (the macros category_shown, label_shown and
+# sentiment_shown in queries/schema/functions.sql; tests/test_contract.py keeps the two equal).
 UNLABELLED_VALUES = {
     "category": "未分类", "subcategory": "未分类", "channel": "未标注", "region": "未标注",
     "department": "未标注", "sentiment": "未评分",
 }
+UNLABELLED = UNLABELLED_VALUES["department"]   # items without a department, channel or region
 
 
 def to_datetime(value: Any) -> datetime:

@@ -1,6 +1,6 @@
 -- Offending rows: (bucket, category, term) whose rolled-up counts differ from the item terms.
 with actual as (
-    select term_bucket(i.published_at) as bucket, coalesce(i.category, '未分类') as category, t.term,
+    select term_bucket(i.published_at) as bucket, category_shown(i.category) as category, t.term,
            count(*) as items, sum(t.n) as n
     from item_terms t
     join items i on i.id = t.item_id

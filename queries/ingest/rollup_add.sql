@@ -1,7 +1,7 @@
 -- After new and changed items are written: add their terms to term_rollup under their (merged)
 -- bucket and category.
 insert into term_rollup
-select term_bucket(i.published_at), coalesce(i.category, '未分类'), t.term, count(*), sum(t.n)
+select term_bucket(i.published_at), category_shown(i.category), t.term, count(*), sum(t.n)
 from staged_terms t
 join staged s on s.line = t.line
 join staged_changes c on c.id = s.id

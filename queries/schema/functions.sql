@@ -10,6 +10,12 @@ create or replace macro day_of(ts, day_start_hour) as
 -- The 8-hour bucket of term_rollup (00-08, 08-16, 16-24): calendar and monitoring days are whole buckets.
 create or replace macro term_bucket(ts) as time_bucket(interval 8 hour, ts);
 
+-- The labels a missing value is shown and filtered by (docs/data-contract.md, "Unknown values"): the same
+-- label in every chart, filter, table and rollup, so a chart's 未分类 bar selects exactly its items.
+create or replace macro category_shown(category) as coalesce(category, '未分类');
+create or replace macro label_shown(value) as coalesce(value, '未标注');
+create or replace macro sentiment_shown(sentiment) as coalesce(sentiment, '未评分');
+
 -- The kind of an item by its channel (docs/data-contract.md, "Kind"): 诉求 (a request a department must
 -- answer) or 舆情 (web opinion, watched, never "unanswered"); NULL for a channel this table does not know.
 create or replace macro channel_kind(channel) as

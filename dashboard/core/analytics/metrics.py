@@ -55,7 +55,7 @@ import pandas as pd
 
 from dashboard.core import store
 from dashboard.core.config import AnalyticsSettings
-from dashboard.core.filters import Filters, Period, days_period
+from dashboard.core.filters import UNLABELLED, Filters, Period, days_period
 
 __all__ = [
     "SATISFIED_DEFAULT", "UNLABELLED", "GROUPS", "TOTAL", "AGING_BANDS", "OVERDUE_OPEN", "REPLIED_LATE",
@@ -68,7 +68,7 @@ __all__ = [
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 SATISFIED_DEFAULT = ("满意", "基本满意")
-UNLABELLED = "未标注"
+# UNLABELLED (from filters): the group of requests without a department
 GROUPS = ("市直", "县市区", "其他", UNLABELLED)
 TOTAL = "合计"
 AGING_BANDS = ("≤3天", "4–7天", "8–15天", "16–30天", ">30天")
