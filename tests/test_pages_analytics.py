@@ -11,6 +11,7 @@ import textwrap
 from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -143,7 +144,9 @@ def test_departments(app):
     assert not at.exception, at.exception
     assert at.title[0].value == "部门"
     assert [t.label for t in at.tabs][:2] == ["市直", "县市区"]
-    assert any("答复率 = 已答复" in c.value for c in at.caption)
+    # captions are Markdown-escaped (\= shows as =)
+    assert any("答复率 = 已答复" in c.value.replace("\\", "") for c in at.caption)
+    assert {"市直平均答复率", "市直平均满意率", "县市区平均答复率", "县市区平均满意率"} <= {m.label for m in at.metric}
     departments = table(at, "部门", "名次变化")
     assert {"部门", "受理", "有效", "已答复", "答复率", "满意", "满意率", "答复用时中位数（天）", "超期未答复",
             "名次", "名次变化"} <= set(departments.columns)
@@ -151,6 +154,10 @@ def test_departments(app):
     department = box.options[1]
     box.set_value(department).run()
     assert not at.exception, at.exception
+    every_group = pd.concat([d.value for d in at.dataframe if {"部门", "名次变化"} <= set(d.value.columns)])
+    row = every_group[every_group["部门"] == department].iloc[0]
+    assert [m.value for m in at.metric if m.label == "有效"][-1] == f"{int(row['有效']):,}"   # the detail cards
+    assert metric(at, "名次") == (f"{int(row['名次'])}" if pd.notna(row["名次"]) else "—")
     items = table(at, "编号", "承办部门")
     expected = count(Filters(period=WEEK, departments=(department,), day_start_hour=8))
     assert len(items) == min(expected, 200)

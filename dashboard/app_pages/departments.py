@@ -22,16 +22,6 @@ from dashboard.ui.store import query
 
 NONE = "（选择部门）"
 DETAIL_ROWS = 200
-COLUMNS = {
-    "department": "部门", "received": "受理", "valid": "有效", "replied": "已答复", "reply_rate": "答复率",
-    "satisfied": "满意", "satisfaction_rate": "满意率", "response_days_median": "答复用时中位数（天）",
-    "response_days_p90": "答复用时P90（天）", "overdue_open": "超期未答复", "replied_late": "超期答复",
-    "reply_unknown": "来源未提供答复", "satisfaction_unknown": "来源未提供满意度",
-    "rank": "名次", "rank_change": "名次变化", "tiny": "有效件不足", "honour": "表扬", "reminder": "提醒",
-}
-UNKNOWN_COLUMNS = ("reply_unknown", "satisfaction_unknown")
-LIST_COLUMNS = {"department": "部门", "valid": "有效", "replied": "已答复", "satisfied": "满意",
-                "reply_rate": "答复率", "satisfaction_rate": "满意率", "tiny": "有效件不足", "below": "低于提醒线"}
 CONFIG = {
     "答复率": st.column_config.NumberColumn("答复率", format="percent",
                                          help="已答复 ÷ 有效件（来源提供答复信息的）；空白：来源未提供答复信息"),
@@ -77,20 +67,11 @@ for tab, group in zip(st.tabs(present), present):
     with tab:
         summary = groups.get(group)
         if summary is not None:
-            left, right = st.columns(2)
-            with left:
-                st.metric(f"{group}平均答复率", str(summary.reply_average), border=True,
-                          help=f"{summary.reply.formula}；{summary.reply_mean.formula}")
-                st.caption(f"{summary.reply.formula}；{summary.reply_mean.formula}")
-            with right:
-                st.metric(f"{group}平均满意率", str(summary.satisfaction_average), border=True,
-                          help=f"{summary.satisfaction.formula}；{summary.satisfaction_mean.formula}")
-                st.caption(f"{summary.satisfaction.formula}；{summary.satisfaction_mean.formula}")
+            widgets.kpi_cards(kpis.group_kpis(summary))
         rows = table[table["group"] == group]
-        shown = [c for c in COLUMNS if c not in UNKNOWN_COLUMNS or rows[c].any()]
-        st.dataframe(rows[shown].rename(columns=COLUMNS), hide_index=True, column_config=CONFIG,
+        st.dataframe(tables.department_table(rows), hide_index=True, column_config=CONFIG,
                      key=f"departments_table_{group}")
-        if any(rows[c].any() for c in UNKNOWN_COLUMNS):
+        if tables.has_unknown_sources(rows):
             st.caption("部分诉求的来源文件没有答复或满意度列：这些诉求不计入相应比率，比率空白表示来源未提供。")
         if group == metrics.UNLABELLED:
             st.caption("未标注承办单位的诉求不参加排名、表扬和提醒。")
@@ -102,8 +83,8 @@ for tab, group in zip(st.tabs(present), present):
             if listed.empty:
                 st.caption("没有。")
             else:
-                st.dataframe(listed[[c for c in LIST_COLUMNS if c in listed.columns]].rename(columns=LIST_COLUMNS),
-                             hide_index=True, column_config=CONFIG, key=f"departments_honour_{group}")
+                st.dataframe(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
+                             key=f"departments_honour_{group}")
         with reminder:
             rule = "均" if settings.reminder_rule == "both" else "有一项"
             st.markdown(f"**提醒名单**（答复率、满意率{rule}低于 {settings.reminder_threshold * 100:g}%）")
@@ -111,8 +92,8 @@ for tab, group in zip(st.tabs(present), present):
             if listed.empty:
                 st.caption("没有。")
             else:
-                st.dataframe(listed[[c for c in LIST_COLUMNS if c in listed.columns]].rename(columns=LIST_COLUMNS),
-                             hide_index=True, column_config=CONFIG, key=f"departments_reminder_{group}")
+                st.dataframe(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
+                             key=f"departments_reminder_{group}")
 
 # ------------------------------------------------------------------------------------- detail
 st.subheader("部门详情")
@@ -123,15 +104,7 @@ if chosen == NONE:
     st.stop()
 
 row = table[table["department"] == chosen].iloc[0]
-reply, satisfaction = metrics.department_rates(row, settings)
-cols = st.columns(5)
-cols[0].metric("有效", f"{int(row['valid']):,}", border=True)
-cols[1].metric("答复率", str(reply), help=reply.formula, border=True)
-cols[2].metric("满意率", str(satisfaction), help=satisfaction.formula, border=True)
-cols[3].metric("名次", "—" if row["rank"] is None or str(row["rank"]) == "<NA>" else f"{int(row['rank'])}",
-               help=f"在「{row['group']}」组内", border=True)
-cols[4].metric("超期未答复", f"{int(row['overdue_open']):,}" if row["reply_known"] else metrics.NO_REPLIES, border=True)
-st.caption(f"{reply.formula}；{satisfaction.formula}")
+widgets.kpi_cards(kpis.department_kpis(row, settings))
 
 fdept = core_filters.narrow(f, "department", [chosen])
 volume = query("trends/volume", **fdept.params(), grain="day", dimension=None, day_start_hour=hour)

@@ -106,9 +106,8 @@ with left:
     if rising.empty:
         st.caption("与前一天相比没有明显上升的词（至少 3 条信息使用）。")
     else:
-        st.dataframe(rising[["term", "count", "prev_count", "lift"]].rename(
-            columns={"term": "词语", "count": "当日条目", "prev_count": "前一天条目", "lift": "上升倍数"}),
-            hide_index=True, key="overview_rising",
+        st.dataframe(
+            tables.rising_terms_table(rising), hide_index=True, key="overview_rising",
             column_config={"上升倍数": st.column_config.NumberColumn("上升倍数", format="%.1f")})
 with right:
     st.subheader("提醒部门")
@@ -126,7 +125,6 @@ attention = cached.attention_items(fd, limit=10)
 if attention.empty:
     widgets.no_items_note()
 else:
-    shown = attention[["published_at", "title", "channel", "category", "department", "sentiment", "likes"]]
-    st.dataframe(tables.item_table(shown).rename(columns={"点赞数": "点赞"}), hide_index=True,
+    st.dataframe(tables.attention_table(attention), hide_index=True,
                  key="overview_attention", column_config=widgets.ITEM_COLUMNS)
     st.caption("按点赞数从多到少，同样点赞时负面在前、较新的在前。")

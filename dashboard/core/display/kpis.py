@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.core.analytics import metrics
 from dashboard.core.analytics.series import SPIKE_UNITS, change_text, spike_rule
 from dashboard.core.filters import UNLABELLED_VALUES, Period
 
@@ -129,6 +130,36 @@ def responsiveness_kpis(total: Any, settings: Any) -> list[Kpi]:
         Kpi(label="超期未答复", value=total.overdue_open if known else None, text=overdue_text,
             formula=f"有效诉求发布后超过 {settings.overdue_days} 天仍未答复（只统计来源提供答复信息的诉求）",
             higher_is_worse=True),
+    ]
+
+
+def group_kpis(summary: Any) -> list[Kpi]:
+    """A group's (市直, 县市区 …) average reply and satisfaction rates, each with both of its formulas."""
+    def card(label: str, average: Any, pooled: Any, mean: Any) -> Kpi:
+        formula = f"{pooled.formula}；{mean.formula}"
+        return Kpi(label=f"{summary.group}{label}", value=average.value, text=str(average), formula=formula,
+                   small_base=average.tiny, caption=formula)
+    return [card("平均答复率", summary.reply_average, summary.reply, summary.reply_mean),
+            card("平均满意率", summary.satisfaction_average, summary.satisfaction, summary.satisfaction_mean)]
+
+
+def department_kpis(row: Mapping[str, Any], settings: Any) -> list[Kpi]:
+    """One department's cards (a metrics.department_table row): 有效, 答复率, 满意率, 名次 in its group,
+    超期未答复 (or what the sources do not provide)."""
+    reply, satisfaction = metrics.department_rates(row, settings)
+    rank = row["rank"]
+    ranked = rank is not None and not pd.isna(rank)
+    known = bool(row["reply_known"])
+    return [
+        Kpi(label="有效", value=row["valid"], text=f"{int(row['valid']):,}", formula="所选时间段内该部门的有效诉求"),
+        Kpi(label="答复率", value=reply.value, text=str(reply), formula=reply.formula, small_base=reply.tiny),
+        Kpi(label="满意率", value=satisfaction.value, text=str(satisfaction), formula=satisfaction.formula,
+            small_base=satisfaction.tiny),
+        Kpi(label="名次", value=int(rank) if ranked else None, text=f"{int(rank)}" if ranked else "—",
+            formula=f"在「{row['group']}」组内：答复率高者在前，其次满意率、答复用时中位数、有效件数（两项比率来源均未提供的不排名）"),
+        Kpi(label="超期未答复", value=int(row["overdue_open"]) if known else None,
+            text=f"{int(row['overdue_open']):,}" if known else metrics.NO_REPLIES, higher_is_worse=True,
+            formula=f"有效诉求发布后超过 {settings.overdue_days} 天仍未答复（只统计来源提供答复信息的诉求）"),
     ]
 
 

@@ -148,3 +148,50 @@ def topics_table(topics: list, full: bool = True) -> pd.DataFrame:
         row["代表性原话"] = t.quotes[0] if t.quotes else t.representative_title
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------------
+# Department responsiveness, rising terms and attention items as tables
+# --------------------------------------------------------------------------------------------------
+
+DEPARTMENT_COLUMNS = {
+    "department": "部门", "received": "受理", "valid": "有效", "replied": "已答复", "reply_rate": "答复率",
+    "satisfied": "满意", "satisfaction_rate": "满意率", "response_days_median": "答复用时中位数（天）",
+    "response_days_p90": "答复用时P90（天）", "overdue_open": "超期未答复", "replied_late": "超期答复",
+    "reply_unknown": "来源未提供答复", "satisfaction_unknown": "来源未提供满意度",
+    "rank": "名次", "rank_change": "名次变化", "tiny": "有效件不足", "honour": "表扬", "reminder": "提醒",
+}
+UNKNOWN_COLUMNS = ("reply_unknown", "satisfaction_unknown")
+DEPARTMENT_LIST_COLUMNS = {"department": "部门", "valid": "有效", "replied": "已答复", "satisfied": "满意",
+                           "reply_rate": "答复率", "satisfaction_rate": "满意率", "tiny": "有效件不足",
+                           "below": "低于提醒线"}
+
+
+def department_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Departments of one group (metrics.department_table rows) with Chinese headers; the 来源未提供 columns
+    only when some source lacked the field (a column of zeros would say nothing)."""
+    shown = [c for c in DEPARTMENT_COLUMNS if c in rows.columns and (c not in UNKNOWN_COLUMNS or rows[c].any())]
+    return rows[shown].rename(columns=DEPARTMENT_COLUMNS)
+
+
+def has_unknown_sources(rows: pd.DataFrame) -> bool:
+    return any(c in rows.columns and rows[c].any() for c in UNKNOWN_COLUMNS)
+
+
+def department_list_table(listed: pd.DataFrame) -> pd.DataFrame:
+    """An honour or reminder list (metrics.honour_list / reminder_list) with Chinese headers."""
+    return listed[[c for c in DEPARTMENT_LIST_COLUMNS if c in listed.columns]].rename(columns=DEPARTMENT_LIST_COLUMNS)
+
+
+def rising_terms_table(rising: pd.DataFrame) -> pd.DataFrame:
+    """terms/rising rows: 词语, 当日条目, 前一天条目, 上升倍数."""
+    return rising[["term", "count", "prev_count", "lift"]].rename(
+        columns={"term": "词语", "count": "当日条目", "prev_count": "前一天条目", "lift": "上升倍数"})
+
+
+ATTENTION_COLUMNS = ["published_at", "title", "channel", "category", "department", "sentiment", "likes"]
+
+
+def attention_table(attention: pd.DataFrame) -> pd.DataFrame:
+    """items/attention rows for the 高关注信息 table (safe cells, Chinese headers, 点赞 for short)."""
+    return item_table(attention[ATTENTION_COLUMNS]).rename(columns={"点赞数": "点赞"})
