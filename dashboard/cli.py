@@ -92,7 +92,7 @@ def _add_check(sub) -> None:
 
 
 def _add_derive(sub) -> None:
-    with_db(sub.add_parser("derive", help="find regions in stored items' text again and refresh predicted categories",
+    with_db(sub.add_parser("derive", help="find regions in stored items' text again, refresh predicted categories and judge replies again",
                            description="Run after editing data/dicts/regions.txt: finds the region of every item "
                                        "whose source gave none again, from its title and text (items with a "
                                        "source region are never touched), then retrains the category model if "
@@ -112,9 +112,12 @@ def _add_report(sub) -> None:
                                            "numbered 第 N 期 in the store. bulletin: 留言办理情况通报 for --from D --to D, "
                                            "or the calendar month of --date (YYYY-MM or YYYY-MM-DD; default last month). "
                                            "special: 《专报》 for any selection of --category/--channel/--region/"
-                                           "--department/--keyword over --from/--to (default: all time)."))
-    p.add_argument("kind", choices=("daily", "bulletin", "special"),
-                   help="daily 舆情摘报, bulletin 办理情况通报, or special 专报")
+                                           "--department/--keyword over --from/--to (default: all time). "
+                                           "replies: 答复质量报告 (reply substance per department, flagged replies "
+                                           "and their reasons) over --from/--to and --department; --format csv "
+                                           "writes one row per judged reply."))
+    p.add_argument("kind", choices=("daily", "bulletin", "special", "replies"),
+                   help="daily 舆情摘报, bulletin 办理情况通报, special 专报, or replies 答复质量")
     p.add_argument("--date", metavar="D", help="daily: the monitoring day YYYY-MM-DD; bulletin: a month YYYY-MM")
     p.add_argument("--from", dest="date_from", metavar="D",
                    help="bulletin (with --to), special: first day YYYY-MM-DD")
@@ -123,13 +126,14 @@ def _add_report(sub) -> None:
     p.add_argument("--as-of", dest="as_of", metavar="T",
                    help="bulletin: judge replies as of this day YYYY-MM-DD (its end) or time YYYY-MM-DDTHH:MM "
                         "(default: the data cut-off, the newest published/replied time in the store)")
-    p.add_argument("--format", choices=("docx", "md"), help="default: from the suffix of -o (.docx, else md; "
-                                                             "md writes its chart images beside it)")
+    p.add_argument("--format", choices=("docx", "md", "csv"),
+                   help="default: from the suffix of -o (.docx, .csv, else md; md writes its chart images beside "
+                        "it); csv only for replies")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the report")
     for option, dest in (("--category", "categories"), ("--channel", "channels"), ("--region", "regions"),
                          ("--department", "departments")):
         p.add_argument(option, dest=dest, action="append", metavar="NAME",
-                       help="special: only these (repeatable)")
+                       help="special" + (", replies" if dest == "departments" else "") + ": only these (repeatable)")
     p.add_argument("--keyword", help="special: items whose title or text contains this")
     p.add_argument("--title", help="special: the report's title (default 舆情专报)")
 
@@ -353,8 +357,10 @@ def load_demo(con, settings: Settings, items: int, days: int, seed: int, show_pr
             outcomes.append(ingest_frame(con, frame, settings, name, demo=True))
             bar.update(len(frame))
     from dashboard.core.analytics.categories import refresh_predictions
+    from dashboard.core.analytics.replies import refresh_judgements
 
     refresh_predictions(con)
+    refresh_judgements(con, settings)
     return outcomes
 
 
@@ -473,6 +479,7 @@ def cmd_check(args, settings: Settings) -> int:
 def cmd_derive(args, settings: Settings) -> int:
     from dashboard.core import store
     from dashboard.core.analytics.categories import refresh_predictions
+    from dashboard.core.analytics.replies import refresh_judgements
     from dashboard.core.text.regions import derive_regions
 
     if not settings.db_path.exists():
@@ -486,6 +493,8 @@ def cmd_derive(args, settings: Settings) -> int:
         print(f"地区：检查了 {regions.checked:,} 条没有来源地区的条目，{regions.changed:,} 条条目的地区已更新，"
               f"现有 {regions.with_region:,} 条从正文识别出地区。")
         print(refresh_predictions(con, retrain=True).describe())
+        judged = refresh_judgements(con, settings, rejudge=True)
+        print(f"答复质量：按 data/dicts/reply_rules.toml 重新判断了 {judged:,} 件答复。")
     finally:
         con.close()
     return EXIT_OK
@@ -532,10 +541,10 @@ def cmd_report(args, settings: Settings) -> int:
     from dashboard.core.config import AnalyticsSettings
 
     analytics = AnalyticsSettings()
-    fmt = args.format or ("docx" if args.output.lower().endswith(".docx") else "md")
-    _check_report_options(args)
-    build = {"daily": _daily_report, "special": _special_report, "bulletin": _bulletin_report}[args.kind](
-        args, analytics, settings)        # options are read (and refused) before the store is opened
+    fmt = args.format or next((f for f in ("docx", "csv") if args.output.lower().endswith("." + f)), "md")
+    _check_report_options(args, fmt)
+    build = {"daily": _daily_report, "special": _special_report, "bulletin": _bulletin_report,
+             "replies": _replies_report}[args.kind](args, analytics, settings)   # options read (and refused) first
     if not settings.db_path.exists():
         raise UsageError(f"数据库 {settings.db_path} 不存在：请先运行 python -m dashboard demo 或 ingest")
     try:
@@ -554,13 +563,29 @@ def cmd_report(args, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _check_report_options(args) -> None:
+def _check_report_options(args, fmt: str) -> None:
     """Options that belong to another kind of report are refused, not ignored."""
     if args.as_of and args.kind != "bulletin":
         raise UsageError("--as-of 只用于 bulletin（通报）")
-    if args.kind != "special" and (args.categories or args.channels or args.regions or args.departments
-                                   or args.keyword or args.title):
-        raise UsageError("--category/--channel/--region/--department/--keyword/--title 只用于 special（专报）")
+    if fmt == "csv" and args.kind != "replies":
+        raise UsageError("--format csv 只用于 replies（答复质量）")
+    if args.departments and args.kind not in ("special", "replies"):
+        raise UsageError("--department 只用于 special（专报）和 replies（答复质量）")
+    if args.kind != "special" and (args.categories or args.channels or args.regions or args.keyword or args.title):
+        raise UsageError("--category/--channel/--region/--keyword/--title 只用于 special（专报）")
+
+
+def _replies_report(args, analytics, settings: Settings):
+    from dashboard.core.filters import Filters
+    from dashboard.core.reports.replies import replies_report, replies_table
+
+    if args.date:
+        raise UsageError("答复质量报告请用 --from/--to 指定时间段（可省略，表示全部时间）")
+    filters = Filters(period=_optional_period(args),
+                      departments=tuple(args.departments) if args.departments else None)
+
+    csv = (args.format or "").lower() == "csv" or args.output.lower().endswith(".csv")
+    return lambda con: (replies_table if csv else replies_report)(con, filters, analytics)
 
 
 def _daily_report(args, analytics, settings: Settings):
@@ -578,27 +603,34 @@ def _daily_report(args, analytics, settings: Settings):
 
 
 def _special_report(args, analytics, settings: Settings):
-    from datetime import datetime
-
     from dashboard.core import reports
-    from dashboard.core.filters import Filters, Period, days_period
+    from dashboard.core.filters import Filters
 
     if args.date:
         raise UsageError("专报请用 --from/--to 指定时间段（可省略，表示全部时间）")
-    first = _parse_day(args.date_from, "--from") if args.date_from else None
-    last = _parse_day(args.date_to, "--to") if args.date_to else None
-    if first and last and last < first:
-        raise UsageError("--to 不能早于 --from")
-    period = None
-    if first or last:
-        period = Period(datetime.combine(first, datetime.min.time()) if first else datetime(1900, 1, 1),
-                        days_period(last, last, 0).end if last else datetime(2999, 1, 1))
+    period = _optional_period(args)
 
     def listed(values):
         return tuple(values) if values else None
     filters = Filters(period=period, categories=listed(args.categories), channels=listed(args.channels),
                       regions=listed(args.regions), departments=listed(args.departments), keyword=args.keyword)
     return lambda con: reports.special_report(con, filters, title=args.title)
+
+
+def _optional_period(args):
+    """--from/--to as a Period of whole calendar days (either may be left out), or None for all time."""
+    from datetime import datetime
+
+    from dashboard.core.filters import Period, days_period
+
+    first = _parse_day(args.date_from, "--from") if args.date_from else None
+    last = _parse_day(args.date_to, "--to") if args.date_to else None
+    if first and last and last < first:
+        raise UsageError("--to 不能早于 --from")
+    if not (first or last):
+        return None
+    return Period(datetime.combine(first, datetime.min.time()) if first else datetime(1900, 1, 1),
+                  days_period(last, last, 0).end if last else datetime(2999, 1, 1))
 
 
 def _bulletin_report(args, analytics, settings: Settings):

@@ -147,6 +147,11 @@ def test_departments(app):
     # captions are Markdown-escaped (\= shows as =)
     assert any("答复率 = 已答复" in c.value.replace("\\", "") for c in at.caption)
     assert {"市直平均答复率", "市直平均满意率", "县市区平均答复率", "县市区平均满意率"} <= {m.label for m in at.metric}
+    quality = table(at, "实质答复率", "判断答复")         # reply substance: the same query as the CLI report
+    from dashboard.core.analytics import replies
+    from dashboard.ui.store import get_store
+    expected_quality = replies.department_quality(get_store().con, Filters(period=WEEK, day_start_hour=8))
+    assert quality["判断答复"].tolist() == expected_quality["judged"].tolist() and len(quality) > 0
     departments = table(at, "部门", "名次变化")
     assert {"部门", "受理", "有效", "已答复", "答复率", "满意", "满意率", "答复用时中位数（天）", "超期未答复",
             "名次", "名次变化"} <= set(departments.columns)

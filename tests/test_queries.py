@@ -33,6 +33,8 @@ SAMPLE_PARAMS = {
     "after": "1000", "holdout_fold": 0, "fold": 0, "all": True, "min_confidence": 0.8,
     "trained_at": datetime(2024, 1, 1), "labelled_items": 60, "heldout_items": 12, "heldout_accuracy": 0.75,
     "temperature": 2.0, "labelled_signature": "60:2:0",
+    # replies/ (reply substance verdicts)
+    "template_min_items": 3, "min_relevance": 0.1, "short_chars": 60,
 }
 
 

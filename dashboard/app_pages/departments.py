@@ -12,7 +12,7 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard.core import filters as core_filters
-from dashboard.core.analytics import metrics, series
+from dashboard.core.analytics import metrics, replies, series
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.display import figures, kpis, tables
 from dashboard.ui import cached, widgets
@@ -95,6 +95,15 @@ for tab, group in zip(st.tabs(present), present):
                 st.dataframe(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
                              key=f"departments_reminder_{group}")
 
+# ------------------------------------------------------------------------------- reply substance
+st.subheader("答复质量")
+quality = cached.reply_quality(f)
+if quality.empty:
+    st.caption("所选范围内没有可判断的答复：来源未提供答复内容，或诉求尚未答复。")
+else:
+    st.dataframe(tables.reply_quality_table(quality), hide_index=True, key="departments_reply_quality")
+    st.caption(replies.RULES_TEXT)
+
 # ------------------------------------------------------------------------------------- detail
 st.subheader("部门详情")
 names = [d for d in table["department"].tolist() if d != metrics.UNLABELLED]
@@ -117,6 +126,11 @@ if not overdue.empty:
     st.markdown("**超期诉求**")
     st.dataframe(tables.item_table(overdue.rename(columns={"overdue_kind": "超期类型", "days": "天数"})),
                  hide_index=True, column_config=widgets.ITEM_COLUMNS, key="departments_detail_overdue")
+
+flagged = cached.flagged_replies(fdept)
+if not flagged.empty:
+    st.markdown(f"**需改进的答复**（{len(flagged):,} 件）")
+    st.dataframe(tables.flagged_reply_table(flagged), hide_index=True, key="departments_detail_flagged")
 
 st.markdown("**条目**")
 total_items = int(query("items/count", **fdept.params(), subcategories=None).iat[0, 0])

@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard.core import reports, store
 from dashboard.core.analytics import alerts as core_alerts
-from dashboard.core.analytics import metrics, terms, topics
+from dashboard.core.analytics import metrics, replies, terms, topics
 from dashboard.core.analytics.alerts import Alert
 from dashboard.core.analytics.topics import Topic
 from dashboard.core.config import AnalyticsSettings
@@ -92,6 +92,17 @@ def department_table(con, filters: Filters, compare_previous: bool = True) -> pd
 @store_cached(ttl=NOW_TTL)
 def group_summary(con, filters: Filters) -> list[metrics.GroupSummary]:
     return metrics.group_summary(con, filters)
+
+
+@store_cached()
+def reply_quality(con, filters: Filters) -> pd.DataFrame:
+    return replies.department_quality(con, filters)
+
+
+@store_cached()
+def flagged_replies(con, filters: Filters) -> pd.DataFrame:
+    judged = replies.judged_replies(con, filters)
+    return judged[~judged["substantive"]]
 
 
 def honour_list(filters: Filters, group: str | None = None) -> pd.DataFrame:

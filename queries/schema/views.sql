@@ -140,3 +140,34 @@ from target g
 join known k on k.item_id = g.id
 cross join category_classes c
 left join seen s on s.item_id = g.id and s.category = c.category;
+
+-- Reply substance (答复质量, core/analytics/replies.py): each stored judgement with its verdict under the
+-- thresholds given. A template is a blanked text sent to at least `template_min_items` requests in the
+-- whole store; boilerplate = acknowledgement only or a template; substantive = neither, relevance at or
+-- above `min_relevance` and an action stated (or, for a question, an answer). Reasons in Chinese, '；'-separated.
+create or replace macro reply_verdicts(template_min_items, min_relevance, short_chars, overdue_days) as table
+with sized as (
+    select j.*, count(*) over (partition by template_key) as template_items
+    from reply_judgements j
+), judged as (
+    select *,
+           template_items >= template_min_items as is_template,
+           relevance < min_relevance as off_point,
+           not has_action and not is_question as no_action
+    from sized
+)
+select item_id, reply_chars, relevance, names_found, ack_only, is_question, template_items, has_action, has_actor,
+       has_time, reply_days,
+       ack_only or is_template as boilerplate,
+       not (ack_only or is_template or off_point or no_action) as substantive,
+       concat_ws('；',
+           case when ack_only then '仅回复已收悉或已转办' end,
+           case when is_template then '模板答复（' || template_items || ' 件相同）' end,
+           case when not ack_only and off_point then '未回应所提问题' end,
+           case when not ack_only and no_action then '未说明办理措施' end,
+           case when not ack_only and has_action and not has_actor then '未说明由谁办理' end,
+           case when not ack_only and has_action and not has_time then '未说明时间' end,
+           case when reply_chars < short_chars then '答复过短（' || reply_chars || ' 字）' end,
+           case when reply_days > overdue_days then '超期答复（' || round(reply_days, 1) || ' 天）' end
+       ) as reasons
+from judged;

@@ -183,6 +183,24 @@ def department_list_table(listed: pd.DataFrame) -> pd.DataFrame:
     return listed[[c for c in DEPARTMENT_LIST_COLUMNS if c in listed.columns]].rename(columns=DEPARTMENT_LIST_COLUMNS)
 
 
+REPLY_QUALITY_COLUMNS = {"department": "部门", "judged": "判断答复", "substantive": "实质性答复",
+                         "substantive_rate": "实质答复率", "ack_only": "仅收悉/转办", "template": "模板答复",
+                         "median_chars": "答复字数中位数"}
+
+
+def reply_quality_table(quality: pd.DataFrame) -> pd.DataFrame:
+    """replies/by_department rows with Chinese headers; the rate as a percentage text."""
+    shown = quality[list(REPLY_QUALITY_COLUMNS)].rename(columns=REPLY_QUALITY_COLUMNS)
+    shown["实质答复率"] = quality["substantive_rate"].map(lambda v: f"{v * 100:.1f}%")
+    return shown
+
+
+def flagged_reply_table(flagged: pd.DataFrame) -> pd.DataFrame:
+    """Replies judged not substantive: when, which request (masked title), how long, why."""
+    return item_table(flagged[["published_at", "title", "department", "reply_chars", "reasons"]]).rename(
+        columns={"reply_chars": "答复字数", "reasons": "原因"})
+
+
 def rising_terms_table(rising: pd.DataFrame) -> pd.DataFrame:
     """terms/rising rows: 词语, 当日条目, 前一天条目, 上升倍数."""
     return rising[["term", "count", "prev_count", "lift"]].rename(

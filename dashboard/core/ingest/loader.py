@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core import contract, store
-from dashboard.core.analytics import categories
+from dashboard.core.analytics import categories, replies
 from dashboard.core.config import Settings
 from dashboard.core.ingest import enrich, files, ledger
 from dashboard.core.ingest.mapping import (
@@ -337,16 +337,19 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
 
 
 def refresh_predictions_after(con, outcome: FileOutcome) -> None:
-    """Predicted categories follow the items (core/analytics/categories.py): new items get one, a retrain when the
-    labelled items changed enough. Derived data, after the commit: a failure leaves the file loaded and
-    is logged; `python -m dashboard derive` brings the predictions up to date."""
+    """Derived data follows the items: predicted categories (core/analytics/categories.py: new items get one,
+    a retrain when the labelled items changed enough) and reply judgements (core/analytics/replies.py: new
+    or changed replies). After the commit: a failure leaves the file loaded and is logged;
+    `python -m dashboard derive` brings both up to date."""
     if not (outcome.loaded_new or outcome.updated or outcome.demo_removed):
         return
-    try:
-        with _WRITE_LOCK:
-            categories.refresh_predictions(con)
-    except Exception:
-        log.exception("predicted categories not refreshed after %s", outcome.file_name)
+    for name, refresh in (("predicted categories", categories.refresh_predictions),
+                          ("reply judgements", replies.refresh_judgements)):
+        try:
+            with _WRITE_LOCK:
+                refresh(con)
+        except Exception:
+            log.exception("%s not refreshed after %s", name, outcome.file_name)
 
 
 def _cut(text: str, limit: int) -> str:

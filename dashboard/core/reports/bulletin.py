@@ -13,7 +13,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from dashboard.core.analytics import metrics
+from dashboard.core.analytics import metrics, replies
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.filters import Filters, Period
 from dashboard.core.reports import charts as report_charts
@@ -21,9 +21,11 @@ from dashboard.core.reports.document import (
     Report,
     moment_cn,
     more,
+    pct,
     span_cn,
     threshold_text,
 )
+from dashboard.core.reports.replies import department_quality_table
 
 OVERDUE_CAP = 20
 
@@ -54,6 +56,7 @@ def bulletin_report(con, period: Period, settings: AnalyticsSettings | None = No
         _reminders(report, table, metrics.reminder_list(con, filters, settings, b.as_of, table=table), settings)
         _ranking(report, table, settings)
         _overdue(report, con, filters, b, settings, overdue_cap)
+        _reply_substance(report, con, filters, settings)
     _rules_appendix(report, settings, "由调用方指定" if as_of is not None else None)
     return report
 
@@ -151,6 +154,19 @@ def _bulletin_overview(report: Report, b: metrics.Bulletin, span: str, settings:
     report.table(["类别", "单位数", "受理", "有效", "已答复", "答复率", "满意", "满意率"],
                  [[g.group, g.departments, g.received, g.valid, known_count(g.replied, g.reply), g.reply_average.percent(),
                    known_count(g.satisfied, g.satisfaction), g.satisfaction_average.percent()] for g in b.groups.values()])
+
+
+def _reply_substance(report: Report, con, filters: Filters, settings: AnalyticsSettings) -> None:
+    report.heading("六、答复质量")
+    quality = replies.department_quality(con, filters, settings)
+    if quality.empty:
+        report.paragraph("本期没有可判断的答复：来源未提供答复内容，或诉求尚未答复。")
+        return
+    judged, good = int(quality["judged"].sum()), int(quality["substantive"].sum())
+    report.paragraph(f"本期判断答复 {judged} 件，其中实质性答复 {good} 件（{pct(good / judged)}）；"
+                     "各单位按实质答复率由低到高列出：")
+    department_quality_table(report, quality)
+    report.note(replies.RULES_TEXT)
 
 
 def known_count(count: int, rate: metrics.Rate) -> str | int:
