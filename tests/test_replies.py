@@ -181,3 +181,22 @@ def test_the_bulletin_has_a_reply_substance_section_from_the_same_query(built):
     section = text[text.index("## 六、答复质量"):]
     assert "本期判断答复 7 件，其中实质性答复 2 件（28.6%）" in section
     assert "| 市教育局 | 3 | 0 | 0.0% | 3 | 3 |" in section and "| 市交通局 | 4 | 2 | 50.0% | 1 | 0 |" in section
+
+
+def test_the_server_judges_replies_a_store_holds_unjudged(built):
+    """A store from before reply judging (its replies not judged) gets them from the watcher at start."""
+    import time
+
+    from dashboard.core.ingest.inbox import close_owner, open_owner
+
+    con, settings, _ = built
+    store.execute(con, "replies/clear_judgements")
+    con.close()
+    owner = open_owner(settings)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and replies.judged_replies(owner.con, Filters()).empty:
+            time.sleep(0.1)
+        assert len(replies.judged_replies(owner.con, Filters())) == 7
+    finally:
+        close_owner()

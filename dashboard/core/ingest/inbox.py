@@ -26,6 +26,7 @@ from dashboard.core.ingest.guard import megabytes
 from dashboard.core.ingest.loader import (
     FileOutcome,
     ingest_file,
+    judge_pending_replies,
     sha256_of,
     write_outcome,
 )
@@ -205,6 +206,7 @@ class InboxWatcher:
             return
 
         def loop() -> None:
+            judge_pending_replies(self.con, self.settings)
             while not self._stop.is_set():
                 try:
                     self.scan_once()

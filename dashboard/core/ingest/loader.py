@@ -352,6 +352,16 @@ def refresh_predictions_after(con, outcome: FileOutcome) -> None:
             log.exception("%s not refreshed after %s", name, outcome.file_name)
 
 
+def judge_pending_replies(con, settings: Settings) -> None:
+    """Replies not judged yet (a store from before reply judging, or a refresh that failed) are judged in
+    the watcher thread when the server starts, so no page waits for them."""
+    try:
+        with _WRITE_LOCK:
+            replies.refresh_judgements(con, settings)
+    except Exception:
+        log.exception("reply judgements not brought up to date")
+
+
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
