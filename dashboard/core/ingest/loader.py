@@ -345,21 +345,28 @@ def refresh_predictions_after(con, outcome: FileOutcome) -> None:
         return
     for name, refresh in (("predicted categories", categories.refresh_predictions),
                           ("reply judgements", replies.refresh_judgements)):
+        cursor = con.cursor()     # the owner's connection stays free for the pages
         try:
             with _WRITE_LOCK:
-                refresh(con)
+                refresh(cursor)
         except Exception:
             log.exception("%s not refreshed after %s", name, outcome.file_name)
+        finally:
+            cursor.close()
 
 
 def judge_pending_replies(con, settings: Settings) -> None:
     """Replies not judged yet (a store from before reply judging, or a refresh that failed) are judged in
-    the watcher thread when the server starts, so no page waits for them."""
+    the watcher thread when the server starts, so no page waits for them. On a cursor of its own: the
+    owner's connection stays free for the pages (DuckDB refuses a second call on a busy connection)."""
+    cursor = con.cursor()
     try:
         with _WRITE_LOCK:
-            replies.refresh_judgements(con, settings)
+            replies.refresh_judgements(cursor, settings)
     except Exception:
         log.exception("reply judgements not brought up to date")
+    finally:
+        cursor.close()
 
 
 def _cut(text: str, limit: int) -> str:
