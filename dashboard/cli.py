@@ -649,6 +649,7 @@ def cmd_serve(args, settings: Settings) -> int:
     from dashboard.core import store
     from dashboard.core.ingest.inbox import open_owner
 
+    secrets_file = _sso_secrets(settings)   # before the store: a wrong setting is said at once
     try:
         con = store.connect(settings.db_path)
     except store.StoreBusy as exc:
@@ -670,8 +671,29 @@ def cmd_serve(args, settings: Settings) -> int:
     threading.Thread(target=_warm_imports, name="warm-imports", daemon=True).start()
     os.chdir(PROJECT_ROOT)  # streamlit reads .streamlit/config.toml from here
     print(f"看板地址：http://localhost:{args.port}", file=sys.stderr)
-    _run_streamlit(PROJECT_ROOT / "dashboard" / "streamlit_app.py", args.port)
+    _run_streamlit(PROJECT_ROOT / "dashboard" / "streamlit_app.py", args.port, secrets_file)
     return EXIT_OK
+
+
+def _sso_secrets(settings: Settings) -> Path | None:
+    """In oidc mode, the `[auth]` secrets file Streamlit's st.login reads (written into the data folder's
+    private/ at every start); None in local mode."""
+    from dashboard.core.access import sso
+    from dashboard.core.config import SsoSettings
+
+    mode = SsoSettings()
+    if mode.auth_mode not in ("local", "oidc"):
+        raise UsageError(f"YUQING_AUTH 应为 local 或 oidc（现为 {mode.auth_mode}）")
+    if mode.auth_mode != "oidc":
+        return None
+    try:
+        import authlib  # noqa: F401  Streamlit's st.login needs it
+    except ImportError as exc:
+        raise UsageError("统一身份认证需要 Authlib：请运行 .venv/bin/python -m pip install -r requirements.txt") from exc
+    try:
+        return sso.write_secrets(settings, mode)
+    except sso.SsoConfigError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def _warm_imports() -> None:
@@ -686,12 +708,15 @@ def _warm_imports() -> None:
             pass
 
 
-def _run_streamlit(app: Path, port: int) -> None:
-    """Streamlit's own `streamlit run`, in this process, so the store opened above is shared."""
+def _run_streamlit(app: Path, port: int, secrets_file: Path | None = None) -> None:
+    """Streamlit's own `streamlit run`, in this process, so the store opened above is shared. With a
+    secrets file (oidc mode) Streamlit reads only that one, never a stray .streamlit/secrets.toml."""
     from streamlit import config as streamlit_config
     from streamlit.web import bootstrap
 
     flags = {"server.port": port, "browser.gatherUsageStats": False}
+    if secrets_file is not None:
+        flags["secrets.files"] = [str(secrets_file)]
     streamlit_config._main_script_path = str(app)
     bootstrap.load_config_options(flag_options=flags)
     bootstrap.run(str(app), False, [], flags)

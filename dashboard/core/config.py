@@ -180,7 +180,37 @@ class AnalyticsSettings:
                                     "在该日之前都已过答复期限（YUQING_OVERDUE_DAYS）的诉求")
 
 
+@dataclass(frozen=True)
+class SsoSettings:
+    """How people sign in, and for single sign-on (OpenID Connect through Streamlit's st.login) where the
+    identity provider is and how its claims become a role. docs/security.md, "统一身份认证（SSO）设置"."""
+
+    auth_mode: str = _setting("YUQING_AUTH", _env_str, "local",
+                              "登录方式：`local` 本地账户（默认，无需网络）；`oidc` 统一身份认证（单点登录，OpenID Connect）")
+    metadata_url: str = _setting("YUQING_OIDC_METADATA_URL", _env_str, "",
+                                 "统一身份认证：身份提供方的发现地址（以 `/.well-known/openid-configuration` 结尾）",
+                                 shown="（无）")
+    client_id: str = _setting("YUQING_OIDC_CLIENT_ID", _env_str, "",
+                              "统一身份认证：在身份提供方登记的本看板的客户端标识（client id）", shown="（无）")
+    client_secret: str = _setting("YUQING_OIDC_CLIENT_SECRET", _env_str, "",
+                                  "统一身份认证：客户端密钥（client secret）；只写入数据文件夹的 private/，不显示、不记录",
+                                  shown="（无）")
+    redirect_uri: str = _setting("YUQING_OIDC_REDIRECT_URI", _env_str, "http://localhost:{port}/oauth2callback",
+                                 "统一身份认证：登录后返回看板的地址，须以 `/oauth2callback` 结尾并在身份提供方登记；"
+                                 "`{port}` 代入看板端口；经反向代理访问时写对外的 HTTPS 地址")
+    role_claim: str = _setting("YUQING_OIDC_ROLE_CLAIM", _env_str, "role",
+                               "统一身份认证：令牌中携带角色的声明名（字符串或列表）；用户表中登记了该账号主体"
+                               "（`--sso-subject`）时以用户表为准")
+    role_map: tuple[str, ...] = _setting("YUQING_OIDC_ROLE_MAP", _env_list, "leader=leader,analyst=analyst,admin=admin",
+                                         "统一身份认证：声明值到角色的对应，`声明值=角色` 逗号分隔"
+                                         "（角色为 leader、analyst、admin）；不在表中的值不给任何角色")
+    max_age_minutes: float = _setting("YUQING_OIDC_MAX_MINUTES", _env_float, 480,
+                                      "统一身份认证：从身份令牌签发（`iat`）起这么多分钟后须重新登录"
+                                      "（不按 Streamlit 30 天的登录 Cookie）")
+
+
 def environment_variables() -> list[dict]:
     """Every YUQING_* variable the product reads, in declaration order: {env, default, doc}."""
-    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings) for f in fields(cls)
+    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings, SsoSettings)
+            for f in fields(cls)
             if "env" in f.metadata]
