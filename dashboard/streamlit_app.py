@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import streamlit as st  # noqa: E402
 
 from dashboard.core.store import StoreBusy  # noqa: E402
+from dashboard.ui.auth import require_login  # noqa: E402
 from dashboard.ui.filters import sidebar as sidebar_filters  # noqa: E402
 from dashboard.ui.store import get_store, refresh_on_new_data  # noqa: E402
 from dashboard.ui.widgets import demo_banner  # noqa: E402
@@ -27,6 +28,7 @@ except Exception as exc:  # the one place a start-up failure is shown
     st.error(f"无法打开数据库：{exc}。请检查 data/ 目录的权限和磁盘空间后刷新本页。")
     st.stop()
 
+require_login()   # nothing below is drawn before a sign-in
 refresh_on_new_data()
 
 admin_page = st.Page(PAGES_DIR / "admin.py", title="数据管理", icon=":material/database:", url_path="admin")

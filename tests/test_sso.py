@@ -56,8 +56,8 @@ def test_expiry_counts_from_the_token_issue_time():
     assert not sso.sso_expired(ISSUED, ISSUED + timedelta(minutes=479, seconds=59), 480)
     assert sso.sso_expired(ISSUED, ISSUED + timedelta(minutes=480), 480)
     assert sso.sso_expired(ISSUED, ISSUED + timedelta(days=29), 480), "not the 30-day cookie"
-    naive_now = (ISSUED + timedelta(minutes=10)).replace(tzinfo=None)
-    assert not sso.sso_expired(ISSUED, naive_now, 480) and sso.sso_expired(ISSUED, naive_now, 10)
+    naive_local_now = datetime.fromtimestamp((ISSUED + timedelta(minutes=10)).timestamp())   # as datetime.now()
+    assert not sso.sso_expired(ISSUED, naive_local_now, 480) and sso.sso_expired(ISSUED, naive_local_now, 10)
 
 
 def test_issue_time_read_from_claims():
@@ -127,3 +127,32 @@ def test_sso_variables_declared_once():
     for name in ("YUQING_AUTH", "YUQING_OIDC_METADATA_URL", "YUQING_OIDC_CLIENT_ID", "YUQING_OIDC_CLIENT_SECRET",
                  "YUQING_OIDC_REDIRECT_URI", "YUQING_OIDC_ROLE_CLAIM", "YUQING_OIDC_ROLE_MAP"):
         assert names.count(name) == 1, name
+
+
+NOW = datetime(2026, 12, 5, 9, 30)     # naive local time, as datetime.now() gives it
+CLAIMS = {"sub": "u-1001", "preferred_username": "zhang.san", "role": "analyst", "iat": int(NOW.timestamp()) - 60}
+
+
+def test_sign_in_by_the_role_claim_without_an_account():
+    session = sso.sign_in(None, CLAIMS, oidc(), NOW)
+    assert (session.user, session.role, session.method) == ("zhang.san", "analyst", "oidc")
+    assert session.departments == () and session.regions == ()
+    assert session.login_at == NOW - timedelta(minutes=1), "login time is the token's issue time"
+    assert session.last_seen == NOW
+    assert sso.sign_in(None, dict(CLAIMS, role="访客"), oidc(), NOW) is None
+    assert sso.sign_in(None, {k: v for k, v in CLAIMS.items() if k != "role"}, oidc(), NOW) is None
+    mapped = oidc(role_claim="groups", role_map=("舆情领导=leader",))
+    assert sso.sign_in(None, dict(CLAIMS, groups=["舆情领导"]), mapped, NOW).role == "leader"
+
+
+def test_the_users_table_decides_for_a_registered_subject(con):
+    from dashboard.core.access import users
+
+    users.add(con, "张三", "leader", NOW, sso_subject="u-1001", departments=("市住建局",), regions=("东城区",))
+    account = users.find_by_subject(con, "u-1001")
+    assert users.find_by_subject(con, "u-9999") is None
+    session = sso.sign_in(account, CLAIMS, oidc(), NOW)     # the claim says analyst: the table wins
+    assert (session.user, session.role) == ("张三", "leader")
+    assert session.departments == ("市住建局",) and session.regions == ("东城区",)
+    assert sso.sign_in(dict(account, disabled=True), CLAIMS, oidc(), NOW) is None, "disabled: refused, no fallback"
+    assert sso.sign_in(dict(account, role="informant"), CLAIMS, oidc(), NOW) is None, "an unknown role grants nothing"

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
+from dashboard.core.access.sessions import Session
 from dashboard.core.config import Settings, SsoSettings
 
 # The `[auth.<name>]` section and the argument of st.login: Streamlit forbids "_" in a provider's name.
@@ -147,10 +148,45 @@ def token_issued_at(claims: Mapping[str, Any]) -> datetime | None:
 
 def sso_expired(issued_at: datetime | None, now: datetime, absolute_minutes: float) -> bool:
     """True once `absolute_minutes` have passed since the token was issued. A token without a readable
-    issue time is expired: its age cannot be bounded. A naive `now` is taken as UTC."""
+    issue time is expired: its age cannot be bounded. Naive times are local time (as `datetime.now()`)."""
     if issued_at is None:
         return True
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    age_minutes = (now - issued_at).total_seconds() / 60
+    age_minutes = (now.astimezone() - issued_at.astimezone()).total_seconds() / 60
     return age_minutes >= absolute_minutes
+
+
+def local_time(moment: datetime) -> datetime:
+    """`moment` as a naive local time, the way sessions and the audit log keep times."""
+    return moment.astimezone().replace(tzinfo=None)
+
+
+def display_name(claims: Mapping[str, Any]) -> str:
+    """Who signed in, as people know them: the provider's user name, else name, e-mail or subject."""
+    for claim in ("preferred_username", "name", "email", "sub"):
+        value = claims.get(claim)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return "（未知用户）"
+
+
+def sign_in(account: Mapping[str, Any] | None, claims: Mapping[str, Any], sso: SsoSettings,
+            now: datetime) -> Session | None:
+    """The session of a valid (unexpired) sign-in, or None when it grants no role.
+
+    `account` is the users row registered for the token's subject (users.find_by_subject): when there is
+    one it decides everything (role, departments, regions; disabled means refused), so an administrator
+    can narrow or stop a person the provider still vouches for. Without one the role claim decides, with
+    no department or region restriction."""
+    issued = token_issued_at(claims) or now
+    if account is not None:
+        if account.get("disabled"):
+            return None
+        user, role = account["name"], account["role"]
+        departments, regions = tuple(account.get("departments") or ()), tuple(account.get("regions") or ())
+    else:
+        user, departments, regions = display_name(claims), (), ()
+        role = role_from_claims(claims, sso.role_claim, parse_role_map(sso.role_map))
+    if role not in ROLES:
+        return None
+    return Session(user=user, role=role, departments=departments, regions=regions,
+                   login_at=local_time(issued), last_seen=local_time(now), method="oidc")
