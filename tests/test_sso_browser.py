@@ -17,7 +17,7 @@ from tests.test_browser import CHROMIUM_FLAGS, FINISHED, PAGE_SECONDS, _chromium
 # The mock provider runs on Authlib APIs its newer releases deprecate; not this project's to fix.
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
-ANALYST, GUEST, STALE = "analyst-1", "guest-1", "stale-1"
+ANALYST, GUEST, STALE, REGISTERED = "analyst-1", "guest-1", "stale-1", "u-2001"
 SIGN_IN = "统一身份认证登录"
 
 
@@ -27,6 +27,8 @@ def _users():
     nine_hours_ago = int(time.time()) - 9 * 3600
     return [User(sub=ANALYST, claims={"role": "analyst", "preferred_username": "li.si"}),
             User(sub=GUEST, claims={"preferred_username": "wang.wu"}),
+            # Registered in the users table as a leader: the table wins over the provider's claim.
+            User(sub=REGISTERED, claims={"role": "admin", "preferred_username": "chen.qi"}),
             # The provider copies user claims into the identity token after its own: this token says it
             # was issued nine hours ago, past the default limit of eight.
             User(sub=STALE, claims={"role": "analyst", "preferred_username": "zhao.liu", "iat": nine_hours_ago})]
@@ -49,9 +51,25 @@ def oidc_provider():
         thread.join(timeout=10)
 
 
+def _register(data: Path, name: str, role: str, subject: str) -> None:
+    """An account for a single sign-on subject in the store `serve` will open (demo data loads after)."""
+    from datetime import datetime
+
+    from dashboard.core import store
+    from dashboard.core.access import users
+
+    data.mkdir(parents=True)
+    con = store.connect(data / "warehouse.duckdb")
+    try:
+        users.add(con, name, role, datetime.now(), sso_subject=subject)
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory):
     data = tmp_path_factory.mktemp("sso") / "data"
+    _register(data, "陈七", "leader", REGISTERED)
     with oidc_provider() as issuer:
         env = {"YUQING_AUTH": "oidc", "YUQING_OIDC_METADATA_URL": f"{issuer}/.well-known/openid-configuration",
                "YUQING_OIDC_CLIENT_ID": "yuqing-dashboard", "YUQING_OIDC_CLIENT_SECRET": "test-secret",
@@ -136,3 +154,10 @@ def test_a_token_issued_longer_ago_than_the_limit_is_signed_out(dashboard, page)
         page.wait_for_timeout(200)
     _sign_in_screen(page, url)                    # back at the dashboard: signed out, nothing shown
     _no_data(page)
+
+
+def test_the_users_table_decides_the_role_of_a_registered_subject(dashboard, page):
+    url, data = dashboard
+    _sign_in_as(page, url, REGISTERED)
+    page.get_by_text("已登录：陈七（领导，统一身份认证）").wait_for(timeout=PAGE_SECONDS * 1000)
+    assert page.get_by_text("管理员，统一身份认证").count() == 0, "the provider's admin claim was not used"
