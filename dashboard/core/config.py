@@ -180,7 +180,24 @@ class AnalyticsSettings:
                                     "在该日之前都已过答复期限（YUQING_OVERDUE_DAYS）的诉求")
 
 
+@dataclass(frozen=True)
+class AccessSettings:
+    """Accounts and sessions (docs/security.md): how people log in and how long a login lasts."""
+
+    auth_mode: str = _setting("YUQING_AUTH_MODE", _env_str, "local",
+                              "登录方式：`local` 本地账号（默认，无需网络）；`oidc` 单点登录")
+    lockout_count: int = _setting("YUQING_LOCKOUT_COUNT", _env_int, 5,
+                                  "连续输错密码这么多次后锁定账号")
+    lockout_minutes: int = _setting("YUQING_LOCKOUT_MINUTES", _env_int, 15, "账号锁定的分钟数")
+    idle_minutes: int = _setting("YUQING_IDLE_MINUTES", _env_int, 30,
+                                 "这么多分钟没有操作后需要重新登录")
+    absolute_minutes: int = _setting("YUQING_ABSOLUTE_MINUTES", _env_int, 480,
+                                     "登录这么多分钟后（无论是否有操作）需要重新登录（默认 8 小时）")
+    max_upload_mb: int = _setting("YUQING_MAX_UPLOAD_MB", _env_int, 200,
+                                  "「数据管理」页上传文件的大小上限（MB），`serve` 交给 Streamlit 的 server.maxUploadSize")
+
+
 def environment_variables() -> list[dict]:
     """Every YUQING_* variable the product reads, in declaration order: {env, default, doc}."""
-    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings) for f in fields(cls)
+    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings, AccessSettings) for f in fields(cls)
             if "env" in f.metadata]
