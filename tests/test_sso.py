@@ -17,7 +17,7 @@ ISSUED = datetime(2026, 12, 5, 1, 0, tzinfo=timezone.utc)
 
 
 def oidc(**changes) -> SsoSettings:
-    base = SsoSettings(auth_mode="oidc", metadata_url="http://127.0.0.1:9/.well-known/openid-configuration",
+    base = SsoSettings(metadata_url="http://127.0.0.1:9/.well-known/openid-configuration",
                        client_id="yuqing-dashboard", client_secret='s3cr"et\\x', redirect_uri=
                        "http://127.0.0.1:{port}/oauth2callback")
     return replace(base, **changes)
@@ -37,6 +37,12 @@ def oidc(**changes) -> SsoSettings:
 ])
 def test_role_from_claims(claims, role):
     assert sso.role_from_claims(claims, "role", MAPPING) == role
+
+
+def test_roles_ranked_as_the_roles_table_lists_them():
+    from dashboard.core.access import roles
+
+    assert sso.ROLES == ("leader", "analyst", "admin") == tuple(roles.ROLES)
 
 
 def test_role_from_another_claim_name():
@@ -99,7 +105,6 @@ def test_cookie_secret_made_once_and_kept(settings):
     ({"client_secret": ""}, "YUQING_OIDC_CLIENT_SECRET"),
     ({"redirect_uri": "http://localhost:8501/"}, "YUQING_OIDC_REDIRECT_URI"),
     ({"role_map": ("领导=boss",)}, "YUQING_OIDC_ROLE_MAP"),
-    ({"max_age_minutes": 0}, "YUQING_OIDC_MAX_MINUTES"),
 ])
 def test_incomplete_settings_refused_naming_the_variable(settings, changes, variable):
     with pytest.raises(sso.SsoConfigError, match=variable):
@@ -148,7 +153,7 @@ def test_sign_in_by_the_role_claim_without_an_account():
 def test_the_users_table_decides_for_a_registered_subject(con):
     from dashboard.core.access import users
 
-    users.add(con, "张三", "leader", NOW, sso_subject="u-1001", departments=("市住建局",), regions=("东城区",))
+    users.add(con, "张三", "leader", None, NOW, sso_subject="u-1001", departments=("市住建局",), regions=("东城区",))
     account = users.find_by_subject(con, "u-1001")
     assert users.find_by_subject(con, "u-9999") is None
     session = sso.sign_in(account, CLAIMS, oidc(), NOW)     # the claim says analyst: the table wins
@@ -156,3 +161,27 @@ def test_the_users_table_decides_for_a_registered_subject(con):
     assert session.departments == ("市住建局",) and session.regions == ("东城区",)
     assert sso.sign_in(dict(account, disabled=True), CLAIMS, oidc(), NOW) is None, "disabled: refused, no fallback"
     assert sso.sign_in(dict(account, role="informant"), CLAIMS, oidc(), NOW) is None, "an unknown role grants nothing"
+
+
+def test_user_add_with_an_sso_subject(cli, tmp_path):
+    from dashboard.core import store
+    from dashboard.core.access import users
+
+    data_dir = tmp_path / "data"
+    added = cli("user", "add", "王五", "--role", "analyst", "--department", "市住建局", "--sso-subject", "u-3003",
+                data_dir=data_dir)
+    assert added.returncode == 0, added.stderr
+    assert "统一身份认证主体 u-3003" in added.stdout and "一次性密码" not in added.stdout
+    again = cli("user", "add", "王五二", "--role", "admin", "--sso-subject", "u-3003", data_dir=data_dir)
+    assert again.returncode == 2 and "已登记给另一个用户" in again.stderr
+    con = store.connect(data_dir / "warehouse.duckdb")
+    try:
+        account = users.find_by_subject(con, "u-3003")
+        assert (account["name"], account["role"], account["departments"]) == ("王五", "analyst", ("市住建局",))
+        assert account["password_hash"] is None
+        refused = users.login(con, "王五", "", NOW)
+        assert refused.account is None, "an SSO-only account cannot log in with a local password"
+        session = sso.sign_in(account, dict(CLAIMS, sub="u-3003", role="admin"), oidc(), NOW)
+        assert (session.user, session.role, session.departments) == ("王五", "analyst", ("市住建局",))
+    finally:
+        con.close()

@@ -181,12 +181,30 @@ class AnalyticsSettings:
 
 
 @dataclass(frozen=True)
-class SsoSettings:
-    """How people sign in, and for single sign-on (OpenID Connect through Streamlit's st.login) where the
-    identity provider is and how its claims become a role. docs/security.md, "统一身份认证（SSO）设置"."""
+class AccessSettings:
+    """Accounts and sessions (docs/security.md): how people log in and how long a login lasts."""
 
     auth_mode: str = _setting("YUQING_AUTH", _env_str, "local",
-                              "登录方式：`local` 本地账户（默认，无需网络）；`oidc` 统一身份认证（单点登录，OpenID Connect）")
+                              "登录方式：`local` 本地账号（默认，无需网络）；`oidc` 统一身份认证（单点登录，"
+                              "OpenID Connect，设置见 docs/security.md）")
+    lockout_count: int = _setting("YUQING_LOCKOUT_COUNT", _env_int, 5,
+                                  "连续输错密码这么多次后锁定账号")
+    lockout_minutes: int = _setting("YUQING_LOCKOUT_MINUTES", _env_int, 15, "账号锁定的分钟数")
+    idle_minutes: int = _setting("YUQING_IDLE_MINUTES", _env_int, 30,
+                                 "这么多分钟没有操作后需要重新登录")
+    absolute_minutes: int = _setting("YUQING_ABSOLUTE_MINUTES", _env_int, 480,
+                                     "登录这么多分钟后（无论是否有操作）需要重新登录（默认 8 小时）；"
+                                     "统一身份认证从身份令牌的签发时间（`iat`）算起，不按 Streamlit 30 天的登录 Cookie")
+    max_upload_mb: int = _setting("YUQING_MAX_UPLOAD_MB", _env_int, 200,
+                                  "「数据管理」页上传文件的大小上限（MB），`serve` 交给 Streamlit 的 server.maxUploadSize")
+
+
+@dataclass(frozen=True)
+class SsoSettings:
+    """Single sign-on (YUQING_AUTH=oidc; OpenID Connect through Streamlit's st.login): where the identity
+    provider is and how its claims become a role. A sign-in ends YUQING_ABSOLUTE_MINUTES after the identity
+    token was issued. docs/security.md, "统一身份认证（SSO）设置"."""
+
     metadata_url: str = _setting("YUQING_OIDC_METADATA_URL", _env_str, "",
                                  "统一身份认证：身份提供方的发现地址（以 `/.well-known/openid-configuration` 结尾）",
                                  shown="（无）")
@@ -204,13 +222,10 @@ class SsoSettings:
     role_map: tuple[str, ...] = _setting("YUQING_OIDC_ROLE_MAP", _env_list, "leader=leader,analyst=analyst,admin=admin",
                                          "统一身份认证：声明值到角色的对应，`声明值=角色` 逗号分隔"
                                          "（角色为 leader、analyst、admin）；不在表中的值不给任何角色")
-    max_age_minutes: float = _setting("YUQING_OIDC_MAX_MINUTES", _env_float, 480,
-                                      "统一身份认证：从身份令牌签发（`iat`）起这么多分钟后须重新登录"
-                                      "（不按 Streamlit 30 天的登录 Cookie）")
 
 
 def environment_variables() -> list[dict]:
     """Every YUQING_* variable the product reads, in declaration order: {env, default, doc}."""
-    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings, SsoSettings)
+    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings, AccessSettings, SsoSettings)
             for f in fields(cls)
             if "env" in f.metadata]
