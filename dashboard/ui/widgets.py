@@ -15,13 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.core import store
+from dashboard.core.access import choke, roles
 from dashboard.core.display.drilldown import Drill
 from dashboard.core.display.kpis import Kpi
-from dashboard.core.display.tables import export_table, item_table
+from dashboard.core.display.tables import item_table
 from dashboard.core.filters import Filters, period_bounds_text
-from dashboard.core.access import audit, choke, roles
-from dashboard.core.reports.exports import csv_bytes, with_footer, xlsx_bytes
 from dashboard.ui import auth
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.store import get_store, query
@@ -213,23 +211,13 @@ def may_export_items() -> bool:
 
 def export_builder(params: dict, kind: str = "csv") -> Callable[[], bytes]:
     """A deferred export of every item matching `params` (run when the download is clicked, on its
-    own thread, so it reads the store directly rather than through the page's caches). Like the query
-    choke point it applies the account's scope and drops authors for roles without them; the file ends
-    with a 导出人 … 导出时间 … row, and each download writes one audit row (with the file's sha256)."""
+    own thread, so it reads the store directly rather than through the page's caches), as the logged-in
+    account may export them (core/access/choke.export_items: scoped, masked, signed and audited)."""
     con = get_store().con
     session = auth.current_session()
-    params = choke.params_for(session, "items/export", {**params, "limit": None})
 
     def build() -> bytes:
-        if not roles.ROLES[session.role].item_exports:
-            raise choke.NotAllowed("当前账号不能导出条目")
-        frame = choke.shown(export_table(store.run_query(con, "items/export", **params)), session)
-        moment = auth.now()
-        signed = with_footer(frame, audit.exporter_line(session, moment))
-        data = xlsx_bytes(signed) if kind == "xlsx" else csv_bytes(signed)
-        audit.record(con, session, "export", now=moment, query="items/export", parameters=params,
-                     row_count=len(frame), file_bytes=data, detail=kind)
-        return data
+        return choke.export_items(con, session, params, kind, auth.now())
     return build
 
 
