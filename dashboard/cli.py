@@ -756,7 +756,8 @@ def cmd_serve(args, settings: Settings) -> int:
         if empty and not args.no_demo:
             print("数据库为空，正在载入演示数据（导入第一个真实文件时会自动删除）……", file=sys.stderr)
             load_demo(con, settings, args.demo_items, 180, 42, show_progress=True)
-        _demo_admin(con)
+        if secrets_file is None:   # local accounts; with single sign-on the provider vouches for people
+            _demo_admin(con)
     finally:
         con.close()
     # Pages build their Settings from the environment: point them at this store.

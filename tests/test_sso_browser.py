@@ -132,6 +132,7 @@ def test_nothing_is_shown_before_sign_in_and_an_analyst_signs_in(dashboard, page
     assert page.locator('[data-testid="stException"]').count() == 0, _failure(data)
     assert page.get_by_text("当前用户：li.si（分析员）").count() == 1
     assert any(c["name"] == "_streamlit_user" for c in page.context.cookies())
+    assert "演示管理员" not in log_tail(data.parent / "serve.log", 100_000), "no local demo account with SSO"
 
 
 def test_a_person_without_a_role_is_refused(dashboard, page):
