@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.serving import log_tail, serving
-from tests.test_browser import CHROMIUM_FLAGS, FINISHED, PAGE_SECONDS, _chromium, sync_playwright
+from tests.test_browser import CHROMIUM_FLAGS, FINISHED, PAGE_SECONDS, PlaywrightTimeout, _chromium, sync_playwright
 
 # The mock provider runs on Authlib APIs its newer releases deprecate; not this project's to fix.
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
@@ -91,9 +91,17 @@ def page(tmp_path):
             context.close()
 
 
+def _wait(page, locator, what: str) -> None:
+    """Wait for `locator`; a timeout fails saying where the browser was (the server log is in the report)."""
+    try:
+        locator.wait_for(timeout=PAGE_SECONDS * 1000)
+    except PlaywrightTimeout:
+        pytest.fail(f"{PAGE_SECONDS} 秒内没有出现{what}（浏览器在 {page.url}）")
+
+
 def _sign_in_screen(page, url: str) -> None:
     page.goto(url)
-    page.get_by_role("button", name=SIGN_IN).wait_for(timeout=PAGE_SECONDS * 1000)
+    _wait(page, page.get_by_role("button", name=SIGN_IN), "登录按钮")
 
 
 def _sign_in_as(page, url: str, subject: str) -> None:
@@ -101,7 +109,7 @@ def _sign_in_as(page, url: str, subject: str) -> None:
     _sign_in_screen(page, url)
     page.get_by_role("button", name=SIGN_IN).click()
     chosen = page.locator(f'button[name="sub"][value="{subject}"]')
-    chosen.wait_for(timeout=30_000)
+    _wait(page, chosen, "身份提供方的登录页")
     assert page.url.startswith("http://127.0.0.1:") and "/oauth2/authorize" in page.url
     chosen.click()
 
@@ -122,13 +130,13 @@ def test_nothing_is_shown_before_sign_in_and_an_analyst_signs_in(dashboard, page
     _sign_in_screen(page, url)
     _no_data(page)
     page.goto(f"{url}/items")                       # a page's own address does not get round the gate
-    page.get_by_role("button", name=SIGN_IN).wait_for(timeout=PAGE_SECONDS * 1000)
+    _wait(page, page.get_by_role("button", name=SIGN_IN), "明细页地址上的登录按钮")
     _no_data(page)
 
     _sign_in_as(page, url, ANALYST)
     page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
     assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() == "总览", _failure(data)
-    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=PAGE_SECONDS * 1000)
+    _wait(page, page.locator('[data-testid="stMetric"]').first, "总览的指标卡")
     assert page.locator('[data-testid="stException"]').count() == 0, _failure(data)
     assert page.get_by_text("当前用户：li.si（分析员）").count() == 1
     assert any(c["name"] == "_streamlit_user" for c in page.context.cookies())
@@ -139,7 +147,7 @@ def test_a_person_without_a_role_is_refused(dashboard, page):
     url, data = dashboard
     _sign_in_as(page, url, GUEST)
     refusal = page.get_by_text("不能查看数据")
-    refusal.wait_for(timeout=PAGE_SECONDS * 1000)
+    _wait(page, refusal, "拒绝说明")
     assert "wang.wu" in refusal.inner_text() and "没有为您的账号提供本看板的角色" in refusal.inner_text()
     assert page.get_by_role("button", name="退出").count() == 1
     _no_data(page)
@@ -160,5 +168,5 @@ def test_a_token_issued_longer_ago_than_the_limit_is_signed_out(dashboard, page)
 def test_the_users_table_decides_the_role_of_a_registered_subject(dashboard, page):
     url, data = dashboard
     _sign_in_as(page, url, REGISTERED)
-    page.get_by_text("当前用户：陈七（领导）").wait_for(timeout=PAGE_SECONDS * 1000)
+    _wait(page, page.get_by_text("当前用户：陈七（领导）"), "用户表中的姓名和角色")
     assert page.get_by_text("当前用户：chen.qi").count() == 0 and page.get_by_text("（管理员）").count() == 0, "the provider's admin claim was not used"
