@@ -813,7 +813,7 @@ def _run_streamlit(app: Path, port: int) -> None:
     # details in the browser (the option is global, so it is off for everyone; pages say what went wrong).
     flags = {"server.port": port, "browser.gatherUsageStats": False, "server.enableXsrfProtection": True,
              "server.enableCORS": True, "server.maxUploadSize": AccessSettings().max_upload_mb,
-             "client.toolbarMode": "minimal", "client.showErrorDetails": False}
+             "client.toolbarMode": "minimal", "client.showErrorDetails": "none"}
     streamlit_config._main_script_path = str(app)
     bootstrap.load_config_options(flag_options=flags)
     bootstrap.run(str(app), False, [], flags)
