@@ -846,7 +846,7 @@ def _run_streamlit(app: Path, port: int, secrets_file: Path | None = None) -> No
     # details in the browser (the option is global, so it is off for everyone; pages say what went wrong).
     flags = {"server.port": port, "browser.gatherUsageStats": False, "server.enableXsrfProtection": True,
              "server.enableCORS": True, "server.maxUploadSize": AccessSettings().max_upload_mb,
-             "client.toolbarMode": "minimal", "client.showErrorDetails": False}
+             "client.toolbarMode": "minimal", "client.showErrorDetails": "none"}
     if secrets_file is not None:
         flags["secrets.files"] = [str(secrets_file)]
     streamlit_config._main_script_path = str(app)

@@ -343,3 +343,22 @@ def test_a_store_with_real_items_gets_no_demo_administrator(con, settings):
     load(con, settings, [make_item("R1", datetime(2024, 3, 1, 9), "市住建局")])
     _demo_admin(con)
     assert users.find(con, DEMO_ADMIN) is None and users.enabled_admins(con) == 0
+
+
+def test_serve_hardens_streamlit(monkeypatch, tmp_path):
+    """`serve` hands Streamlit XSRF and strict CORS, the upload limit from config, no developer menu and no
+    error details (read back from the flags it passes to Streamlit's bootstrap)."""
+    from streamlit import config as streamlit_config
+    from streamlit.web import bootstrap
+
+    from dashboard import cli
+
+    passed = {}
+    monkeypatch.setattr(streamlit_config, "_main_script_path", streamlit_config._main_script_path, raising=False)
+    monkeypatch.setattr(bootstrap, "load_config_options", lambda flag_options: passed.update(flag_options))
+    monkeypatch.setattr(bootstrap, "run", lambda *args: None)
+    monkeypatch.setenv("YUQING_MAX_UPLOAD_MB", "50")
+    cli._run_streamlit(tmp_path / "app.py", 8599)
+    assert passed["server.enableXsrfProtection"] is True and passed["server.enableCORS"] is True
+    assert passed["server.maxUploadSize"] == 50
+    assert passed["client.toolbarMode"] == "minimal" and passed["client.showErrorDetails"] == "none"

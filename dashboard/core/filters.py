@@ -106,8 +106,8 @@ class Filters:
 
     def scoped(self, departments: tuple[str, ...] | None, regions: tuple[str, ...] | None) -> "Filters":
         """These filters restricted to an account's departments and regions (empty: no restriction)."""
-        return replace(self, scope_departments=tuple(departments) or None if departments else None,
-                       scope_regions=tuple(regions) or None if regions else None)
+        return replace(self, scope_departments=tuple(departments) if departments else None,
+                       scope_regions=tuple(regions) if regions else None)
 
     def with_period(self, period: Period | None) -> "Filters":
         return replace(self, period=period)
