@@ -247,7 +247,7 @@ def test_an_analysts_export_is_masked_signed_and_audited(pii_store, planted, kin
     analyst = session_of("analyst", departments=["市交通局"], user="分析员甲")
     data = choke.export_items(pii_store, analyst, Filters().params(), kind, NOW)
     frame = (pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False) if kind == "csv"
-             else pd.read_excel(io.BytesIO(data), dtype=str).fillna(""))
+             else pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl").fillna(""))
     assert "作者" not in frame.columns
     footer = frame.iloc[-1, 0]
     assert footer == f"导出人：分析员甲　导出时间：{NOW:%Y-%m-%d %H:%M:%S}"

@@ -278,3 +278,21 @@ def test_filters_from_the_url_cannot_widen_a_scope():
 
     assert to_filters(FilterState(), datetime.now()).scope_departments is None
     assert Filters().scoped(("市住建局",), None).record()["scope_departments"] == ["市住建局"]
+
+
+@pytest.mark.anonymous
+def test_each_report_download_writes_one_audit_row(accounts_store):
+    import hashlib
+
+    at = items_page("分析员乙")
+    next(b for b in at.button if b.key == "items_special_generate").click().run()
+    held = at.session_state["_report_items_special"]
+    assert audit_rows("report").empty                       # generating is not downloading
+    at.download_button(key="items_special_docx").click().run()
+    assert not at.exception
+    rows = audit_rows("report")
+    assert len(rows) == 1
+    assert (rows["user_name"].iat[0], rows["role"].iat[0], rows["detail"].iat[0]) == ("分析员乙", "analyst", "docx")
+    assert rows["file_hash"].iat[0] == hashlib.sha256(held["docx"]).hexdigest()
+    at.download_button(key="items_special_md").click().run()
+    assert audit_rows("report")["detail"].tolist() == ["md", "docx"]
