@@ -246,6 +246,7 @@ def bench_queries(args, db: Path, facts: dict, work: Path) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from dashboard.core import store
+    from tests.accounts import log_in
     from dashboard.core.ingest.inbox import close_owner
 
     calls: list[dict] = []           # every query a page ran: name, params, ms, page, scenario
@@ -260,6 +261,7 @@ def bench_queries(args, db: Path, facts: dict, work: Path) -> dict:
     def open_page(page: str, params: dict) -> tuple[float, object]:
         st.cache_data.clear()
         at = AppTest.from_file(str(ROOT / "dashboard" / "streamlit_app.py"), default_timeout=600)
+        log_in(at, "admin", name="bench-admin")   # the pages sit behind the login (tests/accounts.py)
         for key, value in params.items():
             at.query_params[key] = value
         at.switch_page(f"app_pages/{page}.py")

@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add_command in (_add_ingest, _add_watch, _add_demo, _add_query, _add_check, _add_derive, _add_sentiment,
-                        _add_report, _add_serve):
+                        _add_report, _add_serve, _add_user):
         add_command(sub)
     return parser
 
@@ -147,6 +147,37 @@ def _add_serve(sub) -> None:
 
 
 
+def _add_user(sub) -> None:
+    p = sub.add_parser("user", help="local accounts of the dashboard: add, list, disable, reset-password",
+                       description="Accounts for the dashboard's login (docs/security.md). Without --password-stdin "
+                                   "a strong one-time password is generated and printed once. The command line "
+                                   "itself keeps full access (it runs with the store owner's rights). Stop the "
+                                   "dashboard first: it holds the store (or manage users on its 数据管理 page).")
+    actions = p.add_subparsers(dest="user_command", required=True, metavar="ACTION",
+                               help="add NAME --role R [--password-stdin] [--department D …] [--region R …] [--sso-subject SUB] | "
+                                    "list | "
+                                    "disable NAME | reset-password NAME [--password-stdin] (each has --db)")
+    add = with_db(actions.add_parser("add", help="add an account"))
+    add.add_argument("name", metavar="NAME", help="user name (what the user types to log in)")
+    add.add_argument("--role", required=True, choices=("leader", "analyst", "admin"),
+                     help="leader (aggregates only), analyst (+ masked item exports and reports), admin (everything)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    add.add_argument("--department", dest="departments", action="append", default=[], metavar="D",
+                     help="restrict the account to this department's items (repeatable)")
+    add.add_argument("--region", dest="regions", action="append", default=[], metavar="R",
+                     help="restrict the account to this region's items (repeatable)")
+    add.add_argument("--sso-subject", metavar="SUB",
+                     help="the account's single sign-on subject (the identity token's `sub`, YUQING_AUTH=oidc): "
+                          "its role, departments and regions then come from here, not from the provider's claim; "
+                          "without --password-stdin such an account gets no local password")
+    with_db(actions.add_parser("list", help="list accounts (never their passwords)"))
+    disable = with_db(actions.add_parser("disable", help="disable an account (it can no longer log in)"))
+    disable.add_argument("name", metavar="NAME")
+    reset = with_db(actions.add_parser("reset-password", help="set a new password and lift a lock-out"))
+    reset.add_argument("name", metavar="NAME")
+    reset.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -160,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = replace(settings, max_reject_share=args.max_reject_share)
     handler = {"ingest": cmd_ingest, "watch": cmd_watch, "demo": cmd_demo, "query": cmd_query,
                "check": cmd_check, "derive": cmd_derive, "sentiment": cmd_sentiment, "serve": cmd_serve,
-               "report": cmd_report}[args.command]
+               "report": cmd_report, "user": cmd_user}[args.command]
     try:
         return handler(args, settings)
     except UsageError as exc:
@@ -675,12 +706,79 @@ def cmd_sentiment(args, settings: Settings) -> int:
     return EXIT_OK
 
 
+# --- user --------------------------------------------------------------------
+
+def cmd_user(args, settings: Settings) -> int:
+    from datetime import datetime
+
+    from dashboard.core import store
+    from dashboard.core.access import users
+
+    try:
+        con = store.connect(settings.db_path)
+    except store.StoreBusy as exc:
+        raise UsageError("数据库正被看板占用：请先停止看板（Ctrl+C）再运行本命令，或由管理员在「数据管理」页管理用户") from exc
+    try:
+        now = datetime.now()
+        if args.user_command == "list":
+            return _print_users(users.list_users(con))
+        if args.user_command == "disable":
+            users.set_disabled(con, args.name, now)
+            print(f"已停用用户 {args.name}")
+            return EXIT_OK
+        sso_only = args.user_command == "add" and args.sso_subject and not args.password_stdin
+        password, generated = (None, False) if sso_only else _new_password(args)
+        if args.user_command == "add":
+            users.add(con, args.name, args.role, password, now, departments=args.departments, regions=args.regions,
+                      sso_subject=args.sso_subject)
+            print(f"已新建用户 {args.name}（{args.role}）"
+                  + (f"，统一身份认证主体 {args.sso_subject}" if args.sso_subject else "")
+                  + ("，无本地密码（只能通过统一身份认证登录）" if sso_only else ""))
+        else:
+            users.reset_password(con, args.name, password, now)
+            print(f"已重置用户 {args.name} 的密码")
+        if generated:
+            print(f"一次性密码（只显示这一次，请立即转交并在首次登录后妥善保管）：{password}")
+        return EXIT_OK
+    except users.AccountError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        con.close()
+
+
+def _new_password(args) -> tuple[str, bool]:
+    """The password from stdin (--password-stdin), or a generated one-time password (True: print it)."""
+    from dashboard.core.access.passwords import one_time_password
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise UsageError("标准输入中没有密码（--password-stdin 读取第一行）")
+        return password, False
+    return one_time_password(), True
+
+
+def _print_users(frame) -> int:
+    from datetime import datetime
+
+    from dashboard.core.access.users import shown_users
+
+    if frame.empty:
+        print("还没有用户。新建管理员：python -m dashboard user add 管理员 --role admin")
+        return EXIT_OK
+    shown = shown_users(frame, datetime.now())
+    for row in shown.itertuples(index=False):
+        print("\t".join(str(v) for v in row[:4]))
+    return EXIT_OK
+
+
 # --- serve -------------------------------------------------------------------
 
 def cmd_serve(args, settings: Settings) -> int:
     from dashboard.core import store
     from dashboard.core.ingest.inbox import open_owner
 
+    secrets_file = _sso_secrets(settings)   # before the store: a wrong setting is said at once
     try:
         con = store.connect(settings.db_path)
     except store.StoreBusy as exc:
@@ -690,6 +788,8 @@ def cmd_serve(args, settings: Settings) -> int:
         if empty and not args.no_demo:
             print("数据库为空，正在载入演示数据（导入第一个真实文件时会自动删除）……", file=sys.stderr)
             load_demo(con, settings, args.demo_items, 180, 42, show_progress=True)
+        if secrets_file is None:   # local accounts; with single sign-on the provider vouches for people
+            _demo_admin(con)
     finally:
         con.close()
     # Pages build their Settings from the environment: point them at this store.
@@ -702,8 +802,56 @@ def cmd_serve(args, settings: Settings) -> int:
     threading.Thread(target=_warm_imports, name="warm-imports", daemon=True).start()
     os.chdir(PROJECT_ROOT)  # streamlit reads .streamlit/config.toml from here
     print(f"看板地址：http://localhost:{args.port}", file=sys.stderr)
-    _run_streamlit(PROJECT_ROOT / "dashboard" / "streamlit_app.py", args.port)
+    _run_streamlit(PROJECT_ROOT / "dashboard" / "streamlit_app.py", args.port, secrets_file)
     return EXIT_OK
+
+
+def _sso_secrets(settings: Settings) -> Path | None:
+    """In oidc mode, the `[auth]` secrets file Streamlit's st.login reads (written into the data folder's
+    private/ at every start); None in local mode."""
+    from dashboard.core.access import sso
+    from dashboard.core.config import AccessSettings, SsoSettings
+
+    mode = AccessSettings().auth_mode
+    if mode not in ("local", "oidc"):
+        raise UsageError(f"YUQING_AUTH 应为 local 或 oidc（现为 {mode}）")
+    if mode != "oidc":
+        return None
+    try:
+        import authlib  # noqa: F401  Streamlit's st.login needs it
+    except ImportError as exc:
+        raise UsageError("统一身份认证需要 Authlib：请运行 .venv/bin/python -m pip install -r requirements.txt") from exc
+    try:
+        return sso.write_secrets(settings, SsoSettings())
+    except sso.SsoConfigError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+DEMO_ADMIN = "demo-admin"
+
+
+def _demo_admin(con) -> None:
+    """A demo start (a store holding only demo items) without an administrator gets `demo-admin` with a
+    one-time password printed here. A store with real items never does: its pages say which command
+    creates the first administrator."""
+    from datetime import datetime
+
+    from dashboard.core import store
+    from dashboard.core.access import users
+    from dashboard.core.access.passwords import one_time_password
+
+    summary = store.run_query(con, "admin/store_summary")
+    demo_only = int(summary["items"].iat[0]) > 0 and int(summary["real_items"].iat[0]) == 0
+    if users.enabled_admins(con) or not demo_only:
+        return
+    password = one_time_password()
+    if users.find(con, DEMO_ADMIN) is None:
+        users.add(con, DEMO_ADMIN, "admin", password, datetime.now())
+    else:   # disabled earlier: a demo start gives it a new password, not back its old one
+        users.set_disabled(con, DEMO_ADMIN, datetime.now(), disabled=False)
+        users.reset_password(con, DEMO_ADMIN, password, datetime.now())
+    print(f"演示管理员账号：用户名 {DEMO_ADMIN}，一次性密码 {password}（只显示这一次；"
+          f"正式使用前请用 python -m dashboard user add 新建自己的账号并停用它）", file=sys.stderr)
 
 
 def _warm_imports() -> None:
@@ -718,12 +866,21 @@ def _warm_imports() -> None:
             pass
 
 
-def _run_streamlit(app: Path, port: int) -> None:
-    """Streamlit's own `streamlit run`, in this process, so the store opened above is shared."""
+def _run_streamlit(app: Path, port: int, secrets_file: Path | None = None) -> None:
+    """Streamlit's own `streamlit run`, in this process, so the store opened above is shared. With a
+    secrets file (oidc mode) Streamlit reads only that one, never a stray .streamlit/secrets.toml."""
     from streamlit import config as streamlit_config
     from streamlit.web import bootstrap
 
-    flags = {"server.port": port, "browser.gatherUsageStats": False}
+    from dashboard.core.config import AccessSettings
+
+    # Hardening (docs/security.md): XSRF and CORS checks on, uploads capped, no developer menu, and no error
+    # details in the browser (the option is global, so it is off for everyone; pages say what went wrong).
+    flags = {"server.port": port, "browser.gatherUsageStats": False, "server.enableXsrfProtection": True,
+             "server.enableCORS": True, "server.maxUploadSize": AccessSettings().max_upload_mb,
+             "client.toolbarMode": "minimal", "client.showErrorDetails": "none"}
+    if secrets_file is not None:
+        flags["secrets.files"] = [str(secrets_file)]
     streamlit_config._main_script_path = str(app)
     bootstrap.load_config_options(flag_options=flags)
     bootstrap.run(str(app), False, [], flags)

@@ -82,6 +82,29 @@ def app_data_dir(tmp_path, monkeypatch):
     st.cache_data.clear()
 
 
+# --- logging in to the app under test ------------------------------------------------------------------
+# Every AppTest starts logged in as an administrator (the pages' own tests are about the pages); a test
+# marked `@pytest.mark.login(role=…, departments=…, regions=…)` logs in as that account instead, and one
+# marked `@pytest.mark.anonymous` starts logged out (the login gate's tests). The account is created in
+# the app's own store before each run, so the gate's check that it exists and is enabled is real.
+from tests.accounts import ensure_account, log_in  # noqa: E402,F401  (used by the fixture below and tests)
+
+
+@pytest.fixture(autouse=True)
+def _apps_log_in(request, monkeypatch):
+    if request.node.get_closest_marker("anonymous"):
+        return
+    from streamlit.testing.v1 import AppTest
+
+    marker = request.node.get_closest_marker("login")
+    account = dict(marker.kwargs) if marker else {}
+    original = AppTest.from_file
+
+    def from_file(*args, **kwargs):
+        return log_in(original(*args, **kwargs), **account)
+    monkeypatch.setattr(AppTest, "from_file", from_file)
+
+
 def pytest_collection_modifyitems(config, items):
     """Slow tests first: with `-n 2` they then run beside the many short ones instead of after them."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)

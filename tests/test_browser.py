@@ -1,10 +1,12 @@
-"""End to end as a person meets it: a real `python -m dashboard serve` on a small demo store, every page
+"""End to end as a person meets it: a real `python -m dashboard serve` on a small demo store, logged in
+through the real form with the demo administrator's one-time password the server printed, every page
 opened in headless Chromium (Debian's, driven by Playwright; no browser is ever downloaded).
 
 A page fails when it shows Streamlit's exception box or an error, when Streamlit answers "Page not
 found", when its own title never appears, or when its script never finishes running."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -86,11 +88,59 @@ def _open(page, url: str, title: str) -> list[str]:
     return _problems(page, title)
 
 
+LOGIN_TITLE = "舆情态势感知 · 登录"
+
+
+def _log_in(page, url: str, user: str, password: str) -> list[str]:
+    """The login form as a person fills it; the pages behind it are not drawn before."""
+    problems = _open(page, url, LOGIN_TITLE)
+    if problems:
+        return problems
+    if page.locator('[data-testid="stSidebarNav"]').count() or page.locator('[data-testid="stDataFrame"]').count():
+        return ["登录前就显示了导航或数据"]
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    refused = page.locator('[data-testid="stAlertContentError"]')
+    try:   # either the form says why, or 总览 opens
+        page.locator(f'[data-testid="stAlertContentError"], {_DONE} [data-testid="stMain"] h1:has-text("总览")'
+                     ).first.wait_for(timeout=PAGE_SECONDS * 1000)
+        if refused.count():
+            return ["登录被拒绝：" + refused.first.inner_text()]
+        page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
+    except PlaywrightTimeout:
+        return [f"登录后 {PAGE_SECONDS} 秒内既没有打开总览也没有提示"]
+    return _problems(page, "总览")
+
+
+def _follow(page, url: str, path: str, title: str) -> list[str]:
+    """Open a page through the sidebar (the login lives in this browser tab's session)."""
+    page.locator(f'[data-testid="stSidebarNav"] a[href="{url}/{path}"]').click()
+    try:
+        page.locator('[data-testid="stMain"] h1', has_text=title).wait_for(timeout=PAGE_SECONDS * 1000)
+        page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
+    except PlaywrightTimeout:
+        return [f"{PAGE_SECONDS} 秒内没有运行完"]
+    return _problems(page, title)
+
+
+def _demo_password(log: Path) -> str:
+    found = re.search(r"演示管理员账号：用户名 demo-admin，一次性密码 ([A-Za-z0-9]+)", log_tail(log, 100_000))
+    assert found, f"serve 没有打印演示管理员的一次性密码：\n{log_tail(log)}"
+    return found.group(1)
+
+
 def test_every_page_opens_in_a_real_browser_on_a_real_server(tmp_path, browser_page):
     data = tmp_path / "data"
+    log = data.parent / "serve.log"
     with serving(data, "--demo-items", "2000") as url:
-        failures = {path or "/": found for path, title in PAGES.items()
-                    if (found := _open(browser_page, f"{url}/{path}", title))}
-        assert not failures, f"{failures}\n看板日志：\n{log_tail(data.parent / 'serve.log')}"
+        wrong = _log_in(browser_page, url, "demo-admin", "not-the-password")
+        assert any("用户名或密码不正确" in p for p in wrong), wrong
+        assert not _log_in(browser_page, url, "demo-admin", _demo_password(log)), log_tail(log)
         hrefs = browser_page.locator('[data-testid="stSidebarNav"] a').evaluate_all("as => as.map(a => a.href)")
-    assert sorted(h.removeprefix(url + "/") for h in hrefs) == sorted(PAGES), "侧栏导航与路由的页面不一致"
+        failures = {path or "/": found for path, title in PAGES.items()
+                    if (found := _follow(browser_page, url, path, title))}
+        assert not failures, f"{failures}\n看板日志：\n{log_tail(log)}"
+    assert sorted(h.removeprefix(url + "/").removeprefix(url) for h in hrefs) == sorted(PAGES), \
+        "侧栏导航与路由的页面不一致"
+    assert "not-the-password" not in log_tail(log, 1_000_000)

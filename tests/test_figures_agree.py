@@ -135,6 +135,9 @@ def test_departments_page_bulletin_and_cli_agree(db, app_data_dir, monkeypatch, 
     assert "来源未提供答复信息的有效件 20 件" in captions                 # said on the card, not a 0
     next(b for b in at.button if b.key == "departments_bulletin_generate").click().run()
     from_page = at.session_state["_report_departments_bulletin"]["markdown"]
+    # the page's copy ends with who exported it and when (the CLI's does not: it is not logged in)
+    from_page, signed = from_page.rstrip("\n").rsplit("\n", 1)      # "…\n\n> 导出人：…" → "…\n"
+    assert signed.startswith("> 导出人：") and "导出时间：" in signed
     # the same document but for how the chart is referred to (an image file beside the CLI's Markdown)
     chart = r"!\[[^]]*\]\([^)]*\)|（图\d[^）]*）"
     assert re.sub(chart, "", from_cli) == re.sub(chart, "", from_page)

@@ -11,13 +11,16 @@ from dashboard.core import store
 from dashboard.core.demo.generator import generate_items
 from dashboard.core.ingest.loader import ingest_file, ingest_frame
 
-# ingest/ and store/ write: they run in an ingest (below) and in a migration (test_migrations.py).
-READ_QUERIES = [n for n in store.list_queries() if not n.startswith(("ingest/", "store/"))]
+# ingest/ and store/ write: they run in an ingest (below) and in a migration (test_migrations.py); the
+# account and audit statements write too: tests/test_access.py runs them.
+ACCESS_WRITES = ("access/user_add", "access/user_set_", "access/user_login_failed", "access/user_clear_failures",
+                 "access/audit_record")
+READ_QUERIES = [n for n in store.list_queries() if not n.startswith(("ingest/", "store/", *ACCESS_WRITES))]
 # A sample value for every parameter name any query uses (the standard filter set first).
 SAMPLE_FILTERS = {
     "start": datetime(2019, 1, 1), "end": datetime(2030, 1, 1), "categories": ["城乡建设"], "channels": ["留言板"],
     "regions": ["A市"], "departments": ["未标注"], "sentiments": ["负面"], "kinds": ["诉求"], "keyword": "物业",
-    "item_ids": ["1001", "1002"],
+    "item_ids": ["1001", "1002"], "scope_departments": ["未标注"], "scope_regions": None,
 }
 SAMPLE_PARAMS = {
     "filters": SAMPLE_FILTERS, "oldest_first": True,
@@ -35,6 +38,8 @@ SAMPLE_PARAMS = {
     "temperature": 2.0, "labelled_signature": "60:2:0",
     # replies/ (reply substance verdicts)
     "template_min_items": 3, "min_relevance": 0.1, "short_chars": 60,
+    # access/ (accounts and the audit log)
+    "user": "管理员", "subject": "sub-1", "action": "login", "item_id": "1001",
 }
 
 

@@ -1,13 +1,17 @@
-"""数据管理: upload drops, watch the inbox, read the ingest manifest, download refused rows."""
+"""数据管理 (administrators only): upload drops, watch the inbox, read the ingest manifest, download refused
+rows, manage accounts, read the audit log."""
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard.core.ingest import admin as ingest
-from dashboard.core.reports.exports import csv_bytes
+from dashboard.core.access import audit
+from dashboard.core.reports.exports import csv_bytes, with_footer
+from dashboard.ui import accounts, auth
 from dashboard.ui.store import get_store, query
 from dashboard.ui.widgets import md_escape
 
+accounts.require_data_admin()
 st.title("数据管理")
 handle = get_store()
 settings = handle.settings
@@ -35,6 +39,7 @@ if uploads and st.button("放入收件箱", type="primary"):
         try:
             ingest.place_upload(settings, upload.name, upload.getvalue())
             placed += 1
+            auth.record("upload", detail=upload.name, file_bytes=upload.getvalue())
         except ingest.UploadRefused as exc:
             refused.append(f"{upload.name}：{exc}")
     if placed:
@@ -75,7 +80,11 @@ else:
             format_func=lambda i: f"#{i} {log.loc[log['id'] == i, 'file_name'].iat[0]}",
         )
         rejected = ingest.rejected_rows_table(query("admin/rejected_rows", file_id=int(choice)))
-        st.download_button("下载 CSV", csv_bytes(rejected), file_name=f"rejected_{choice}.csv", mime="text/csv")
+        data = csv_bytes(with_footer(rejected, audit.exporter_line(auth.current_session(), auth.now())))
+        st.download_button("下载 CSV", data, file_name=f"rejected_{choice}.csv", mime="text/csv",
+                           on_click=lambda: auth.record("export", query="admin/rejected_rows",
+                                                        parameters={"file_id": int(choice)},
+                                                        row_count=len(rejected), file_bytes=data))
 
 st.subheader("映射文件")
 try:
@@ -87,3 +96,6 @@ if profiles is not None and not profiles.empty:
     st.dataframe(profiles, hide_index=True)
 elif profiles is not None:
     st.caption("没有映射文件：文件按内置的中英文表头别名识别。")
+
+accounts.users_section()
+accounts.audit_section()

@@ -57,17 +57,18 @@ table = tables.item_table(rows)
 picked = widgets.selectable_table(table, key=f"{view}_table_{page}", height=420, column_config=widgets.ITEM_COLUMNS)
 
 stem = widgets.export_name("items", f)
-left, right, _ = st.columns([1, 1, 3])
-with left:
-    st.download_button("导出 CSV", widgets.export_builder(params, "csv"), file_name=f"{stem}.csv", mime="text/csv",
-                       key="items_csv", on_click="ignore", help=f"全部 {total:,} 条；UTF-8（带 BOM），Excel 可直接打开。")
-with right:
-    too_many = total > XLSX_MAX_ROWS
-    st.download_button("导出 XLSX", widgets.export_builder(params, "xlsx"), file_name=f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="items_xlsx", on_click="ignore", disabled=too_many,
-                       help=(f"超过 {XLSX_MAX_ROWS:,} 条时请导出 CSV（XLSX 生成较慢）；或缩小筛选范围。" if too_many
-                             else f"全部 {total:,} 条。"))
+if widgets.may_export_items():
+    left, right, _ = st.columns([1, 1, 3])
+    with left:
+        st.download_button("导出 CSV", widgets.export_builder(params, "csv"), file_name=f"{stem}.csv", mime="text/csv",
+                           key="items_csv", on_click="ignore", help=f"全部 {total:,} 条；UTF-8（带 BOM），Excel 可直接打开。")
+    with right:
+        too_many = total > XLSX_MAX_ROWS
+        st.download_button("导出 XLSX", widgets.export_builder(params, "xlsx"), file_name=f"{stem}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="items_xlsx", on_click="ignore", disabled=too_many,
+                           help=(f"超过 {XLSX_MAX_ROWS:,} 条时请导出 CSV（XLSX 生成较慢）；或缩小筛选范围。" if too_many
+                                 else f"全部 {total:,} 条。"))
 
 report_downloads("items_special", "生成专报", lambda: cached.special_report(f), lambda r: f"舆情专报_{stem.removeprefix('items_')}",
                  signature=repr(f), help="《专报》：侧栏筛选条件下的全部信息（不含分类页下钻的二级分类）。")
@@ -87,3 +88,4 @@ else:
             name, text = st.columns([1, 6])
             name.caption(label)
             text.text(value)
+        widgets.original_text(item_id, f)

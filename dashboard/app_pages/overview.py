@@ -65,7 +65,7 @@ widgets.kpi_cards(kpis.with_coverage([items_kpi, negative_kpi], fd.period, first
 report_downloads("overview_digest", "生成摘报", lambda: cached.daily_digest(day),
                  lambda r: reports.file_name(r, day)[:-5], signature=f"{day}",
                  help=f"《舆情摘报》：{day} 监测日（08:00 至次日 08:00），不受侧栏其他筛选影响。"
-                      "生成时编为第 N 期（同一天再次生成沿用原期号）。")
+                      "生成时编为第 N 期（同一天再次生成沿用原期号）。", whole_store=True)
 
 # ------------------------------------------------------------------------------------- alerts
 left, right = st.columns(2)

@@ -180,7 +180,52 @@ class AnalyticsSettings:
                                     "在该日之前都已过答复期限（YUQING_OVERDUE_DAYS）的诉求")
 
 
+@dataclass(frozen=True)
+class AccessSettings:
+    """Accounts and sessions (docs/security.md): how people log in and how long a login lasts."""
+
+    auth_mode: str = _setting("YUQING_AUTH", _env_str, "local",
+                              "登录方式：`local` 本地账号（默认，无需网络）；`oidc` 统一身份认证（单点登录，"
+                              "OpenID Connect，设置见 docs/security.md）")
+    lockout_count: int = _setting("YUQING_LOCKOUT_COUNT", _env_int, 5,
+                                  "连续输错密码这么多次后锁定账号")
+    lockout_minutes: int = _setting("YUQING_LOCKOUT_MINUTES", _env_int, 15, "账号锁定的分钟数")
+    idle_minutes: int = _setting("YUQING_IDLE_MINUTES", _env_int, 30,
+                                 "这么多分钟没有操作后需要重新登录")
+    absolute_minutes: int = _setting("YUQING_ABSOLUTE_MINUTES", _env_int, 480,
+                                     "登录这么多分钟后（无论是否有操作）需要重新登录（默认 8 小时）；"
+                                     "统一身份认证从身份令牌的签发时间（`iat`）算起，不按 Streamlit 30 天的登录 Cookie")
+    max_upload_mb: int = _setting("YUQING_MAX_UPLOAD_MB", _env_int, 200,
+                                  "「数据管理」页上传文件的大小上限（MB），`serve` 交给 Streamlit 的 server.maxUploadSize")
+
+
+@dataclass(frozen=True)
+class SsoSettings:
+    """Single sign-on (YUQING_AUTH=oidc; OpenID Connect through Streamlit's st.login): where the identity
+    provider is and how its claims become a role. A sign-in ends YUQING_ABSOLUTE_MINUTES after the identity
+    token was issued. docs/security.md, "统一身份认证（SSO）设置"."""
+
+    metadata_url: str = _setting("YUQING_OIDC_METADATA_URL", _env_str, "",
+                                 "统一身份认证：身份提供方的发现地址（以 `/.well-known/openid-configuration` 结尾）",
+                                 shown="（无）")
+    client_id: str = _setting("YUQING_OIDC_CLIENT_ID", _env_str, "",
+                              "统一身份认证：在身份提供方登记的本看板的客户端标识（client id）", shown="（无）")
+    client_secret: str = _setting("YUQING_OIDC_CLIENT_SECRET", _env_str, "",
+                                  "统一身份认证：客户端密钥（client secret）；只写入数据文件夹的 private/，不显示、不记录",
+                                  shown="（无）")
+    redirect_uri: str = _setting("YUQING_OIDC_REDIRECT_URI", _env_str, "http://localhost:{port}/oauth2callback",
+                                 "统一身份认证：登录后返回看板的地址，须以 `/oauth2callback` 结尾并在身份提供方登记；"
+                                 "`{port}` 代入看板端口；经反向代理访问时写对外的 HTTPS 地址")
+    role_claim: str = _setting("YUQING_OIDC_ROLE_CLAIM", _env_str, "role",
+                               "统一身份认证：令牌中携带角色的声明名（字符串或列表）；用户表中登记了该账号主体"
+                               "（`--sso-subject`）时以用户表为准")
+    role_map: tuple[str, ...] = _setting("YUQING_OIDC_ROLE_MAP", _env_list, "leader=leader,analyst=analyst,admin=admin",
+                                         "统一身份认证：声明值到角色的对应，`声明值=角色` 逗号分隔"
+                                         "（角色为 leader、analyst、admin）；不在表中的值不给任何角色")
+
+
 def environment_variables() -> list[dict]:
     """Every YUQING_* variable the product reads, in declaration order: {env, default, doc}."""
-    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings) for f in fields(cls)
+    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings, AccessSettings, SsoSettings)
+            for f in fields(cls)
             if "env" in f.metadata]

@@ -75,6 +75,10 @@ class Filters:
     day_start_hour: int = 0
     kinds: tuple[str, ...] | None = None        # 诉求 / 舆情
     item_ids: tuple[str, ...] | None = None     # only these items (a hot topic's); never in the URL
+    # The account's data scope (core/access: a department or region account), set by the query choke
+    # point (ui/store, ui/cached) from the session, never from the URL; None = no restriction.
+    scope_departments: tuple[str, ...] | None = None
+    scope_regions: tuple[str, ...] | None = None
 
     def record(self) -> dict:
         """The filter record queries read as $filters (filtered_items in queries/schema/views.sql); empty
@@ -92,11 +96,18 @@ class Filters:
             "kinds": listed(self.kinds),
             "keyword": (self.keyword or "").strip() or None,
             "item_ids": listed(self.item_ids),
+            "scope_departments": listed(self.scope_departments),
+            "scope_regions": listed(self.scope_regions),
         }
 
     def params(self) -> dict:
         """The query parameters these filters set: {"filters": record()}."""
         return {"filters": self.record()}
+
+    def scoped(self, departments: tuple[str, ...] | None, regions: tuple[str, ...] | None) -> "Filters":
+        """These filters restricted to an account's departments and regions (empty: no restriction)."""
+        return replace(self, scope_departments=tuple(departments) if departments else None,
+                       scope_regions=tuple(regions) if regions else None)
 
     def with_period(self, period: Period | None) -> "Filters":
         return replace(self, period=period)

@@ -21,9 +21,12 @@ from dashboard.core.analytics import alerts as core_alerts
 from dashboard.core.analytics import metrics, replies, terms, topics
 from dashboard.core.analytics.alerts import Alert
 from dashboard.core.analytics.topics import Topic
+from dashboard.core.access import choke
+from dashboard.core.access.sessions import Session
 from dashboard.core.config import AnalyticsSettings
 from dashboard.core.display.wordcloud import wordcloud_png
 from dashboard.core.filters import Filters, Period, day_period
+from dashboard.ui.auth import current_session
 from dashboard.ui.store import data_version, get_store
 
 NOW_TTL = 300      # seconds: figures judged "as of now" are recomputed at least this often
@@ -51,10 +54,31 @@ def store_cached(ttl: int | None = None, max_entries: int = 64) -> Callable:
 
         @functools.wraps(compute)
         def call(*args: Any, **kwargs: Any) -> Any:
+            # The choke point (with ui/store.query): every Filters argument gets the account's scope, so
+            # the key (the repr of the arguments) differs between accounts of different scope, and a role
+            # that may not see authors never receives an author column.
+            session = current_session()
+            if session is None:
+                raise choke.NotAllowed("未登录")
+            args = tuple(_scoped(a, session) for a in args)
+            kwargs = {k: _scoped(v, session) for k, v in kwargs.items()}
             key = repr((args, sorted(kwargs.items())))
-            return _fresh(cached(data_version(), key, args, kwargs))
+            return _for_role(_fresh(cached(data_version(), key, args, kwargs)), session)
         return call
     return wrap
+
+
+def _scoped(value: Any, session: Session | None) -> Any:
+    return choke.scoped_filters(value, session) if isinstance(value, Filters) else value
+
+
+def _for_role(value: Any, session: Session | None) -> Any:
+    return choke.shown(value, session)
+
+
+def scoped(filters: Filters) -> Filters:
+    """`filters` restricted to the logged-in account's departments and regions."""
+    return _scoped(filters, current_session())
 
 
 def settings_for_day(filters: Filters) -> AnalyticsSettings:
@@ -149,8 +173,9 @@ def _alert_items(con, query: str, params: dict) -> pd.DataFrame:
 
 
 def alert_items(alert: Alert) -> pd.DataFrame:
-    """The items behind an alert (masked titles, as the alert queries return them)."""
-    return _alert_items(alert.query, dict(sorted(alert.params.items())))
+    """The items behind an alert (masked titles, as the alert queries return them), scoped like any query."""
+    params = choke.params_for(current_session(), alert.query, dict(alert.params))
+    return _alert_items(alert.query, dict(sorted(params.items())))
 
 
 def alert_rules_text(filters: Filters) -> list[str]:
@@ -237,4 +262,4 @@ def bulletin_report(filters: Filters) -> "reports.Report":
 
 
 def special_report(filters: Filters, topic: Topic | None = None) -> "reports.Report":
-    return reports.special_report(_con(), filters, topic=topic)
+    return reports.special_report(_con(), scoped(filters), topic=topic)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core import store
+from dashboard.core.access import choke
 from dashboard.core.config import Settings
 from dashboard.core.ingest.inbox import Owner, open_owner
 
@@ -28,15 +29,22 @@ def data_version() -> int:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, version: int, params: tuple) -> pd.DataFrame:
+    # the filter record (a dict) is hashed by its contents, the account's scope included
     return store.run_query(get_store().con, name,
                            **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run a named query; cached until the next ingest changes the data version."""
+    """Run a named query as the logged-in user may (core/access/choke.py, the choke point every page's
+    query passes): a query the role may not run is refused, the account's data scope goes into the filter
+    record, a role that may not see authors gets no author column. Cached until the next ingest changes
+    the data version; the scope is part of the key (it is in the filter record)."""
+    from dashboard.ui.auth import current_session
+
+    session = current_session()
+    params = choke.params_for(session, name, params)
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    result = _cached(name, data_version(), frozen)
-    return result.copy()
+    return choke.shown(_cached(name, data_version(), frozen).copy(), session)
 
 
 @st.fragment(run_every="5s")

@@ -15,12 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.core import store
+from dashboard.core.access import choke, roles
 from dashboard.core.display.drilldown import Drill
 from dashboard.core.display.kpis import Kpi
-from dashboard.core.display.tables import export_table, item_table
+from dashboard.core.display.tables import item_table
 from dashboard.core.filters import Filters, period_bounds_text
-from dashboard.core.reports.exports import csv_bytes, xlsx_bytes
+from dashboard.ui import auth
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.store import get_store, query
 
@@ -186,9 +186,10 @@ def drill_panel(drill: Drill | None, key: str, hint: str = "点击图中的柱�
     st.dataframe(item_table(rows), hide_index=True, key=f"{key}_table", height=320, column_config=ITEM_COLUMNS)
     left, right = st.columns(2)
     with left:
-        st.download_button("下载这些条目（CSV）", export_builder(params),
-                           file_name=f"{export_name('drilldown', drill.filters)}.csv",
-                           mime="text/csv", key=f"{key}_csv", on_click="ignore")
+        if may_export_items():
+            st.download_button("下载这些条目（CSV）", export_builder(params),
+                               file_name=f"{export_name('drilldown', drill.filters)}.csv",
+                               mime="text/csv", key=f"{key}_csv", on_click="ignore")
     with right:
         if st.button("在「明细」页中打开", key=f"{key}_open"):
             st.switch_page(ITEMS_PAGE, query_params=ui_filters.drill_query(drill, ui_filters.current_state()))
@@ -202,12 +203,44 @@ def export_name(prefix: str, filters: Filters) -> str:
     return f"{prefix}_{first}_{last}".replace(":", "")
 
 
+def may_export_items() -> bool:
+    """Whether the logged-in role may download items (CSV/XLSX): analysts and administrators."""
+    role = auth.current_role()
+    return bool(role and role.item_exports)
+
+
 def export_builder(params: dict, kind: str = "csv") -> Callable[[], bytes]:
     """A deferred export of every item matching `params` (run when the download is clicked, on its
-    own thread, so it reads the store directly rather than through the page's caches)."""
+    own thread, so it reads the store directly rather than through the page's caches), as the logged-in
+    account may export them (core/access/choke.export_items: scoped, masked, signed and audited)."""
     con = get_store().con
+    session = auth.current_session()
 
     def build() -> bytes:
-        frame = export_table(store.run_query(con, "items/export", **params, limit=None))
-        return xlsx_bytes(frame) if kind == "xlsx" else csv_bytes(frame)
+        return choke.export_items(con, session, params, kind, auth.now())
     return build
+
+
+def original_text(item_id: str, filters: Filters) -> None:
+    """显示原文 (administrators only): the item's unmasked title, content, reply and author, read through a
+    query only an administrator's session runs; every press writes an audit row."""
+    session = auth.current_session()
+    if session is None or not roles.ROLES[session.role].unmasked_text:
+        return
+    if not st.button("显示原文", key=f"original_{item_id}", icon=":material/visibility:",
+                     help="显示未遮蔽的标题、内容、答复和作者（仅管理员；每次查看都记入审计日志）。"):
+        return
+    raw = choke.run_as(get_store().con, session, "access/item_original", filters=filters.record(), item_id=item_id)
+    auth.record("show_original", query="access/item_original", parameters={"item_id": item_id}, row_count=len(raw))
+    if raw.empty:
+        st.info("该条目已不在当前筛选结果中。")
+        return
+    st.warning("以下为未遮蔽的原文，含个人信息，请勿外传。本次查看已记入审计日志。")
+    for label, column in (("标题（原文）", "title"), ("内容（原文）", "content"), ("答复（原文）", "reply_content"),
+                          ("作者（原文）", "author")):
+        value = raw.iloc[0][column]
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            continue
+        name, text = st.columns([1, 6])
+        name.caption(label)
+        text.text(str(value))

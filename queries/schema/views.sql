@@ -42,7 +42,8 @@ from items;
 
 -- The one definition of "items matching the dashboard filters": every query over items reads
 -- `from filtered_items($filters)`, $filters being one record (core/filters.Filters.params()) with the
--- fields start, end, categories, channels, regions, departments, sentiments, kinds, keyword, item_ids;
+-- fields start, end, categories, channels, regions, departments, sentiments, kinds, keyword, item_ids,
+-- scope_departments, scope_regions;
 -- a NULL field means "all". The keyword matches the text users are shown (the masked copies): matching
 -- raw text would let anyone recover a masked phone number by searching for it.
 create or replace macro filtered_items(f) as table
@@ -57,6 +58,10 @@ where (f['start'] is null or published_at >= f['start'])
   and (f['sentiments'] is null or list_contains(f['sentiments'], sentiment))
   and (f['kinds'] is null or list_contains(f['kinds'], kind))
   and (f['item_ids'] is null or id in (select unnest(f['item_ids'])))
+  -- the account's data scope (a department or region account, core/access): applied here so that no
+  -- query over the staging view can read past it
+  and (f['scope_departments'] is null or list_contains(f['scope_departments'], department))
+  and (f['scope_regions'] is null or list_contains(f['scope_regions'], region))
   and (f['keyword'] is null or contains(title, f['keyword']) or contains(content, f['keyword']));
 
 -- An item's full record as shown (the detail view, exports, the special report's appendix): every column

@@ -39,6 +39,8 @@ def uses_rollup(filters: Filters, day_start_hour: int | None = None) -> bool:
     """Whether term_rollup answers for `filters` (and days starting at `day_start_hour`)."""
     if filters.channels or filters.regions or filters.departments or filters.sentiments:
         return False
+    if filters.scope_departments or filters.scope_regions:     # the rollup knows no department or region
+        return False
     if (filters.keyword or "").strip():
         return False
     if day_start_hour is not None and day_start_hour % BUCKET_HOURS:

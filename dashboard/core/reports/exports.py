@@ -24,6 +24,14 @@ def protect_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def with_footer(frame: pd.DataFrame, line: str) -> pd.DataFrame:
+    """`frame` with one more row: `line` (who exported it and when) in its first column, the rest empty."""
+    if not len(frame.columns):
+        return pd.DataFrame({"说明": [line]})
+    footer = pd.DataFrame([[line] + [None] * (len(frame.columns) - 1)], columns=frame.columns)
+    return pd.concat([frame.astype(object), footer], ignore_index=True)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV as UTF-8 with BOM (Excel opens it without mojibake), formula-safe."""
     return protect_frame(frame).to_csv(index=False).encode("utf-8-sig")

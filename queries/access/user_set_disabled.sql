@@ -1,0 +1,2 @@
+-- Disable (or enable again) an account.
+update users set disabled = $disabled, updated_at = $now where name = $user
