@@ -8,7 +8,8 @@ Not a test. Builds the store in a temporary YUQING_DATA_DIR (demo: `cli.load_dem
 `python -m dashboard demo`; real: the three Teddy Cup exports through `ingest_file`, as bench/real_data.py
 loads them), then runs `alerts.current_alerts` for each of the newest --days monitoring days that have
 items and prints one line per day: warnings by severity (高/中/低), reminders, and the total shown
-(warnings + reminders). For the demo it also lists the planned bursts (`demo.planned_incidents`) and
+(warnings + reminders) as `alerts.day_alerts` lists them (within the daily budget), how many were held
+over the budget, and the overdue backlog (open, new today, closed today). For the demo it also lists the planned bursts (`demo.planned_incidents`) and
 whether an alert on the burst's first three days has items of the burst (its region and category in
 those days).
 """
@@ -63,23 +64,34 @@ def days_with_items(con, hour: int, count: int) -> list:
 
 
 def per_day(con, days: list, settings: AnalyticsSettings) -> dict:
-    found = {}
-    for day in days:
-        found[day] = alerts.current_alerts(con, day, settings)
-    return found
+    """{day: AlertDay} as the pages and the 摘报 list them (or, on a checkout before day_alerts, every
+    alert of the day as one list)."""
+    listing = getattr(alerts, "day_alerts", None)
+    return {day: listing(con, day, settings) if listing else alerts.current_alerts(con, day, settings) for day in days}
+
+
+def listed(day_alerts) -> list:
+    return day_alerts.alerts if hasattr(day_alerts, "alerts") else day_alerts
+
+
+def everything(day_alerts) -> list:
+    """Listed and held (over the budget) alerts."""
+    return [*listed(day_alerts), *getattr(day_alerts, "held", ())]
 
 
 def print_table(found: dict) -> None:
-    print(f"{'day':<12}{'高':>4}{'中':>4}{'低':>4}{'预警':>6}{'提醒':>6}{'合计':>6}")
+    print(f"{'day':<12}{'高':>4}{'中':>4}{'低':>4}{'预警':>6}{'提醒':>6}{'合计':>6}{'未列出':>6}  积压")
     totals = []
     for day, day_alerts in found.items():
-        counts = alerts.AlertCounts.of(day_alerts)
+        counts = alerts.AlertCounts.of(listed(day_alerts))
         total = counts.warnings + counts.reminders
         totals.append(total)
         s = counts.by_severity
+        backlog = getattr(day_alerts, "backlog", None)
         print(f"{day.isoformat():<12}{s['高']:>4}{s['中']:>4}{s['低']:>4}{counts.warnings:>6}{counts.reminders:>6}"
-              f"{total:>6}")
-    kinds = Counter(a.kind_label for day_alerts in found.values() for a in day_alerts)
+              f"{total:>6}{len(getattr(day_alerts, 'held', ())):>6}  "
+              + (f"{backlog.open} (+{backlog.new_today} −{backlog.closed_today})" if backlog else "—"))
+    kinds = Counter(a.kind_label for day_alerts in found.values() for a in listed(day_alerts))
     print("by kind over these days:", dict(kinds.most_common()))
     if totals:
         print(f"days {len(totals)}; alerts per day: median {statistics.median(totals):g}, mean "
@@ -100,8 +112,8 @@ def burst_report(con, found: dict, items: int, days: int, seed: int, end: dateti
         burst_ids = set(store.run_query(con, "alerts/items", **burst.params(), day_start_hour=hour)["id"])
         for d in window:
             if d not in found:      # a burst before the days measured: its days are looked at too
-                found[d] = alerts.current_alerts(con, d, AnalyticsSettings())
-        caught = [a for d in window for a in found[d] if a.kind != "reminder"
+                found.update(per_day(con, [d], AnalyticsSettings()))
+        caught = [a for d in window for a in everything(found[d]) if a.kind != "reminder"
                   and burst_ids & set(a.items(con)["id"])]
         print(f"burst {incident.name} ({incident.region} {incident.subcategory}, from {first}, "
               f"{len(burst_ids)} items): {'caught by ' + caught[0].kind_label + ' ' + caught[0].value if caught else 'MISSED'}"

@@ -333,17 +333,20 @@ def test_rules_text_names_the_numbers():
 
 # ------------------------------------------------------------------ one event, context, the budget
 def test_alerts_about_the_same_items_are_one_event(volume_store):
-    """稳定's category, region and department spikes are the same 10 items: one alert, most specific first;
-    the overall and channel spikes (50 items, 稳定's 10 among them: a fifth) are named but do not swell it."""
+    """稳定's category, region and department spikes are the same 10 items: one alert, the most specific
+    first. The overall and channel spikes (50 items, 稳定's 10 a fifth of them) are not 稳定's event, and
+    a broad alert never links two events (新增五件 stays apart)."""
     found = alerts.current_alerts(volume_store, D, SETTINGS, now=AT_NOON + timedelta(days=30))
     steady = [a for a in found if a.value == "稳定"]
     assert len(steady) == 1 and steady[0].dimension == "category" and steady[0].count == 10
-    assert steady[0].related == ("地区「稳定区」数量激增（高，10 条）", "部门「市稳定局」数量激增（高，10 条）",
-                                 "渠道「论坛」数量激增（中，50 条）", "全部信息数量激增（中，50 条）")
+    assert steady[0].related == ("地区「稳定区」数量激增（高，10 条）", "部门「市稳定局」数量激增（高，10 条）")
     assert set(steady[0].items(volume_store)["category"]) == {"稳定"}
-    five = [a for a in found if a.value == "新增五件"]       # 5 of 50: too small a share of 全部 to merge
+    five = [a for a in found if a.value == "新增五件"]
     assert len(five) == 1 and five[0].count == 5 and len(five[0].related) == 2
-    assert {a.value for a in found if a.kind == "volume_spike"} == {"稳定", "新增五件"}
+    assert sorted(a.value for a in found if a.kind == "volume_spike") == ["全部", "新增五件", "稳定", "论坛"]
+    assert len(found) == 4
+    unmerged = alerts.current_alerts(volume_store, D, SETTINGS, now=AT_NOON + timedelta(days=30), merge=False)
+    assert len(unmerged) == 8
 
 
 def test_watch_words_of_one_story_and_its_spike_merge(con, settings):
@@ -365,6 +368,7 @@ def test_watch_words_of_one_story_and_its_spike_merge(con, settings):
     event = fire[0]
     assert event.kind == "watch_word" and event.value == "起火" and event.count == 12
     assert any("关注词「爆炸」" in r for r in event.related) and any("分类「环境保护」" in r for r in event.related)
+    assert any(r.startswith("全部信息数量激增") for r in event.related)       # 12 of its 13 items are the event
     assert "同一批信息还触发" in event.message and "本事件共 12 条信息" in event.message
     assert [a.value for a in found if a.kind == "watch_word" and a is not event] == ["坍塌"]   # other item apart
 
@@ -408,5 +412,5 @@ def test_budget_per_severity_and_the_rest_summarised():
 def test_day_alerts_apply_the_configured_budget(volume_store):
     tight = replace(SETTINGS, alert_budget=(1, 0, 0))
     day = alerts.day_alerts(volume_store, D, tight, now=AT_NOON + timedelta(days=30))
-    assert [a.value for a in day.warnings] == ["稳定"] and [a.value for a in day.held] == ["新增五件"]
-    assert "另有 1 条中级预警未列出" in day.held_text()
+    assert [a.value for a in day.warnings] == ["稳定"] and {a.value for a in day.held} == {"新增五件", "论坛", "全部"}
+    assert day.held_text() == "另有 3 条中级预警未列出（每日按级别列出的条数有上限）。"

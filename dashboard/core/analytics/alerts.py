@@ -43,11 +43,12 @@ reminder (部门提醒): per named department, the requests already due (metrics
           below on one. Requests whose source provides no replies (or no satisfaction) are in no rate.
 Dedup     One alert per cause per day: the key is kind | dimension | value | day; a repeated key keeps
           the most severe alert (then the one with most items).
-Merge     One alert per event (`merge_related`): spikes, surges and watch words whose item sets share at
-          least half of the smaller and a fifth of the larger set are merged (transitively). The merged
-          alert is the most severe, then most specific member (word, category, region, department,
-          channel, all); the others are named in `related` and its message; its items are the members'
-          (a spike over all items or a whole channel is named but adds no items).
+Merge     One alert per event (`merge_related`): spikes, surges and watch words on a word, category,
+          region or department whose item sets share ≥ 2 items, ≥ half of the smaller and ≥ 5% of the
+          larger set are merged (transitively); a spike over all items or a whole channel joins the
+          event holding at least half of its items (never linking two events). The merged alert is the
+          most severe, then most specific member; the others are named in `related` and its message;
+          its items are the specific members' union.
 Budget    `day_alerts` is what every list shows (总览, 热点与预警, the 摘报): per severity at most
           settings.alert_budget (高 5, 中 5, 低 3) warnings in order; the rest `held`, said in one sentence
           (`AlertDay.held_text`: 另有 N 条低级预警未列出). Reminders are listed apart.
@@ -111,7 +112,9 @@ class AlertRules:
     negative_high_share: float = 0.5
     dimensions: tuple[str, ...] = ("category", "region", "channel", "department", "all")
     merge_share_smaller: float = 0.5    # alerts are one event when they share this much of the smaller …
-    merge_share_larger: float = 0.2     # … and this much of the larger item set
+    merge_share_larger: float = 0.05    # … and this much of the larger item set …
+    merge_min_shared: int = 2           # … and at least this many items
+    merge_share_broad: float = 0.5      # an all-items or channel spike joins the event holding this much of it
 
 
 @dataclass(frozen=True)
@@ -491,17 +494,26 @@ def _reminder_alert(row, day, first, last, scoped: Filters, as_of, settings) -> 
 
 # ------------------------------------------------------------------------- merging and the budget
 def merge_related(con, alerts: list[Alert], rules: AlertRules) -> list[Alert]:
-    """One alert per event: spikes, surges and watch words whose items overlap (the shared items are at
-    least rules.merge_share_smaller of the smaller set and rules.merge_share_larger of the larger) are
-    merged, transitively. The merged alert is its most severe member (then the most specific: a watch
-    word before a category, a region, a department, a channel, all items), with the others named in
-    `related`, its count and items the union of theirs. The backlog and reminders are never merged."""
+    """One alert per event. Spikes, surges and watch words about specific things (a word, a category, a
+    region, a department) are merged, transitively, when they share at least rules.merge_min_shared items,
+    at least rules.merge_share_smaller of the smaller item set and rules.merge_share_larger of the larger.
+    A broad one (all items, a whole channel) then joins the event that holds most of its items when that
+    is at least rules.merge_share_broad of them; it never links two events. The merged alert is its most
+    severe, then most specific member, the others named in `related`; its count and items are the
+    specific members' union. The backlog and reminders are never merged."""
     mergeable = [a for a in alerts if a.kind in MERGED_KINDS]
     if len(mergeable) < 2:
         return alerts
     sets = [frozenset(a.items(con)["id"]) for a in mergeable]
-    groups = _overlap_groups(sets, rules)
-    merged = [_merged(con, [mergeable[i] for i in group], [sets[i] for i in group]) for group in groups]
+    specific = [i for i, a in enumerate(mergeable) if a.dimension not in BROAD]
+    groups = [[specific[k] for k in group] for group in _overlap_groups([sets[i] for i in specific], rules)]
+    events = [frozenset().union(*(sets[k] for k in group)) for group in groups]   # before any broad joins
+    alone: list[list[int]] = []
+    for i, alert in enumerate(mergeable):
+        if alert.dimension in BROAD:
+            _join_broad(i, sets[i], groups, events, rules, alone)
+    groups += alone
+    merged = [_merged([mergeable[i] for i in group], [sets[i] for i in group]) for group in groups]
     return sorted(merged + [a for a in alerts if a.kind not in MERGED_KINDS], key=_sort_key)
 
 
@@ -523,7 +535,8 @@ def _overlap_groups(sets: list[frozenset], rules: AlertRules) -> list[list[int]]
         for j in range(i + 1, len(sets)):
             shared = len(sets[i] & sets[j])
             small, large = sorted((len(sets[i]), len(sets[j])))
-            if shared and shared >= rules.merge_share_smaller * small and shared >= rules.merge_share_larger * large:
+            if (shared >= rules.merge_min_shared and shared >= rules.merge_share_smaller * small
+                    and shared >= rules.merge_share_larger * large):
                 parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(sets)):
@@ -531,12 +544,23 @@ def _overlap_groups(sets: list[frozenset], rules: AlertRules) -> list[list[int]]
     return list(groups.values())
 
 
+def _join_broad(i: int, own: frozenset, groups: list[list[int]], events: list[frozenset], rules: AlertRules,
+                alone: list[list[int]]) -> None:
+    """Put broad alert i into the specific event holding most of its items, or alone."""
+    shares = [len(own & event) / len(own) if own else 0.0 for event in events]
+    best = max(range(len(shares)), key=shares.__getitem__, default=None)
+    if best is not None and shares[best] >= rules.merge_share_broad:
+        groups[best].append(i)
+    else:
+        alone.append([i])
+
+
 def _lead_key(alert: Alert) -> tuple:
     return (SEVERITIES.index(alert.severity), _SPECIFIC.index(alert.dimension) if alert.dimension in _SPECIFIC else 9,
             KIND_ORDER.index(alert.kind), -alert.count, alert.key)
 
 
-def _merged(con, members: list[Alert], sets: list[frozenset]) -> Alert:
+def _merged(members: list[Alert], sets: list[frozenset]) -> Alert:
     if len(members) == 1:
         return members[0]
     order = sorted(range(len(members)), key=lambda i: _lead_key(members[i]))
