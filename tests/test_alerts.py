@@ -12,7 +12,7 @@ from dashboard.core.analytics import alerts
 from dashboard.core.analytics.alerts import Alert, AlertRules
 from dashboard.core.analytics.watch_context import Context, load_context
 from dashboard.core.config import AnalyticsSettings
-from dashboard.core.filters import Filters
+from dashboard.core.filters import Filters, days_period
 from dashboard.core.ingest.loader import ingest_frame
 
 SETTINGS = AnalyticsSettings(min_denominator=5, overdue_days=15, reminder_threshold=0.9, reminder_rule="both",
@@ -414,3 +414,48 @@ def test_day_alerts_apply_the_configured_budget(volume_store):
     day = alerts.day_alerts(volume_store, D, tight, now=AT_NOON + timedelta(days=30))
     assert [a.value for a in day.warnings] == ["稳定"] and {a.value for a in day.held} == {"新增五件", "论坛", "全部"}
     assert day.held_text() == "另有 3 条中级预警未列出（每日按级别列出的条数有上限）。"
+
+
+# ------------------------------------------------------------------------------- on the demo data
+DEMO_END = datetime(2024, 6, 1, 8, 0)
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    from dashboard.core.config import settings_for
+    from dashboard.core.demo import generate_items
+
+    demo_settings = settings_for(tmp_path_factory.mktemp("demo") / "data")
+    demo_con = store.connect(demo_settings.db_path)
+    outcome = ingest_frame(demo_con, generate_items(20_000, days=180, seed=42, end=DEMO_END), demo_settings, "演示",
+                           demo=True)
+    assert outcome.loaded_new == 20_000
+    yield demo_con
+    demo_con.close()
+
+
+def test_demo_bursts_caught_and_normal_days_quiet(demo_store):
+    """Every burst the demo plans (demo.planned_incidents) raises an alert with its items within its first
+    three days; a normal day lists at most 10 (warnings and reminders), the 20,000-item demo that
+    `python -m dashboard demo` loads."""
+    from dashboard.core.demo import planned_incidents
+
+    settings = AnalyticsSettings()
+    incidents = planned_incidents(20_000, days=180, seed=42, end=DEMO_END)
+    assert len(incidents) >= 2
+    burst_days = set()
+    for incident in incidents.itertuples():
+        first = (pd.Timestamp(incident.onset) - pd.Timedelta(hours=8)).date()
+        window = [first + timedelta(days=k) for k in range(3)]
+        burst_days.update(window)
+        scope = Filters(period=days_period(first, window[-1], 8), regions=(incident.region,),
+                        categories=(incident.category,))
+        burst = ids(store.run_query(demo_store, "alerts/items", **scope.params(), day_start_hour=8))
+        caught = [a for d in window for a in alerts.day_alerts(demo_store, d, settings, now=DEMO_END).warnings
+                  if burst & ids(a.items(demo_store))]
+        assert caught, incident.name
+        assert caught[0].severity == "高", incident.name
+    normal = [DEMO_END.date() - timedelta(days=k) for k in range(1, 22)]
+    for day in [d for d in normal if d not in burst_days]:
+        listed = alerts.day_alerts(demo_store, day, settings, now=DEMO_END)
+        assert len(listed.alerts) <= 10, (day, [a.message for a in listed.alerts])
