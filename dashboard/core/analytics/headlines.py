@@ -3,8 +3,8 @@
 `headline(titles, terms)`: ``titles`` are the topic's titles, most central first (the representative
 first); ``terms`` its key terms, heaviest first.
 
-1. Each title is cleaned of what every message says (关于…, 反映, 咨询, 投诉, 请求, …的问题, 情况, quotes,
-   brackets, 《》 kept as text) and cut into clauses at punctuation.
+1. Each title is cleaned of what every message says (关于…, 反映, 咨询, 投诉, 请求, …的问题, 情况, a
+   trailing number (再次反映2), quotes, brackets, 《》 kept as text) and cut into clauses at punctuation.
 2. The clause of the first title that holds the heaviest key terms, when it has at most ``MAX_CHARS``
    characters: titles are often headlines already ("物业擅自把小区绿地改成停车位").
 3. Else the phrase the titles share, the longest substring (4 to ``MAX_CHARS`` characters) of the first
@@ -25,7 +25,7 @@ __all__ = ["headline", "MAX_CHARS", "MIN_CHARS"]
 MAX_CHARS = 14
 MIN_CHARS = 4
 _PREFIX = re.compile(r"^(?:关于|有关|对于|反映|举报|投诉|咨询|请求|请问|建议|求助|恳请|强烈要求|要求|希望|紧急|急|网友|市民)+")
-_SUFFIX = re.compile(r"(?:的问题|问题|的投诉|的建议|的咨询|的情况|情况|的反映|一事|事宜|的请求|的求助|怎么办|何时解决|谁来管|吗|呢)+$")
+_SUFFIX = re.compile(r"(?:[0-9０-９]+|的问题|问题|的投诉|的建议|的咨询|的情况|情况|的反映|一事|事宜|的请求|的求助|怎么办|何时解决|谁来管|吗|呢)+$")
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]{0,20}[）)】\]]")
 _CLAUSE = re.compile(r"[，,。．.！!？?；;：:、\s“”\"‘’'「」『』…—~～]+")
 _STOP_EDGE = "的了和与及在对把被让从向"

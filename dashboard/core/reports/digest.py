@@ -153,7 +153,7 @@ def _topic_paragraph(topic) -> str:
     same_day = topic.first_at.date() == topic.last_at.date()
     last = f"{topic.last_at:%H:%M}" if same_day else moment_cn(topic.last_at)
     departments = "、".join([d for d in topic.departments if d != metrics.UNLABELLED][:3]) or "未标注"
-    return (f"本期相关信息 {topic.size} 条，涉及 {topic.people} 位网民，首条发布于 {moment_cn(topic.first_at)}，"
+    return (f"关键词：{topic.key_terms}。本期相关信息 {topic.size} 条，涉及 {topic.people} 位网民，首条发布于 {moment_cn(topic.first_at)}，"
             f"最新一条发布于 {last}；主要来源：{'、'.join(topic.channels[:3]) or '未标注'}；"
             f"涉及单位：{departments}。代表性留言：《{topic.representative_title}》。")
 
