@@ -24,11 +24,13 @@ __all__ = ["headline", "MAX_CHARS", "MIN_CHARS"]
 
 MAX_CHARS = 14
 MIN_CHARS = 4
-_PREFIX = re.compile(r"^(?:关于|有关|对于|反映|举报|投诉|咨询|请求|请问|建议|求助|恳请|强烈要求|要求|希望|紧急|急|网友|市民)+")
+_PREFIX = re.compile(r"^(?:关于|有关|对于|反映|举报|投诉|咨询|请求|请问|建议|求助|恳请|强烈要求|要求|希望|紧急|急|网友|市民"
+                     r"|相关部门|有关部门|部门|领导|政府|关注|重视|管管)+")
 _SUFFIX = re.compile(r"(?:[0-9０-９]+|的问题|问题|的投诉|的建议|的咨询|的情况|情况|的反映|一事|事宜|的请求|的求助|怎么办|何时解决|谁来管|吗|呢)+$")
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]{0,20}[）)】\]]")
 _CLAUSE = re.compile(r"[，,。．.！!？?；;：:、\s“”\"‘’'「」『』…—~～]+")
 _STOP_EDGE = "的了和与及在对把被让从向"
+_STOP_END = "后时中"            # "火灾后", "出台后": the event, not when
 
 
 def _clauses(title: str) -> list[str]:
@@ -36,7 +38,7 @@ def _clauses(title: str) -> list[str]:
     parts = []
     for part in _CLAUSE.split(text):
         part = _SUFFIX.sub("", _PREFIX.sub("", part.strip()))
-        part = part.strip(_STOP_EDGE)
+        part = part.strip(_STOP_EDGE).rstrip(_STOP_END)
         if part:
             parts.append(part)
     return parts
