@@ -124,7 +124,7 @@ def _digest_warnings(report: Report, listed, cap: int) -> None:
     daily budget, the rest in one sentence), then the overdue backlog's line."""
     report.heading("二、预警提示")
     if not listed.warnings:
-        report.paragraph("本期无预警。" + listed.held_text())
+        report.paragraph(f"本期无预警（{listed.counts_text()}）。" + listed.held_text())
     else:
         report.paragraph(f"本期共有{listed.counts_text()}；预警按严重程度排列如下（部门提醒见第四部分）：")
         numbered(report, [f"【{a.severity}·{a.kind_label}】{a.message}" for a in listed.warnings], cap,
