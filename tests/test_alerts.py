@@ -10,8 +10,9 @@ import pytest
 from dashboard.core import store
 from dashboard.core.analytics import alerts
 from dashboard.core.analytics.alerts import Alert, AlertRules
+from dashboard.core.analytics.watch_context import Context, load_context
 from dashboard.core.config import AnalyticsSettings
-from dashboard.core.filters import Filters
+from dashboard.core.filters import Filters, days_period
 from dashboard.core.ingest.loader import ingest_frame
 
 SETTINGS = AnalyticsSettings(min_denominator=5, overdue_days=15, reminder_threshold=0.9, reminder_rule="both",
@@ -89,7 +90,7 @@ def volume_store(con, settings):
 
 
 def test_spike_versus_zero_to_one(volume_store):
-    found = alerts.current_alerts(volume_store, D, SETTINGS, now=AT_NOON + timedelta(days=30))
+    found = alerts.current_alerts(volume_store, D, SETTINGS, now=AT_NOON + timedelta(days=30), merge=False)
     spikes = of(found, "volume_spike", "category")
     assert set(spikes) == {"稳定", "新增五件"}
     steady = spikes["稳定"]
@@ -112,14 +113,14 @@ def test_spike_versus_zero_to_one(volume_store):
 
 
 def test_weekday_baseline_and_sd_guard(volume_store):
-    found = alerts.current_alerts(volume_store, D, SETTINGS, now=AT_NOON + timedelta(days=30))
+    found = alerts.current_alerts(volume_store, D, SETTINGS, now=AT_NOON + timedelta(days=30), merge=False)
     assert "波动" not in of(found, "volume_spike") and "周一高" not in of(found, "volume_spike")
     # without the same-weekday baseline the 周一高 jump would be a spike; with a lower sd factor 波动 too
     no_weekday = alerts.current_alerts(volume_store, D, SETTINGS, now=AT_NOON + timedelta(days=30),
-                                       rules=AlertRules(weekday_weeks=0))
+                                       rules=AlertRules(weekday_weeks=0), merge=False)
     assert "周一高" in of(no_weekday, "volume_spike", "category")
     low_sd = alerts.current_alerts(volume_store, D, SETTINGS, now=AT_NOON + timedelta(days=30),
-                                   rules=AlertRules(spike_sd=1))
+                                   rules=AlertRules(spike_sd=1), merge=False)
     assert "波动" in of(low_sd, "volume_spike", "category")
 
 
@@ -154,7 +155,7 @@ def test_negative_share_surge(con, settings):
         if i < 8:
             today_negative.add(f"NT{i}")
     load(con, settings, rows)
-    found = alerts.current_alerts(con, D, SETTINGS, now=AT_NOON + timedelta(days=30))
+    found = alerts.current_alerts(con, D, SETTINGS, now=AT_NOON + timedelta(days=30), merge=False)
     surges = of(found, "negative_surge", "category")
     assert set(surges) == {"投诉"}
     surge = surges["投诉"]
@@ -197,42 +198,50 @@ def test_watch_words_one_alert_per_word_per_day(con, settings):
 
 
 # ------------------------------------------------------------------------------ overdue and reminder
-def test_overdue_requests_per_department(con, settings):
+def test_overdue_backlog_is_one_line_and_an_alert_only_when_it_grows(con, settings):
     rows = [
         make_item("L1", at(-20), department="市住建局"),                         # open 20 days: overdue
-        make_item("L2", at(-40), department="市住建局"),                         # open 40 days: overdue, 高
+        make_item("L2", at(-40), department="市住建局"),                         # open 40 days: overdue
         make_item("L3", at(-10), department="市住建局"),                         # open 10 days: not yet
-        make_item("L4", at(-20), department="市交通局", **answered(at(-2))),     # answered (late): not open
+        make_item("L4", at(-20), department="市交通局", replied=at(0, 9)),          # answered late on D: 办结
         make_item("L5", at(-15, 9), department="市交通局"),                      # open 15 d 3 h: overdue since 09:00
         make_item("L6", at(-20), department="市交通局", valid=False),            # invalid: never overdue
         make_item("L7", at(-20), department=None, level=None),                    # no department: 未标注
     ]
     load(con, settings, rows)
-    found = alerts.current_alerts(con, D, SETTINGS, now=AT_NOON)
-    overdue = of(found, "overdue")
-    assert set(overdue) == {"市住建局", "市交通局", "未标注"}
-    housing, transport = overdue["市住建局"], overdue["市交通局"]
-    # a standing backlog is 低; an item crossing the limit during the day makes it 中
-    assert housing.count == 2 and housing.severity == "低" and ids(housing.items(con)) == {"L1", "L2"}
-    assert transport.count == 1 and transport.severity == "中" and ids(transport.items(con)) == {"L5"}
-    assert transport.figures["new_today"] == 1 and housing.figures["new_today"] == 0
-    assert housing.message == "截至4月18日 12:00，「市住建局」有 2 件有效诉求超过 15 天未答复（最久 40.1 天）。"
-    assert transport.message.endswith("（最久 15.1 天，本监测日新超期 1 件）。")
-    assert ids(overdue["未标注"].items(con)) == {"L7"} and overdue["未标注"].severity == "低"
-    assert overdue["未标注"].message.startswith("截至4月18日 12:00，未标注承办单位的 1 件有效诉求")
-    # before 09:00 on D, L5 had not crossed the limit yet
-    early = of(alerts.current_alerts(con, D, SETTINGS, now=datetime(2024, 4, 18, 8, 30)), "overdue")
-    assert set(early) == {"市住建局", "未标注"}
+    day = alerts.day_alerts(con, D, SETTINGS, now=AT_NOON)
+    backlog = day.backlog
+    assert (backlog.open, backlog.departments, backlog.new_today, backlog.closed_today) == (4, 3, 1, 1)
+    assert backlog.top_new == (("市交通局", 1),) and backlog.growth == 0
+    assert backlog.text() == ("截至4月18日 12:00，超过 15 天未答复的有效诉求共 4 件（3 个承办单位，最久 40.1 天）；"
+                              "本监测日新超期 1 件（「市交通局」1 件），本日办结超期诉求 1 件，积压持平。")
+    # a standing backlog is no alert, whatever its size; no alert per department
+    assert not of(alerts.current_alerts(con, D, SETTINGS, now=AT_NOON), "overdue")
+    # growing by the threshold or more raises one alert for the whole backlog, with its items
+    grows = replace(SETTINGS, backlog_alert_growth=1)
+    assert not of(alerts.current_alerts(con, D, grows, now=AT_NOON), "overdue")      # growth 0 < 1
+    rows = [make_item(f"G{i}", at(-15, 9, i), department="市水务集团") for i in range(3)]
+    load(con, settings, rows, name="more")
+    overdue = of(alerts.current_alerts(con, D, grows, now=AT_NOON), "overdue")
+    assert set(overdue) == {"全部"}
+    alert = overdue["全部"]
+    assert alert.severity == "高" and alert.figures["growth"] == 3 and alert.count == 7    # 3 ≥ 3 × 1
+    assert ids(alert.items(con)) == {"L1", "L2", "L5", "L7", "G0", "G1", "G2"}
+    assert alert.message.endswith("净增 3 件，达到积压增长阈值 1 件。")
+    # before 09:00 on D, nothing had crossed the limit yet and nothing was answered
+    early = alerts.day_alerts(con, D, SETTINGS, now=datetime(2024, 4, 18, 8, 30)).backlog
+    assert (early.open, early.new_today, early.closed_today) == (4, 0, 0)      # L4 still open at 08:30
 
 
-def test_many_items_crossing_the_limit_is_high(con, settings):
-    rows = [make_item(f"C{i}", at(-15, 9, i), department="市水务集团") for i in range(5)]
-    rows.append(make_item("C9", at(-15, 13), department="市水务集团"))      # crosses after now: not overdue
+def test_overdue_and_reminders_only_where_the_source_tracks_replies(con, settings):
+    """A drop whose source has no reply column (reply_tracked false) is never overdue nor reminded."""
+    rows = [make_item(f"U{i}", at(-20, 9, i), department="市无答复局") for i in range(8)]
+    for row in rows:
+        del row["replied_at"], row["satisfaction"]
     load(con, settings, rows)
-    overdue = of(alerts.current_alerts(con, D, SETTINGS, now=AT_NOON), "overdue")
-    assert overdue["市水务集团"].severity == "高" and overdue["市水务集团"].count == 5
-    assert overdue["市水务集团"].figures["new_today"] == 5
-    assert ids(overdue["市水务集团"].items(con)) == {f"C{i}" for i in range(5)}
+    day = alerts.day_alerts(con, D, SETTINGS, now=AT_NOON)
+    assert day.backlog is None and not day.reminders
+    assert not [a for a in day.warnings if a.kind == "overdue"]
 
 
 def test_reminder_for_departments_below_threshold(con, settings):
@@ -320,3 +329,133 @@ def test_filters_narrow_alerts(con, settings):
 def test_rules_text_names_the_numbers():
     text = "".join(alerts.rules_text(SETTINGS))
     assert "08:00" in text and "5 件" in text and "2 倍" in text and "15 天" in text and "90%" in text
+
+
+# ------------------------------------------------------------------ one event, context, the budget
+def test_alerts_about_the_same_items_are_one_event(volume_store):
+    """稳定's category, region and department spikes are the same 10 items: one alert, the most specific
+    first. The overall and channel spikes (50 items, 稳定's 10 a fifth of them) are not 稳定's event, and
+    a broad alert never links two events (新增五件 stays apart)."""
+    found = alerts.current_alerts(volume_store, D, SETTINGS, now=AT_NOON + timedelta(days=30))
+    steady = [a for a in found if a.value == "稳定"]
+    assert len(steady) == 1 and steady[0].dimension == "category" and steady[0].count == 10
+    assert steady[0].related == ("地区「稳定区」数量激增（高，10 条）", "部门「市稳定局」数量激增（高，10 条）")
+    assert set(steady[0].items(volume_store)["category"]) == {"稳定"}
+    five = [a for a in found if a.value == "新增五件"]
+    assert len(five) == 1 and five[0].count == 5 and len(five[0].related) == 2
+    assert sorted(a.value for a in found if a.kind == "volume_spike") == ["全部", "新增五件", "稳定", "论坛"]
+    assert len(found) == 4
+    unmerged = alerts.current_alerts(volume_store, D, SETTINGS, now=AT_NOON + timedelta(days=30), merge=False)
+    assert len(unmerged) == 8
+
+
+def test_watch_words_of_one_story_and_its_spike_merge(con, settings):
+    rows = []
+    for back in range(1, 15):                                    # history: 2 items a day in 环境保护
+        rows += [make_item(f"H{back}-{i}", at(-back, 9, i), category="环境保护", region="A7县", **answered(at(-back)))
+                 for i in range(2)]
+    for i in range(12):                                          # D: a fire story, words 起火 / 爆炸
+        text = "富源化工厂起火，随后发生爆炸，浓烟很大。" if i % 2 else "化工厂起火了，附近居民被疏散。"
+        rows.append(make_item(f"E{i}", at(0, 10, i), category="环境保护", region="A7县", content=text,
+                              **answered(at(0, 10, i))))
+    rows.append(make_item("O1", at(0, 11), category="城乡建设", region="A1区", department="市应急局", channel="热线",
+                          content="工地塔吊坍塌。",
+                          **answered(at(0, 11))))
+    load(con, settings, rows)
+    found = alerts.current_alerts(con, D, SETTINGS, now=AT_NOON + timedelta(days=30))
+    fire = [a for a in found if "E0" in ids(a.items(con))]
+    assert len(fire) == 1                                        # 起火, 爆炸, category, region, all: one event
+    event = fire[0]
+    assert event.kind == "watch_word" and event.value == "起火" and event.count == 12
+    assert any("关注词「爆炸」" in r for r in event.related) and any("分类「环境保护」" in r for r in event.related)
+    assert any(r.startswith("全部信息数量激增") for r in event.related)       # 12 of its 13 items are the event
+    assert "同一批信息还触发" in event.message and "本事件共 12 条信息" in event.message
+    assert [a.value for a in found if a.kind == "watch_word" and a is not event] == ["坍塌"]   # other item apart
+
+
+def test_watch_words_in_context(con, settings):
+    rows = [
+        make_item("X1", at(0, 9), content="工地夜间施工，白天和夜晚都达到80多分贝，就像一个巨大的爆炸场声响，严重影响休息。",
+                  **answered(at(0, 9))),                                               # a comparison
+        make_item("X2", at(0, 10), content="经核实，化工园区并没有发生爆炸。", **answered(at(0, 10))),         # denied
+        make_item("X3", at(0, 11), content="我家住在“火灾花园”，门口路灯坏了。", **answered(at(0, 11))),      # a quoted name
+        make_item("X4", at(0, 12), content="请问「爆炸城」项目什么时候交房？", **answered(at(0, 12))),     # a quoted name
+        make_item("X5", at(0, 13), content="互联网时代信息爆炸，请加强政务公开。", **answered(at(0, 13))),  # a phrase
+        make_item("X6", at(0, 14), content="仓库发生爆炸，有人受伤。", **answered(at(0, 14))),              # real
+    ]
+    load(con, settings, rows)
+    found = of(alerts.current_alerts(con, D, SETTINGS, now=AT_NOON), "watch_word")
+    assert ids(found["爆炸"].items(con)) == {"X6"} and found["爆炸"].count == 1
+    assert set(found) == {"爆炸"}                          # no 火灾: “火灾花园” is a name
+    # the exceptions are data: without the file every mention fires
+    dicts = settings.data_dir / "dicts"
+    dicts.mkdir()
+    (dicts / "watchwords.txt").write_text("爆炸 高\n", encoding="utf-8")
+    plain = of(alerts.current_alerts(con, D, SETTINGS, dicts_dir=dicts, now=AT_NOON), "watch_word")
+    assert ids(plain["爆炸"].items(con)) == {"X1", "X2", "X4", "X5", "X6"}
+    empty = settings.data_dir / "empty"
+    empty.mkdir()
+    assert load_context(empty) == Context() and load_context(None).denials and load_context(None).comparisons
+
+
+def test_budget_per_severity_and_the_rest_summarised():
+    made = [_alert(severity=s, value=f"{s}{i}", count=10 - i) for s, n in (("高", 2), ("中", 4), ("低", 6))
+            for i in range(n)]
+    shown, held = alerts.budgeted(alerts.dedupe(made), (5, 3, 1))
+    assert [a.value for a in shown] == ["高0", "高1", "中0", "中1", "中2", "低0"]
+    assert [a.value for a in held] == ["中3", "低1", "低2", "低3", "低4", "低5"]
+    day = alerts.AlertDay(D, tuple(shown), tuple(held), (), None)
+    assert day.held_text() == "另有 5 条低级预警、1 条中级预警未列出（每日按级别列出的条数有上限）。"
+    assert day.counts_text() == "预警 6 条（高 2 · 中 3 · 低 1），另有 6 条未列出，部门提醒 0 个"
+
+
+def test_day_alerts_apply_the_configured_budget(volume_store):
+    tight = replace(SETTINGS, alert_budget=(1, 0, 0))
+    day = alerts.day_alerts(volume_store, D, tight, now=AT_NOON + timedelta(days=30))
+    assert [a.value for a in day.warnings] == ["稳定"] and {a.value for a in day.held} == {"新增五件", "论坛", "全部"}
+    assert day.held_text() == "另有 3 条中级预警未列出（每日按级别列出的条数有上限）。"
+
+
+# ------------------------------------------------------------------------------- on the demo data
+DEMO_END = datetime(2024, 6, 1, 8, 0)
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    from dashboard.core.config import settings_for
+    from dashboard.core.demo import generate_items
+
+    demo_settings = settings_for(tmp_path_factory.mktemp("demo") / "data")
+    demo_con = store.connect(demo_settings.db_path)
+    outcome = ingest_frame(demo_con, generate_items(20_000, days=180, seed=42, end=DEMO_END), demo_settings, "演示",
+                           demo=True)
+    assert outcome.loaded_new == 20_000
+    yield demo_con
+    demo_con.close()
+
+
+def test_demo_bursts_caught_and_normal_days_quiet(demo_store):
+    """Every burst the demo plans (demo.planned_incidents) raises an alert with its items within its first
+    three days; a normal day lists at most 10 (warnings and reminders), the 20,000-item demo that
+    `python -m dashboard demo` loads."""
+    from dashboard.core.demo import planned_incidents
+
+    settings = AnalyticsSettings()
+    incidents = planned_incidents(20_000, days=180, seed=42, end=DEMO_END)
+    assert len(incidents) >= 2
+    burst_days = set()
+    for incident in incidents.itertuples():
+        first = (pd.Timestamp(incident.onset) - pd.Timedelta(hours=8)).date()
+        window = [first + timedelta(days=k) for k in range(3)]
+        burst_days.update(window)
+        scope = Filters(period=days_period(first, window[-1], 8), regions=(incident.region,),
+                        categories=(incident.category,))
+        burst = ids(store.run_query(demo_store, "alerts/items", **scope.params(), day_start_hour=8))
+        caught = [a for d in window for a in alerts.day_alerts(demo_store, d, settings, now=DEMO_END).warnings
+                  if burst & ids(a.items(demo_store))]
+        assert caught, incident.name
+        assert caught[0].severity == "高", incident.name
+    normal = [DEMO_END.date() - timedelta(days=k) for k in range(1, 22)]
+    for day in [d for d in normal if d not in burst_days]:
+        listed = alerts.day_alerts(demo_store, day, settings, now=DEMO_END)
+        assert len(listed.alerts) <= 10, (day, [a.message for a in listed.alerts])

@@ -62,7 +62,7 @@ def test_the_help_points_to_the_table():
 
 
 SAMPLE = {"int": ("7", 7), "float": ("0.25", 0.25), "str": ("mean", "mean"),
-          "tuple[str, ...]": ("甲, 乙", ("甲", "乙"))}
+          "tuple[str, ...]": ("甲, 乙", ("甲", "乙")), "tuple[int, ...]": ("4, 3,2", (4, 3, 2))}
 
 
 DOCUMENTED = [(cls, f) for cls in (config.Settings, config.Limits, config.AnalyticsSettings)

@@ -146,7 +146,8 @@ def test_departments_page_bulletin_and_cli_agree(db, app_data_dir, monkeypatch, 
 def test_overview_cards_digest_and_alerts_agree(db, app_data_dir, monkeypatch, tmp_path):
     con = store.connect(db, read_only=True)
     end_of_day = datetime(2024, 4, 2, 8)
-    counts = alerts.AlertCounts.of(alerts.current_alerts(con, DAY, SETTINGS, now=end_of_day))
+    listed = alerts.day_alerts(con, DAY, SETTINGS, now=end_of_day)
+    counts = alerts.AlertCounts.of(listed.alerts)
     due, window = metrics.due_reply_rate(con, DAY, Filters(), SETTINGS, end_of_day)
     value, formula = metrics.due_rate_parts(due, window, SETTINGS)
     con.close()
@@ -156,8 +157,11 @@ def test_overview_cards_digest_and_alerts_agree(db, app_data_dir, monkeypatch, t
     assert main(["report", "daily", "--db", str(db), "--date", DAY.isoformat(), "-o", str(out)]) == 0
     digest = out.read_text(encoding="utf-8")
     assert f"到期诉求答复率 {value}（{formula}）" in digest
-    # overdue at 市住建局 and 市城管局; 市城管局 below 90% on both due rates: one department reminder
-    assert counts.warnings >= 2 and counts.reminders == 1 and counts.text() in digest
+    # overdue at 市住建局 and 市城管局: one backlog line, no alert per department; 市城管局 below 90% on both
+    # due rates: one department reminder
+    assert listed.backlog is not None and listed.backlog.departments >= 2 and counts.reminders == 1
+    assert not [a for a in listed.alerts if a.kind == "overdue"]
+    assert listed.counts_text() in digest and listed.backlog.text() in digest
 
     params = dict(range="custom", **{"from": "2024-03-25", "to": DAY.isoformat()})
     at = _page(db, "overview", monkeypatch, **params)
@@ -166,7 +170,8 @@ def test_overview_cards_digest_and_alerts_agree(db, app_data_dir, monkeypatch, t
     assert _metric(at, "到期诉求答复率") == value
     assert any(formula in c.value.replace("\\", "") for c in at.caption)
     hot = _page(db, "hot", monkeypatch, **params)
-    assert any(counts.text() in c.value.replace("\\", "") for c in hot.caption)
+    assert any(listed.counts_text() in c.value.replace("\\", "") for c in hot.caption)
+    assert any(listed.backlog.text() in t.value for t in hot.text)
 
 
 def test_items_say_unknown_never_unanswered(db):

@@ -26,7 +26,7 @@ SAMPLE_PARAMS = {
     "filters": SAMPLE_FILTERS, "oldest_first": True,
     "start": datetime(2019, 1, 1), "end": datetime(2030, 1, 1), "categories": ["城乡建设"],
     "channels": ["留言板"], "regions": ["A市"], "departments": ["未标注"], "sentiments": ["负面"],
-    "keyword": "物业", "day_start_hour": 8, "as_of": datetime(2020, 2, 1), "overdue_days": 15, "limit": 10, "cap": 3,
+    "keyword": "物业", "day_start_hour": 8, "as_of": datetime(2020, 2, 1), "answered_from": datetime(2020, 1, 31), "overdue_days": 15, "limit": 10, "cap": 3,
     "min_count": 2, "baseline_days": 14, "window_days": 30, "item_ids": ["1001", "1002"],
     "topic_item_ids": ["1001", "1002"], "department": "未标注", "words": ["火灾"], "term": "物业费",
     "file_id": 1, "status": "loaded", "satisfied_values": ["满意"], "overdue_kind": "超期未答复",

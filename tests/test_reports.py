@@ -250,6 +250,16 @@ def test_special_report_topic_and_empty(special_store):
     assert hot
     report = reports.special_report(special_store, f, topic=hot[0])
     assert report.title.startswith("关于“") and f"所选范围内共有信息 {hot[0].size} 条" in report.markdown()
+    assert report.title == "关于“幸福路积水”的舆情专报"            # a headline from the titles, not a term bag
+
+
+def test_special_report_lists_the_top_topics_of_its_selection(special_store):
+    text = reports.special_report(special_store, Filters(period=SPECIAL)).markdown()
+    section = text[text.index("五、主要话题"):]
+    assert "| 话题 | 关键词 | 信息 | 人数 | 点赞 | 首条 | 最新 |" in section
+    assert "| 幸福路积水 |" in section and "| 2024-04-01 | 2024-04-03 |" in section
+    quiet = reports.special_report(special_store, Filters(period=SPECIAL, categories=("教育",))).markdown()
+    assert "所选范围内没有形成话题" in quiet
     empty = reports.special_report(special_store, Filters(period=SPECIAL, keyword="不存在的词"))
     assert "所选范围内没有舆情信息。" in empty.markdown()
 

@@ -86,8 +86,9 @@ def test_duplicate_story_is_one_topic_with_its_size_label_and_representative(con
     assert set(topic.item_ids) == {r["id"] for r in jin}
     assert list(topic.item_ids) == [r["id"] for r in jin]            # time order
     assert topic.topic_id == "TJ0"
-    assert {"金毛", "入学"} <= set(topic.label.split("、"))
-    assert 3 <= len(topic.label.split("、")) <= 5
+    assert {"金毛", "入学"} <= set(topic.key_terms.split("、"))
+    assert 3 <= len(topic.key_terms.split("、")) <= 5
+    assert topic.label == "金毛湾小区孩子入学难"                    # a headline from its own titles
     assert topic.representative_title in {t for t, _ in JINMAOWAN}
     assert topic.first_at == START + timedelta(days=5)
     assert topic.last_at == START + timedelta(days=5 + 14, hours=7)

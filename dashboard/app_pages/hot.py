@@ -34,10 +34,12 @@ with pick:
 with severity_col:
     severities = st.pills("级别", ["高", "中", "低"], selection_mode="multi", default=["高", "中", "低"],
                           key="hot_severity")
-alerts = cached.current_alerts(f, day)
-shown = [a for a in alerts if a.severity in (severities or [])]
+listed = cached.day_alerts(f, day)
+shown = [a for a in listed.alerts if a.severity in (severities or [])]
 st.caption(f"{core_filters.describe_period(cached.day_filters(f, day).period, hour)}：共有"
-           f"{core_alerts.AlertCounts.of(alerts).text()}（与《舆情摘报》的计法相同）。侧栏的分类、渠道等筛选同样适用。")
+           f"{listed.counts_text()}（与《舆情摘报》的计法相同）。侧栏的分类、渠道等筛选同样适用。")
+if listed.backlog:
+    st.text(f"超期积压：{listed.backlog.text()}")
 if not shown:
     st.info("所选级别没有预警。")
 for alert in shown:
@@ -47,6 +49,10 @@ for alert in shown:
         rows = cached.alert_items(alert)
         st.dataframe(tables.item_table(rows), hide_index=True, height=min(38 + 35 * len(rows), 300),
                      column_config=widgets.ITEM_COLUMNS, key=f"hot_alert_{alert.key}")
+if listed.held:
+    with st.expander(listed.held_text(), icon=":material/more_horiz:"):
+        st.dataframe(tables.alerts_table(list(listed.held)), hide_index=True, key="hot_alerts_held",
+                     column_config={"说明": st.column_config.TextColumn("说明", width="large")})
 with st.expander("预警规则", icon=":material/rule:"):
     st.text("\n".join(f"• {line}" for line in cached.alert_rules_text(f)))
 

@@ -53,13 +53,14 @@ due, window = cached.due_reply_rate(f, day)
 due_before, _ = cached.due_reply_rate(f, day - timedelta(days=1))
 reply_kpi = kpis.due_rate_kpi(due.numerator, due.denominator, (due_before.numerator, due_before.denominator),
                                 *metrics.due_rate_parts(due, window, settings), settings.min_denominator)
-alerts = cached.current_alerts(f, day)
-warnings, reminders = core_alerts.split(alerts)
-counts = core_alerts.AlertCounts.of(alerts)
+listed = cached.day_alerts(f, day)
+warnings, reminders = list(listed.warnings), list(listed.reminders)
+counts = core_alerts.AlertCounts.of(listed.alerts)
 alerts_kpi = Kpi(label="预警", value=counts.warnings, text=str(counts.warnings),
                  formula="当日触发的预警条数（数量激增、负面占比上升、关注词、超期未答复），规则见「热点与预警」页；"
                          "部门提醒另计",
-                 notes=(" · ".join(f"{s} {n}" for s, n in counts.by_severity.items()), f"部门提醒 {counts.reminders} 个"))
+                 notes=(" · ".join(f"{s} {n}" for s, n in counts.by_severity.items())
+                        + (f"，另有 {len(listed.held)} 条未列出" if listed.held else ""), f"部门提醒 {counts.reminders} 个"))
 first_item = ui_filters.store_summary()["first_published"]
 widgets.kpi_cards(kpis.with_coverage([items_kpi, negative_kpi], fd.period, first_item) + [reply_kpi, alerts_kpi])
 report_downloads("overview_digest", "生成摘报", lambda: cached.daily_digest(day),
@@ -86,6 +87,10 @@ with left:
                              column_config=widgets.ITEM_COLUMNS, key=f"overview_alert_{alert.key}")
         if len(warnings) > ALERTS_SHOWN:
             st.caption(f"另有 {len(warnings) - ALERTS_SHOWN} 条预警，见「热点与预警」页。")
+    if listed.held:
+        st.caption(listed.held_text())
+    if listed.backlog:
+        st.caption(f"超期积压：{listed.backlog.text()}")
 
 # --------------------------------------------------------------------------------- hot topics
 with right:

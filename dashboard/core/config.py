@@ -36,6 +36,10 @@ def _env_list(name: str, default: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in os.environ.get(name, default).split(",") if v.strip())
 
 
+def _env_ints(name: str, default: str) -> tuple[int, ...]:
+    return tuple(int(v) for v in _env_list(name, default))
+
+
 def _data_dir() -> Path:
     return _env_path("YUQING_DATA_DIR", PROJECT_ROOT / "data")
 
@@ -178,6 +182,12 @@ class AnalyticsSettings:
     due_window_days: int = _setting("YUQING_DUE_WINDOW_DAYS", _env_int, 30,
                                     "到期诉求答复率和部门提醒的时间窗（天）：某日看的是发布于这么多天内、"
                                     "在该日之前都已过答复期限（YUQING_OVERDUE_DAYS）的诉求")
+    alert_budget: tuple[int, ...] = _setting("YUQING_ALERT_BUDGET", _env_ints, "5,5,3",
+                                             "每个监测日最多列出的高、中、低级预警条数（逗号分隔）；"
+                                             "其余汇总为一句“另有 N 条…预警”", shown="5,5,3")
+    backlog_alert_growth: int = _setting("YUQING_BACKLOG_ALERT_GROWTH", _env_int, 10,
+                                         "超期未答复积压一天净增（新超期减本日办结）达到这么多件才作为预警；"
+                                         "否则只在预警上方写一句积压情况")
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,13 @@ def current_alerts(con, filters: Filters, day: date) -> list[Alert]:
     return core_alerts.current_alerts(con, day, settings=settings_for_day(filters), filters=filters)
 
 
+@store_cached(ttl=NOW_TTL, max_entries=32)
+def day_alerts(con, filters: Filters, day: date) -> core_alerts.AlertDay:
+    """The alerts of monitoring `day` as every list shows them: one per event, within the daily budget,
+    with the overdue backlog line (the same as the 摘报)."""
+    return core_alerts.day_alerts(con, day, settings=settings_for_day(filters), filters=filters)
+
+
 @store_cached(ttl=NOW_TTL, max_entries=128)
 def _alert_items(con, query: str, params: dict) -> pd.DataFrame:
     return store.run_query(con, query, **params)

@@ -40,7 +40,8 @@ select
     i.category,
     i.region,
     i.department,
-    i.sentiment
+    i.sentiment,
+    i.content
 from scoped as i
 join hits as h on h.id = i.id
 order by h.word, i.published_at desc, i.id

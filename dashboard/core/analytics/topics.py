@@ -56,8 +56,11 @@ and no echo is then a "topic" of one).
 Labels, representative, quotes
 ------------------------------
 A topic's centroid is the sum of its items' vectors.  Its ``terms`` are the
-heaviest centroid terms; its ``label`` the 3-5 heaviest, in the order they
-appear in the representative title.  The representative item is the most liked
+heaviest centroid terms; its ``key_terms`` the 3-5 heaviest, in the order they
+appear in the representative title; its ``label`` a headline a person would
+write, made from the titles of the representative and the 11 next most central
+items (core/analytics/headlines.py: the representative's main clause when short,
+else the phrase most titles share followed by the key terms they share).  The representative item is the most liked
 among the central items (cosine to the centroid at least 70% of the best one).
 Quotes are 1-2 sentences from the masked content of the representative and of
 the next most central items, chosen for the topic terms they contain, word for
@@ -92,6 +95,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core import store
+from dashboard.core.analytics.headlines import headline
 from dashboard.core.filters import UNLABELLED, Filters, Period
 
 __all__ = [
@@ -117,6 +121,7 @@ NEAR_IDENTICAL_SHARED = 3
 SAME_AUTHOR_MIN_SIMILARITY = 0.5
 AUTHOR_NEIGHBOURS = 16          # an author's item is compared with their next 16 items
 QUOTE_CHARS = 80
+HEADLINE_TITLES = 12            # the label is made from the titles of the 12 most central items
 QUOTE_MIN_CHARS = 10
 # Author values that stand for "nobody in particular": never evidence of a repeat.
 ANONYMOUS_AUTHORS = frozenset({"", "匿名", "匿名用户", "网友", "市民", "群众", "游客", "未知", "无", "-",
@@ -133,7 +138,7 @@ _PRODUCT_BITS = 20
 @dataclass(frozen=True)
 class Topic:
     topic_id: str                  # "T" + id of the earliest item
-    label: str                     # 3-5 top terms, joined with "、"
+    label: str                     # a headline from the topic's own titles (headlines.headline)
     terms: tuple[str, ...]         # up to 8 top terms, heaviest first
     representative_id: str
     representative_title: str      # masked
@@ -148,6 +153,7 @@ class Topic:
     regions: tuple[str, ...]
     item_ids: tuple[str, ...]      # in time order
     score: float
+    key_terms: str = ""            # 3-5 top terms, joined with "、", shown beside the label
 
 
 # --------------------------------------------------------------------------- #
@@ -442,7 +448,7 @@ def hot_topics(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20
     stats = stats.sort_values(["score", "size", "first_at"], ascending=[False, False, True]).head(limit)
 
     drafts = [_draft(topic, row, items, labels, vectors) for topic, row in stats.iterrows()]
-    wanted = sorted({i for d in drafts for i in d["quote_ids"]})
+    wanted = sorted({i for d in drafts for i in d["title_ids"]})
     since = items.loc[items["id"].isin(wanted), "published_at"].min() if wanted else None
     texts = store.run_query(con, TOPIC_ITEMS_QUERY, item_ids=wanted, since=since).set_index("id")
     return [_finish(d, texts) for d in drafts]
@@ -463,7 +469,7 @@ def _draft(topic: int, stats: pd.Series, items: pd.DataFrame, labels: np.ndarray
     likes = members["likes"].to_numpy()
     central = np.flatnonzero(centrality >= CENTRAL_SHARE * centrality.max() - _EPS)
     best = central[np.lexsort((-centrality[central], -likes[central]))[0]]
-    by_centrality = [i for i in np.argsort(-centrality, kind="stable") if i != best][:4]
+    by_centrality = [i for i in np.argsort(-centrality, kind="stable") if i != best][:HEADLINE_TITLES - 1]
     ids = members["id"].tolist()
 
     def ranked(column: str) -> tuple[str, ...]:
@@ -473,7 +479,8 @@ def _draft(topic: int, stats: pd.Series, items: pd.DataFrame, labels: np.ndarray
     return dict(
         topic_id=f"T{ids[0]}",
         representative_id=ids[best],
-        quote_ids=[ids[best], *(ids[i] for i in by_centrality)],
+        quote_ids=[ids[best], *(ids[i] for i in by_centrality[:4])],
+        title_ids=[ids[best], *(ids[i] for i in by_centrality)],
         terms=terms,
         term_weights=term_weights,
         size=int(stats["size"]),
@@ -508,9 +515,12 @@ def _finish(draft: dict, texts: pd.DataFrame) -> Topic:
             quote = _best_sentence(texts.at[item_id, "content"], weights, exclude=set(quotes))
             if quote:
                 quotes.append(quote)
+    titles = [str(texts.at[i, "title"]) for i in draft["title_ids"]
+              if i in texts.index and isinstance(texts.at[i, "title"], str)]
     return Topic(
         topic_id=draft["topic_id"],
-        label="、".join(label_terms),
+        label=headline(titles, list(terms)),
+        key_terms="、".join(label_terms),
         terms=tuple(terms),
         representative_id=rep,
         representative_title=title,

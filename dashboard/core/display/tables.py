@@ -139,7 +139,7 @@ def topics_table(topics: list, full: bool = True) -> pd.DataFrame:
     """Hot topics (analytics.topics.Topic) for a table; `full` adds first day, channels and departments."""
     rows = []
     for t in topics:
-        row = {"话题": t.label, "条目": t.size, "人数": t.people, "点赞": t.likes}
+        row = {"话题": t.label, "关键词": t.key_terms, "条目": t.size, "人数": t.people, "点赞": t.likes}
         if full:
             row |= {"首条": t.first_at, "最新": t.last_at, "渠道": "、".join(t.channels),
                     "部门": "、".join(t.departments[:3]) + ("等" if len(t.departments) > 3 else "")}

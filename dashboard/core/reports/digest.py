@@ -3,7 +3,7 @@ the due-aware reply rate, the alerts, the hot topics, the departments to remind.
 
 Numbered 第 N 期 via the report_issues table (queries/reports/digest_issue.sql, issue_digest.sql): a number
 is never reused and the same period regenerated keeps its number. Judged as of the end of the day (or
-when it is generated, for a running day). Alerts are counted as on 总览 and 热点与预警 (alerts.AlertCounts).
+when it is generated, for a running day). Alerts are listed and counted as on 总览 and 热点与预警 (alerts.day_alerts).
 Chart: the volume of the last seven monitoring days (negative items stacked).
 """
 from __future__ import annotations
@@ -90,14 +90,14 @@ def daily_digest(con, day: date, settings: AnalyticsSettings | None = None, dict
     as_of = min(generated, period.end)
     today = _digest_overview_section(report, con, day, as_of, settings)
 
-    found = alerts_mod.current_alerts(con, day, settings, dicts_dir=dicts_dir, now=as_of)
-    warnings, reminders = alerts_mod.split(found)
+    listed = alerts_mod.day_alerts(con, day, settings, dicts_dir=dicts_dir, now=as_of)
+    warnings, reminders = list(listed.warnings), list(listed.reminders)
     hot = topics.hot_topics(con, Filters(period=period), limit=200) if today["items"] else []
-    if not warnings and not hot and not reminders:
+    if not warnings and not listed.held and not listed.backlog and not hot and not reminders:
         report.heading("二、重要舆情")
         report.paragraph("本期无重要舆情。")
         return report
-    _digest_warnings(report, found, warnings, alert_cap)
+    _digest_warnings(report, listed, alert_cap)
     _digest_topics(report, hot, topic_cap)
     _digest_reminders(report, reminders, reminder_cap, settings)
     return report
@@ -119,15 +119,20 @@ def _digest_overview_section(report: Report, con, day: date, as_of: datetime,
     return volumes[day]
 
 
-def _digest_warnings(report: Report, found: list, warnings: list, cap: int) -> None:
+def _digest_warnings(report: Report, listed, cap: int) -> None:
+    """二、预警提示: the day's alerts as 热点与预警 lists them (alerts.day_alerts: one per event, within the
+    daily budget, the rest in one sentence), then the overdue backlog's line."""
     report.heading("二、预警提示")
-    if not warnings:
-        report.paragraph("本期无预警。")
-        return
-    report.paragraph(f"本期共有{alerts_mod.AlertCounts.of(found).text()}；预警按严重程度排列如下"
-                     f"（部门提醒见第四部分）：")
-    numbered(report, [f"【{a.severity}·{a.kind_label}】{a.message}" for a in warnings], cap,
-             "条", "预警（严重程度较低）")
+    if not listed.warnings:
+        report.paragraph(f"本期无预警（{listed.counts_text()}）。" + listed.held_text())
+    else:
+        report.paragraph(f"本期共有{listed.counts_text()}；预警按严重程度排列如下（部门提醒见第四部分）：")
+        numbered(report, [f"【{a.severity}·{a.kind_label}】{a.message}" for a in listed.warnings], cap,
+                 "条", "预警（严重程度较低）")
+        if listed.held:
+            report.paragraph(listed.held_text())
+    if listed.backlog:
+        report.paragraph(f"超期积压：{listed.backlog.text()}")
 
 
 def _digest_topics(report: Report, hot: list, cap: int) -> None:
@@ -148,7 +153,7 @@ def _topic_paragraph(topic) -> str:
     same_day = topic.first_at.date() == topic.last_at.date()
     last = f"{topic.last_at:%H:%M}" if same_day else moment_cn(topic.last_at)
     departments = "、".join([d for d in topic.departments if d != metrics.UNLABELLED][:3]) or "未标注"
-    return (f"本期相关信息 {topic.size} 条，涉及 {topic.people} 位网民，首条发布于 {moment_cn(topic.first_at)}，"
+    return (f"关键词：{topic.key_terms}。本期相关信息 {topic.size} 条，涉及 {topic.people} 位网民，首条发布于 {moment_cn(topic.first_at)}，"
             f"最新一条发布于 {last}；主要来源：{'、'.join(topic.channels[:3]) or '未标注'}；"
             f"涉及单位：{departments}。代表性留言：《{topic.representative_title}》。")
 

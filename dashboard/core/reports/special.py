@@ -20,6 +20,7 @@ from dashboard.core.reports.document import Report, moment_cn, more, pct
 
 APPENDIX_CAP = 100
 QUOTE_CAP = 3
+TOPIC_CAP = 10          # topics listed in 五、主要话题
 QUOTE_CHARS = 80
 DAILY_SPAN_DAYS = 62     # a special report over a longer span counts by month,
 MONTHLY_SPAN_DAYS = 731  # and over more than two years by year
@@ -58,7 +59,8 @@ def _quote(content) -> str | None:
 
 
 def special_report(con, filters: Filters, title: str | None = None, topic: topics.Topic | None = None,
-                   appendix_cap: int = APPENDIX_CAP, quote_cap: int = QUOTE_CAP) -> Report:
+                   appendix_cap: int = APPENDIX_CAP, quote_cap: int = QUOTE_CAP,
+                   topic_cap: int = TOPIC_CAP) -> Report:
     """《专报》 on a hot topic (its items) or on any filter selection (the items matching `filters`).
 
     Every figure comes from the named queries the pages use, over the selection (a topic narrows the
@@ -77,15 +79,29 @@ def special_report(con, filters: Filters, title: str | None = None, topic: topic
     _volume(report, con, scope)
     _sentiments(report, summary)
     _quotes(report, con, scope, list(topic.quotes) if topic is not None else [], quote_cap)
+    _top_topics(report, con, scope, topic_cap)
     _appendix(report, con, scope, int(summary["items"]), appendix_cap)
     return report
+
+
+def _top_topics(report: Report, con, scope: Filters, cap: int) -> None:
+    """五、主要话题: the hot topics of the selection (over any span: topics.hot_topics, the 热点与预警 page's),
+    each with its headline, key terms, items, people, likes, first and last day."""
+    report.heading("五、主要话题")
+    found = topics.hot_topics(con, scope, limit=cap)
+    if not found:
+        report.paragraph("所选范围内没有形成话题（至少 3 条相互关联的信息）。")
+        return
+    report.table(["话题", "关键词", "信息", "人数", "点赞", "首条", "最新"],
+                 [[t.label, t.key_terms, t.size, t.people, t.likes, f"{t.first_at:%Y-%m-%d}", f"{t.last_at:%Y-%m-%d}"]
+                  for t in found])
 
 
 def _subtitle(filters: Filters, topic: topics.Topic | None) -> list[str]:
     lines = []
     if filters.period is not None:
         lines.append(f"统计时段：{moment_cn(filters.period.start, True)} 至 {moment_cn(filters.period.end, True)}")
-    lines.append(f"范围：{_describe_filters(filters)}" + (f"；话题：{topic.label}" if topic is not None else ""))
+    lines.append(f"范围：{_describe_filters(filters)}" + (f"；话题：{topic.label}（关键词：{topic.key_terms}）" if topic is not None else ""))
     return lines
 
 
