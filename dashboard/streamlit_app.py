@@ -12,6 +12,7 @@ import streamlit as st  # noqa: E402
 from dashboard.core.store import StoreBusy  # noqa: E402
 from dashboard.ui.filters import sidebar as sidebar_filters  # noqa: E402
 from dashboard.ui.store import get_store, refresh_on_new_data  # noqa: E402
+from dashboard.ui.style import apply as apply_style  # noqa: E402
 from dashboard.ui.widgets import demo_banner  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
@@ -27,20 +28,39 @@ except Exception as exc:  # the one place a start-up failure is shown
     st.error(f"无法打开数据库：{exc}。请检查 data/ 目录的权限和磁盘空间后刷新本页。")
     st.stop()
 
+apply_style()
 refresh_on_new_data()
 
-admin_page = st.Page(PAGES_DIR / "admin.py", title="数据管理", icon=":material/database:", url_path="admin")
-navigation = st.navigation([
-    st.Page(PAGES_DIR / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page(PAGES_DIR / "hot.py", title="热点与预警", icon=":material/local_fire_department:", url_path="hot"),
-    st.Page(PAGES_DIR / "trends.py", title="趋势", icon=":material/show_chart:", url_path="trends"),
-    st.Page(PAGES_DIR / "categories.py", title="分类", icon=":material/category:", url_path="categories"),
-    st.Page(PAGES_DIR / "words.py", title="词云", icon=":material/cloud:", url_path="words"),
-    st.Page(PAGES_DIR / "departments.py", title="部门", icon=":material/apartment:", url_path="departments"),
-    st.Page(PAGES_DIR / "items.py", title="明细", icon=":material/list_alt:", url_path="items"),
-    admin_page,
-])
-if navigation is not admin_page:   # the global filters (in the URL) for every page but 数据管理
-    sidebar_filters(navigation.url_path)
+
+def pages() -> tuple[list, dict]:
+    """The pages in the sidebar, then hidden aliases so every address a user might type opens its
+    page: /overview (Streamlit serves the default page only at the root and ignores its url_path,
+    so 总览 reserves "home" and /overview is an alias) and each page's Chinese name (/热点与预警).
+    Returns the pages for st.navigation and, for every url_path, the page's own one."""
+    listed = [
+        ("overview.py", "总览", ":material/dashboard:", "home"),
+        ("hot.py", "热点与预警", ":material/local_fire_department:", "hot"),
+        ("trends.py", "趋势", ":material/show_chart:", "trends"),
+        ("categories.py", "分类", ":material/category:", "categories"),
+        ("words.py", "词云", ":material/cloud:", "words"),
+        ("departments.py", "部门", ":material/apartment:", "departments"),
+        ("items.py", "明细", ":material/list_alt:", "items"),
+        ("admin.py", "数据管理", ":material/database:", "admin"),
+    ]
+    shown = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path, default=path == "home")
+             for file, title, icon, path in listed]
+    aliases = [st.Page(PAGES_DIR / file, title=title, url_path=alias, visibility="hidden")
+               for file, title, _, path in listed
+               for alias in ({"home": "overview"}.get(path, None), title) if alias]
+    own = {page.url_path: path for page, (_, _, _, path) in zip(shown, listed)}
+    own.update({alias.url_path: own[page.url_path] for alias in aliases for page in shown
+                if alias.title == page.title})
+    return shown + aliases, own
+
+
+page_list, own_path = pages()
+navigation = st.navigation(page_list)
+if own_path[navigation.url_path] != "admin":   # the global filters (in the URL) for every page but 数据管理
+    sidebar_filters(own_path[navigation.url_path])
 demo_banner()
 navigation.run()

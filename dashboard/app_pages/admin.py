@@ -28,6 +28,8 @@ uploads = st.file_uploader(
     "支持 CSV / TSV（UTF-8 或 GBK）、XLSX、Parquet；上传后自动放入收件箱，几秒内入库。",
     type=[s.lstrip(".") for s in sorted(ingest.SUPPORTED_SUFFIXES)], accept_multiple_files=True,
 )
+# Streamlit's own hint under the box is English and cannot be translated (ui/style.py hides it).
+st.caption("把文件拖到上方框内，或点「选择文件」；可一次选多个文件，每个不超过 1024 MB。")
 
 if uploads and st.button("放入收件箱", type="primary"):
     placed, refused = 0, []

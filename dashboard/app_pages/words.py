@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.core import filters as core_filters
-from dashboard.core.display import tables
+from dashboard.core.display import figures, tables
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
 
@@ -64,8 +64,7 @@ trend_terms = st.multiselect("比较的词语", choices, default=top["term"].hea
                              key=widgets.view_key("words_trend_terms", f))
 if trend_terms:
     trend = cached.term_trend(f, trend_terms)
-    st.line_chart(trend.rename(columns={"day": "日期", "term": "词语", "items": "条目数"}), x="日期", y="条目数",
-                  color="词语", height=300)
+    widgets.chart(figures.term_trend_figure(trend), key="words_trend_chart", selectable=False)
     st.caption("每天使用该词的信息条数" + ("（按监测日）" if hour else "") + "。")
 
 st.subheader("包含词语的信息")

@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard.core import store
 from dashboard.core.display.drilldown import Drill
 from dashboard.core.display.kpis import Kpi
+from dashboard.core.display.plotly_config import plotly_config
 from dashboard.core.display.tables import export_table, item_table
 from dashboard.core.filters import Filters, period_bounds_text
 from dashboard.core.reports.exports import csv_bytes, xlsx_bytes
@@ -73,7 +74,7 @@ def demo_banner() -> None:
     demo = int(ui_filters.store_summary()["demo_items"])
     if demo:
         st.warning(f"演示数据：库中 {demo:,} 条信息为虚构的演示数据，不代表真实情况。导入第一个真实文件时会自动删除"
-                   "（也可运行 python -m dashboard demo --remove）。", icon=":material/science:")
+                   "（管理员也可用命令行删除，见使用说明）。", icon=":material/science:")
 
 
 def no_items_note() -> None:
@@ -154,11 +155,11 @@ def chart(fig: go.Figure, key: str, group: str | None = None, selectable: bool =
     """A plotly figure; with `selectable`, clicks (and box selections) rerun the page with the event.
     `group` records which of several selectable charts on a page was used last (last_selected)."""
     if not selectable:
-        st.plotly_chart(fig, key=key, config={"displaylogo": False})
+        st.plotly_chart(fig, key=key, config=plotly_config())
         return None
     on_select: Any = _remember(group, key) if group else "rerun"
     return st.plotly_chart(fig, key=key, on_select=on_select, selection_mode=("points", "box"),
-                           config={"displaylogo": False})
+                           config=plotly_config(selectable=True))
 
 
 def selectable_table(frame: pd.DataFrame, key: str, group: str | None = None, multi: bool = False,

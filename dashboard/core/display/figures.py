@@ -261,3 +261,21 @@ def bars_figure(frame: pd.DataFrame, dimension: str, *, value_column: str = "ite
     fig.update_xaxes(title="条目数")
     fig.update_yaxes(title=None, type="category")
     return _layout(fig, title=title, height=max(260, 26 * len(data) + 100))
+
+
+def term_trend_figure(frame: pd.DataFrame, *, grain: str = "day") -> go.Figure:
+    """Items using each term per bucket: frame (day, term, items); one line per term, Chinese dates on
+    the axis and in the hover (the 词云 page's 词语趋势). customdata = [bucket, term]."""
+    if frame.empty:
+        return empty_figure()
+    fig = go.Figure()
+    hover_time = HOVER_TIME[grain]
+    for term, part in frame.sort_values("day").groupby("term", sort=False):
+        fig.add_trace(go.Scatter(
+            x=part["day"], y=part["items"], name=esc(term), mode="lines+markers",
+            line=dict(color=color_for("term", str(term))),
+            customdata=[[_iso(d), str(term)] for d in part["day"]],
+            hovertemplate=f"%{{x|{hover_time}}}<br>{esc(term)}：%{{y}} 条<extra></extra>"))
+    fig.update_xaxes(title=None, tickformat=TICK_FORMATS[grain])
+    fig.update_yaxes(title="条目数", rangemode="tozero")
+    return _layout(fig, height=300)
