@@ -216,7 +216,7 @@ def test_items_page_search_detail_and_reply_timing(app):
     listed = at.dataframe[0].value
     assert len(listed) == found
 
-    replied = next(i for i, value in enumerate(listed["答复时间"]) if pd.notna(value))
+    replied = next(i for i, value in enumerate(listed["答复时间"]) if pd.notna(value) and value != "—")
     at.session_state[selection_key(at, "items_", "_table_")] = {"selection": {"rows": [replied], "columns": []}}
     at.run()
     assert not at.exception

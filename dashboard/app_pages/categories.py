@@ -73,7 +73,7 @@ if not predicted.empty:
                "仅供参考，不计入上方的分类统计"
                + (f"；留出检验准确率 {accuracy:.0%}" if accuracy is not None and accuracy == accuracy else "")
                + "。「明细」页的「预测分类」列列出每条的预测与把握。")
-    st.dataframe(predicted.rename(columns={"predicted_category": "预测分类", "items": "条目", "mean_confidence": "平均把握",
+    widgets.table(predicted.rename(columns={"predicted_category": "预测分类", "items": "条目", "mean_confidence": "平均把握",
                                            "confident": "把握≥80%"}),
                  hide_index=True, key="categories_predicted",
                  column_config={"平均把握": st.column_config.NumberColumn("平均把握", format="percent")})

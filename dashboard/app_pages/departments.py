@@ -69,7 +69,7 @@ for tab, group in zip(st.tabs(present), present):
         if summary is not None:
             widgets.kpi_cards(kpis.group_kpis(summary))
         rows = table[table["group"] == group]
-        st.dataframe(tables.department_table(rows), hide_index=True, column_config=CONFIG,
+        widgets.table(tables.department_table(rows), hide_index=True, column_config=CONFIG,
                      key=f"departments_table_{group}")
         if tables.has_unknown_sources(rows):
             st.caption("部分诉求的来源文件没有答复或满意度列：这些诉求不计入相应比率，比率空白表示来源未提供。")
@@ -83,7 +83,7 @@ for tab, group in zip(st.tabs(present), present):
             if listed.empty:
                 st.caption("没有。")
             else:
-                st.dataframe(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
+                widgets.table(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
                              key=f"departments_honour_{group}")
         with reminder:
             rule = "均" if settings.reminder_rule == "both" else "有一项"
@@ -92,7 +92,7 @@ for tab, group in zip(st.tabs(present), present):
             if listed.empty:
                 st.caption("没有。")
             else:
-                st.dataframe(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
+                widgets.table(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
                              key=f"departments_reminder_{group}")
 
 # ------------------------------------------------------------------------------------- detail
@@ -115,12 +115,12 @@ widgets.chart(figures.volume_figure(series.fill_buckets(volume, fdept.period, "d
 overdue = cached.overdue_items(fdept, limit=200)
 if not overdue.empty:
     st.markdown("**超期诉求**")
-    st.dataframe(tables.item_table(overdue.rename(columns={"overdue_kind": "超期类型", "days": "天数"})),
+    widgets.table(tables.item_table(overdue.rename(columns={"overdue_kind": "超期类型", "days": "天数"})),
                  hide_index=True, column_config=widgets.ITEM_COLUMNS, key="departments_detail_overdue")
 
 st.markdown("**条目**")
 total_items = int(query("items/count", **fdept.params(), subcategories=None).iat[0, 0])
 rows = query("items/list", **fdept.params(), subcategories=None, limit=DETAIL_ROWS, offset=0)
 st.caption(f"共 {total_items:,} 条" + (f"，下方显示最新 {DETAIL_ROWS} 条" if total_items > DETAIL_ROWS else ""))
-st.dataframe(tables.item_table(rows), hide_index=True, column_config=widgets.ITEM_COLUMNS, height=360,
+widgets.table(tables.item_table(rows), hide_index=True, column_config=widgets.ITEM_COLUMNS, height=360,
              key="departments_detail_items")

@@ -75,14 +75,14 @@ with left:
         st.caption("当日没有触发预警。")
     else:
         table = tables.alerts_table(warnings)
-        st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 250), key="overview_alerts_table",
+        widgets.table(table, hide_index=True, height=min(38 + 35 * len(table), 250), key="overview_alerts_table",
                      column_config={"说明": st.column_config.TextColumn("说明", width="large")})
         for alert in warnings[:ALERTS_SHOWN]:
             label = f"{alert.severity} · {alert.kind_label} · {widgets.md_escape(alert.value)}（{alert.count} 条）"
             with st.expander(label, icon=SEVERITY_ICONS.get(alert.severity)):
                 st.text(alert.message)
                 rows = cached.alert_items(alert)
-                st.dataframe(tables.item_table(rows), hide_index=True, height=220,
+                widgets.table(tables.item_table(rows), hide_index=True, height=220,
                              column_config=widgets.ITEM_COLUMNS, key=f"overview_alert_{alert.key}")
         if len(warnings) > ALERTS_SHOWN:
             st.caption(f"另有 {len(warnings) - ALERTS_SHOWN} 条预警，见「热点与预警」页。")
@@ -94,7 +94,7 @@ with right:
     if not hot:
         st.caption("当日没有形成话题（至少 3 条相互关联的信息）。")
     else:
-        st.dataframe(tables.topics_table(hot, full=False), hide_index=True, key="overview_topics",
+        widgets.table(tables.topics_table(hot, full=False), hide_index=True, key="overview_topics",
                      column_config={"代表性原话": st.column_config.TextColumn("代表性原话", width="large"),
                                     "最新": st.column_config.DatetimeColumn("最新", format="MM-DD HH:mm")})
 
@@ -106,7 +106,7 @@ with left:
     if rising.empty:
         st.caption("与前一天相比没有明显上升的词（至少 3 条信息使用）。")
     else:
-        st.dataframe(
+        widgets.table(
             tables.rising_terms_table(rising), hide_index=True, key="overview_rising",
             column_config={"上升倍数": st.column_config.NumberColumn("上升倍数", format="%.1f")})
 with right:
@@ -114,7 +114,7 @@ with right:
     if not reminders:
         st.caption("没有低于提醒线的部门（已到答复期限的诉求）。")
     else:
-        st.dataframe(tables.reminders_table(reminders), hide_index=True, key="overview_reminders",
+        widgets.table(tables.reminders_table(reminders), hide_index=True, key="overview_reminders",
                      column_config={"答复率": st.column_config.NumberColumn("答复率", format="percent"),
                                     "满意率": st.column_config.NumberColumn("满意率", format="percent")})
         st.caption("统计已到答复期限的诉求（提醒规则见「部门」页与「热点与预警」页）。")
@@ -125,6 +125,6 @@ attention = cached.attention_items(fd, limit=10)
 if attention.empty:
     widgets.no_items_note()
 else:
-    st.dataframe(tables.attention_table(attention), hide_index=True,
+    widgets.table(tables.attention_table(attention), hide_index=True,
                  key="overview_attention", column_config=widgets.ITEM_COLUMNS)
     st.caption("按点赞数从多到少，同样点赞时负面在前、较新的在前。")

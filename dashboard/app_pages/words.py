@@ -38,7 +38,7 @@ with cloud:
         st.image(png, caption=f"出现次数最多的 {min(CLOUD_TERMS, len(top))} 个词（字越大出现越多）",
                  width="stretch")
 with table_col:
-    st.dataframe(top.rename(columns={"term": "词语", "count": "次数", "items": "条目数"}), hide_index=True,
+    widgets.table(top.rename(columns={"term": "词语", "count": "次数", "items": "条目数"}), hide_index=True,
                  height=420, key="words_top_table")
 
 st.subheader("上升词")
@@ -49,7 +49,7 @@ if rising.empty:
 else:
     st.caption(f"与上一个等长时间段（{core_filters.describe_period(f.period.previous(), hour)}）相比，"
                "使用该词的信息占比上升最多的词；上升倍数 = 本期占比 ÷ 上期占比（各加 1 平滑）。")
-    st.dataframe(rising.rename(columns={"term": "词语", "count": "本期条目", "prev_count": "上期条目",
+    widgets.table(rising.rename(columns={"term": "词语", "count": "本期条目", "prev_count": "上期条目",
                                         "share": "本期占比", "prev_share": "上期占比", "lift": "上升倍数",
                                         "share_change": "占比变化"}),
                  hide_index=True, key="words_rising_table",
@@ -74,7 +74,7 @@ if term == NONE:
 else:
     items = cached.items_with_term(f, term, limit=500)
     st.caption(f"共 {len(items):,} 条" + ("（最多显示 500 条）" if len(items) >= 500 else "") + "，最新的在前。")
-    st.dataframe(tables.item_table(items).rename(columns={"term_count": "词频"}), hide_index=True,
+    widgets.table(tables.item_table(items).rename(columns={"term_count": "词频"}), hide_index=True,
                  column_config={**widgets.ITEM_COLUMNS,
                                 "内容": st.column_config.TextColumn("内容", width="large")},
                  key="words_items", height=360)

@@ -19,7 +19,7 @@ from dashboard.core import store
 from dashboard.core.display.drilldown import Drill
 from dashboard.core.display.kpis import Kpi
 from dashboard.core.display.plotly_config import plotly_config
-from dashboard.core.display.tables import export_table, item_table
+from dashboard.core.display.tables import export_table, item_table, without_gaps
 from dashboard.core.filters import Filters, period_bounds_text
 from dashboard.core.reports.exports import csv_bytes, xlsx_bytes
 from dashboard.ui import filters as ui_filters
@@ -162,11 +162,28 @@ def chart(fig: go.Figure, key: str, group: str | None = None, selectable: bool =
                            config=plotly_config(selectable=True))
 
 
+def _format_of(config: Any) -> str | None:
+    return ((config or {}).get("type_config") or {}).get("format") if isinstance(config, dict) else None
+
+
+def table(data: Any, *, column_config: dict | None = None, **kwargs: Any) -> Any:
+    """st.dataframe without raw gaps: empty cells read "—" (tables.without_gaps); a number or time
+    column with gaps is shown as text, written as its column format would have written it."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    config = dict(column_config or {})
+    frame, converted = without_gaps(frame, {c: _format_of(config.get(c)) for c in frame.columns})
+    for column in converted:
+        old = config.get(column) if isinstance(config.get(column), dict) else {}
+        config[column] = st.column_config.TextColumn(old.get("label") or column, help=old.get("help"),
+                                                     width=old.get("width"))
+    return st.dataframe(frame, column_config=config or None, **kwargs)
+
+
 def selectable_table(frame: pd.DataFrame, key: str, group: str | None = None, multi: bool = False,
                      **kwargs: Any) -> list[int]:
     """A st.dataframe whose rows can be picked; returns the picked row positions."""
     on_select: Any = _remember(group, key) if group else "rerun"
-    event = st.dataframe(frame, key=key, on_select=on_select, hide_index=True,
+    event = table(frame, key=key, on_select=on_select, hide_index=True,
                          selection_mode="multi-row" if multi else "single-row", **kwargs)
     return list(event.selection.rows) if event is not None else []
 
@@ -184,7 +201,7 @@ def drill_panel(drill: Drill | None, key: str, hint: str = "点击图中的柱�
         return
     rows = query("items/list", **params, limit=PREVIEW_ROWS, offset=0)
     st.caption(f"共 {total:,} 条" + (f"，下方显示最新 {PREVIEW_ROWS} 条" if total > PREVIEW_ROWS else ""))
-    st.dataframe(item_table(rows), hide_index=True, key=f"{key}_table", height=320, column_config=ITEM_COLUMNS)
+    table(item_table(rows), hide_index=True, key=f"{key}_table", height=320, column_config=ITEM_COLUMNS)
     left, right = st.columns(2)
     with left:
         st.download_button("下载这些条目（CSV）", export_builder(params),
