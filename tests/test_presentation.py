@@ -3,6 +3,7 @@ table, on a store built from fixtures shaped like the real message-board exports
 many fields the source leaves empty) and on demo data."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.core import store
 from dashboard.core.config import settings_for
 from dashboard.core.display.tables import MISSING, without_gaps
+from dashboard.core.filters import PRESETS, data_age_note, day_period, days_period, preset_period
 from dashboard.core.ingest.loader import ingest_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,3 +71,62 @@ def test_no_table_shows_a_raw_gap_on_the_real_exports(exports_app, page):
     if page != "trends":     # 趋势 draws charts only
         assert at.dataframe, f"{page} 没有表格（数据没有进入页面？）"
     assert not _gaps(at), _gaps(at)
+
+
+# ------------------------------------------------------------------------------------------ presets
+def test_presets_all_and_year_count_back_from_the_newest_item():
+    anchor = datetime(2019, 5, 6, 10)                     # the newest item, years before today
+    first = datetime(2019, 4, 25, 9, 32)
+    assert preset_period("all", anchor, 8, first=first) == days_period(date(2019, 4, 25), date(2019, 5, 6), 8)
+    assert preset_period("all", anchor, 0, first=None) == day_period(date(2019, 5, 6), 0)
+    assert preset_period("year", anchor, 0) == days_period(date(2019, 1, 1), date(2019, 5, 6), 0)
+    assert preset_period("today", datetime(2019, 5, 6, 7), 8) == day_period(date(2019, 5, 5), 8)
+    assert list(PRESETS)[:5] == ["all", "year", "30d", "7d", "today"]
+    assert PRESETS["today"] == "最新监测日"
+
+
+def test_data_age_note_says_how_old_the_newest_day_is():
+    now = datetime(2026, 12, 5, 10)
+    note = data_age_note(date(2019, 5, 6), datetime(2019, 5, 6, 10), now, 0)
+    assert note == f"最新数据在 2019-05-06（距今 {(date(2026, 12, 5) - date(2019, 5, 6)).days:,} 天）；本页显示即最新数据所在的一天。"
+    assert data_age_note(date(2026, 12, 5), datetime(2026, 12, 5, 9), now, 0) is None
+    assert data_age_note(date(2026, 12, 5), None, now, 0) is None
+
+
+def _sidebar_period(at: AppTest) -> str:
+    return next(c.value for c in at.sidebar.caption if c.value.startswith("时间："))
+
+
+def test_overview_on_old_exports_opens_on_the_newest_day_and_says_how_old(exports_app):
+    at = exports_app("overview")
+    newest = run("admin/store_summary").iloc[0]
+    newest_day = (pd.Timestamp(newest["last_published"]) - pd.Timedelta(hours=8)).date()
+    assert at.date_input[0].value == newest_day
+    assert any(f"最新数据在 {newest_day:%Y-%m-%d}（距今" in i.value for i in at.info)
+    assert at.metric[0].value != "0"
+
+
+def test_presets_all_and_year_in_the_sidebar_on_old_exports(exports_app):
+    newest = run("admin/store_summary").iloc[0]
+    first_day = (pd.Timestamp(newest["first_published"]) - pd.Timedelta(hours=8)).date()
+    last_day = (pd.Timestamp(newest["last_published"]) - pd.Timedelta(hours=8)).date()
+    at = exports_app("trends", range="all")
+    assert not at.exception
+    assert _sidebar_period(at).startswith(f"时间：{first_day:%Y-%m-%d} 至 {last_day:%Y-%m-%d}")
+    at = exports_app("trends", range="year")
+    assert _sidebar_period(at).startswith(f"时间：{last_day.year}-01-01 至 {last_day:%Y-%m-%d}")
+    assert any("按数据截至" in c.value for c in at.sidebar.caption)
+
+
+def test_a_custom_range_ending_after_the_data_opens_overview_on_the_newest_day(exports_app):
+    newest = run("admin/store_summary").iloc[0]
+    last_day = (pd.Timestamp(newest["last_published"]) - pd.Timedelta(hours=8)).date()
+    at = exports_app("overview", range="custom", **{"from": f"{last_day:%Y-%m-%d}", "to": "2026-01-01"})
+    assert not at.exception
+    assert at.date_input[0].value == last_day
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    from dashboard.ui.store import get_store
+
+    return store.run_query(get_store().con, name, **params)

@@ -27,7 +27,7 @@ hour = f.day_start_hour
 
 # ------------------------------------------------------------------------------------- alerts
 st.subheader("预警")
-default_day = cached.view_day(f)
+default_day = cached.view_day(f, ui_filters.store_summary()["last_published"])
 pick, severity_col = st.columns([1, 2], vertical_alignment="bottom")
 with pick:
     day = widgets.day_picker("hot_day", default_day, hour)

@@ -34,7 +34,8 @@ if not widgets.data_status():
 settings = AnalyticsSettings()
 f = ui_filters.current()
 hour = f.day_start_hour
-default_day = cached.view_day(f)
+newest = ui_filters.store_summary()["last_published"]
+default_day = cached.view_day(f, newest)
 pick, note = st.columns([1, 3], vertical_alignment="bottom")
 with pick:
     day = widgets.day_picker("overview_day", default_day, hour)
@@ -42,6 +43,8 @@ fd = cached.day_filters(f, day)
 with note:
     st.caption(f"本页统计：{core_filters.describe_period(fd.period, hour)}。"
                "环比与前一天相比，同比与去年同一天相比；侧栏的分类、渠道等筛选同样适用。")
+if age := core_filters.data_age_note(day, newest, ui_filters.now(), hour):
+    st.info(age, icon=":material/history:")
 
 # ------------------------------------------------------------------------------------ headline
 params = fd.params()

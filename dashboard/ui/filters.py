@@ -2,7 +2,7 @@
 
 URL query parameters (absent = default; the defaults are never written, so a plain link is short):
 
-    range   today | 7d (default) | 30d | month | last_month | custom      时间范围
+    range   all | year | 30d | 7d (default) | today (最新监测日) | month | last_month | custom   时间范围
     from    custom only: a date 2024-05-01 (that whole day) or an instant 2024-05-01T09:00
     to      custom only: a date (inclusive, to the end of that day) or an instant (exclusive)
     day     mon (default: the 08:00 monitoring day, AnalyticsSettings.day_start_hour) | cal (calendar day)
@@ -145,14 +145,16 @@ def day_start_hour(state: FilterState, settings: AnalyticsSettings | None = None
     return monitoring if state.day_mode == "mon" else 0
 
 
-def to_filters(state: FilterState, anchor: datetime, settings: AnalyticsSettings | None = None) -> Filters:
-    """Resolve a state against the anchor (core_filters.anchor_time) and the day boundary."""
+def to_filters(state: FilterState, anchor: datetime, settings: AnalyticsSettings | None = None,
+               first: datetime | None = None) -> Filters:
+    """Resolve a state against the anchor (core_filters.anchor_time), the oldest item `first` (全部)
+    and the day boundary."""
     hour = day_start_hour(state, settings)
     start = end = None
     if state.preset == "custom" and state.date_from and state.date_to:
         start = parse_bound(state.date_from, hour, end=False)
         end = parse_bound(state.date_to, hour, end=True)
-    period = preset_period(state.preset, anchor, hour, start, end)
+    period = preset_period(state.preset, anchor, hour, start, end, first=first)
     fields = {MULTI[key][1]: state.selected(key) or None for key in MULTI}
     return Filters(period=period, keyword=state.keyword or None, day_start_hour=hour, **fields)
 
@@ -175,8 +177,12 @@ def _signature(params: Mapping[str, Any]) -> tuple:
     return tuple((key, tuple(_all(params, key))) for key in FILTER_KEYS if _all(params, key))
 
 
-def _now() -> datetime:
+def now() -> datetime:
+    """Now in Asia/Shanghai, naive (how the store keeps times)."""
     return datetime.now(LOCAL_TZ).replace(tzinfo=None)
+
+
+_now = now
 
 
 # --------------------------------------------------------------------------------------------------
@@ -272,6 +278,7 @@ def sidebar(page_path: str = "") -> Filters:
     settings = AnalyticsSettings()
     summary = store_summary()
     newest = summary["last_published"]
+    first = None if pd.isna(summary["first_published"]) else summary["first_published"]
     now = _now()
     anchor = anchor_time(now, None if pd.isna(newest) else newest)
 
@@ -297,7 +304,7 @@ def sidebar(page_path: str = "") -> Filters:
                  help=f"监测日：每天 {settings.day_start_hour or 8:02d}:00 至次日同一时刻（例如 4 月 18 日 08:00 至 "
                       "4 月 19 日 08:00 记为 4 月 18 日）；自然日：00:00 至 24:00。")
         state = _state_from_widgets()
-        filters = to_filters(state, anchor, settings)
+        filters = to_filters(state, anchor, settings, first)
         hour = filters.day_start_hour
         st.caption(f"时间：{describe_period(filters.period, hour)}")
         if state.preset != "custom" and anchor < now - timedelta(hours=1):
@@ -314,7 +321,7 @@ def sidebar(page_path: str = "") -> Filters:
         st.button("重置筛选", on_click=reset, width="stretch")
 
     state = _state_from_widgets()
-    filters = to_filters(state, anchor, settings)
+    filters = to_filters(state, anchor, settings, first)
     _write_url(state, keep_page_keys=page_path == "items")
     ss[_STATE] = state
     ss[_FILTERS] = filters
