@@ -3,7 +3,7 @@ table, on a store built from fixtures shaped like the real message-board exports
 many fields the source leaves empty) and on demo data."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.core import store
 from dashboard.core.config import settings_for
 from dashboard.core.display.tables import MISSING, without_gaps
-from dashboard.core.filters import PRESETS, data_age_note, day_period, days_period, preset_period
+from dashboard.core.display.figures import MAX_SPIKE_MARKS, top_spikes, volume_figure
+from dashboard.core.filters import PRESETS, Period, data_age_note, day_period, days_period, grain_for, preset_period
 from dashboard.core.ingest.loader import ingest_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,3 +131,43 @@ def run(name: str, **params) -> pd.DataFrame:
     from dashboard.ui.store import get_store
 
     return store.run_query(get_store().con, name, **params)
+
+
+# ------------------------------------------------------------------------------------------- grain
+def test_grain_follows_the_span():
+    def span(days: float) -> Period:
+        return Period(datetime(2024, 1, 1), datetime(2024, 1, 1) + timedelta(days=days))
+    assert [grain_for(span(d)) for d in (1, 2, 3, 92, 93, 731, 732, 9 * 365)] == \
+        ["hour", "hour", "day", "day", "week", "week", "month", "month"]
+    assert grain_for(None) == "month"
+
+
+def test_trends_grain_follows_the_span_and_permalinks_hold_the_view(exports_app):
+    at = exports_app("trends", range="today")
+    assert at.button_group(key="trends_grain").value == "hour"
+    at = exports_app("trends", range="custom", **{"from": "2018-06-01", "to": "2019-05-31"})
+    assert at.button_group(key="trends_grain").value == "week"
+    assert "grain" not in at.query_params                   # the default is never written
+
+    at.button_group(key="trends_grain").set_value("month").run()
+    at.selectbox(key="trends_split").set_value("category").run()
+    at.toggle(key="trends_previous").set_value(False).run()
+    assert (at.query_params["grain"], at.query_params["split"], at.query_params["prev"]) == ("month", "category", "0")
+
+    link = {key: at.query_params[key] for key in ("range", "from", "to", "grain", "split", "prev")}
+    again = exports_app("trends", **link)                    # the permalink in a new session
+    assert again.button_group(key="trends_grain").value == "month"
+    assert again.selectbox(key="trends_split").value == "category"
+    assert again.toggle(key="trends_previous").value is False
+
+
+def test_spike_marks_are_thinned_to_the_strongest():
+    buckets = pd.date_range("2024-01-01", periods=12, freq="D")
+    spikes = pd.DataFrame({"bucket": buckets, "items": range(10, 22), "mean": 3.0, "sd": 1.0, "threshold": 5.0,
+                           "baseline": 7, "spike": True})
+    top = top_spikes(spikes)
+    assert len(top) == MAX_SPIKE_MARKS and top["items"].tolist() == [17, 18, 19, 20, 21]
+    volume = pd.DataFrame({"bucket": buckets, "series": "合计", "items": range(10, 22)})
+    figure = volume_figure(volume, grain="day", spikes=spikes)
+    marks = [t for t in figure.data if t.name == "突增"]
+    assert len(marks[0].x) == MAX_SPIKE_MARKS

@@ -107,9 +107,10 @@ row = table[table["department"] == chosen].iloc[0]
 widgets.kpi_cards(kpis.department_kpis(row, settings))
 
 fdept = core_filters.narrow(f, "department", [chosen])
-volume = query("trends/volume", **fdept.params(), grain="day", dimension=None, day_start_hour=hour)
-widgets.chart(figures.volume_figure(series.fill_buckets(volume, fdept.period, "day", hour), grain="day",
-                                   title="每日条目数"),
+dept_grain = core_filters.grain_for(fdept.period)
+volume = query("trends/volume", **fdept.params(), grain=dept_grain, dimension=None, day_start_hour=hour)
+widgets.chart(figures.volume_figure(series.fill_buckets(volume, fdept.period, dept_grain, hour), grain=dept_grain,
+                                   title=f"每{core_filters.GRAIN_LABELS[dept_grain]}条目数"),
               key=widgets.view_key("departments_trend", fdept), selectable=False)
 
 overdue = cached.overdue_items(fdept, limit=200)

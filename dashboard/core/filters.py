@@ -109,6 +109,18 @@ GRAINS = ("hour", "day", "week", "month")
 
 GRAIN_LABELS = {"hour": "小时", "day": "日", "week": "周", "month": "月"}
 
+# The grain a span reads best at (the longest span, in days, for each): hours for a day or two, days
+# up to about three months, weeks up to two years, months beyond.
+GRAIN_SPANS = (("hour", 2), ("day", 92), ("week", 731))
+
+
+def grain_for(period: "Period | None") -> str:
+    """The grain a chart over `period` opens at (the user may pick another)."""
+    if period is None:
+        return "month"
+    days = period.length / timedelta(days=1)
+    return next((grain for grain, longest in GRAIN_SPANS if days <= longest), "month")
+
 # dimension name -> the Filters field that selects it
 DIMENSION_FIELDS = {
     "category": "categories", "channel": "channels", "region": "regions",

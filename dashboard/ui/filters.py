@@ -360,3 +360,28 @@ def current() -> Filters:
 
 def current_state() -> FilterState:
     return st.session_state.get(_STATE) or FilterState()
+
+
+# --------------------------------------------------------------------------------------------------
+# A page's own view settings in the URL (趋势: grain, split, style, previous period), so a permalink
+# opens the same view. Defaults are left out, like the filters.
+# --------------------------------------------------------------------------------------------------
+
+def seed_view_setting(widget_key: str, url_key: str, options: list[str], default: str) -> None:
+    """Before the widget is drawn: take the URL's value on the session's first run (a permalink),
+    else keep what the user chose; `default` when neither."""
+    ss = st.session_state
+    if widget_key in ss:
+        return
+    value = (_all(st.query_params, url_key) or [default])[-1]
+    ss[widget_key] = value if value in options else default
+
+
+def keep_view_setting(url_key: str, value: str, default: str) -> None:
+    """After the widget: the URL holds the value unless it is the default."""
+    params = st.query_params
+    if value == default:
+        if url_key in params:
+            del params[url_key]
+    elif _all(params, url_key) != [value]:
+        params[url_key] = value

@@ -45,6 +45,27 @@ SPIKE_COLOR = "#b71c1c"
 
 TICK_FORMATS = {"hour": "%m-%d %H时", "day": "%m-%d", "week": "%m-%d", "month": "%Y-%m"}
 
+# Tick labels that follow the zoom: the grain's own format while ticks are close, then year-month,
+# then the year alone (nine years by day would otherwise read "01-01" at every tick). plotly's dtick:
+# milliseconds below a month, "M1" / "M12" for month and year ticks.
+_DAY_MS = 86_400_000
+_COARSER = [("M1", "%m-%d"), ("M12", "%Y-%m"), (None, "%Y年")]
+
+
+def tick_stops(grain: str) -> list[dict]:
+    """plotly tickformatstops for a time axis at this grain (never finer than the grain)."""
+    steps = ([(_DAY_MS, TICK_FORMATS["hour"])] if grain == "hour" else []) + _COARSER
+    if grain == "month":
+        steps = _COARSER[1:]
+    stops, low = [], None
+    for high, value in steps:
+        stops.append(dict(dtickrange=[low, high], value=value))
+        low = high
+    return stops
+
+
+MAX_SPIKE_MARKS = 5     # marked on the chart; every spike is listed in the table under it
+
 HOVER_TIME = {"hour": "%Y-%m-%d %H:00", "day": "%Y-%m-%d", "week": "%Y-%m-%d 起的一周", "month": "%Y年%m月"}
 
 HEATMAP_COLUMNS = 15    # heatmap columns beyond this are merged likewise
@@ -82,6 +103,18 @@ def _layout(fig: go.Figure, *, title: str | None = None, height: int = 420) -> g
     return fig
 
 
+def _time_axis(fig: go.Figure, grain: str) -> None:
+    """Chinese tick labels at every zoom (tick_stops), never finer than the grain."""
+    fig.update_xaxes(title=None, tickformatstops=tick_stops(grain))
+
+
+def top_spikes(spikes: pd.DataFrame, limit: int = MAX_SPIKE_MARKS) -> pd.DataFrame:
+    """The spikes worth a mark: the `limit` furthest above their threshold (the rest are in the table)."""
+    marked = spikes[spikes["spike"]]
+    excess = marked["items"] / marked["threshold"].clip(lower=1)
+    return marked.assign(_excess=excess).nlargest(limit, "_excess").drop(columns="_excess").sort_values("bucket")
+
+
 def empty_figure(message: str = "所选条件下没有数据") -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=esc(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
@@ -98,7 +131,7 @@ def volume_figure(frame: pd.DataFrame, *, grain: str, dimension: str | None = No
 
     mode: 'stack' (stacked bars), 'group' (bars side by side) or 'line' (one line per series).
     previous: align_previous() output, drawn as a dashed line 上一周期. spikes: find_spikes() output;
-    marked buckets get a red triangle above the bar. customdata of every mark:
+    the MAX_SPIKE_MARKS strongest get a red triangle above the bar (top_spikes). customdata of every mark:
     [bucket ISO, series value(s) or None, 'current'|'previous', hover label].
     """
     if frame.empty or int(frame["items"].sum()) == 0 and (previous is None or int(previous["items"].sum()) == 0):
@@ -126,7 +159,7 @@ def volume_figure(frame: pd.DataFrame, *, grain: str, dimension: str | None = No
             line=dict(color=PREVIOUS_COLOR, dash="dash", width=2), customdata=custom,
             hovertemplate="上一周期 %{customdata[3]}：%{y} 条<extra></extra>"))
     if spikes is not None and not spikes.empty and bool(spikes["spike"].any()):
-        marked = spikes[spikes["spike"]]
+        marked = top_spikes(spikes)
         custom = [[_iso(r.bucket), None, CURRENT,
                    f"前 {int(r.baseline)} 个{GRAIN_LABELS[grain]}均值 {r.mean:.1f}，标准差 {r.sd:.1f}，阈值 {r.threshold:.1f}"]
                   for r in marked.itertuples()]
@@ -136,7 +169,7 @@ def volume_figure(frame: pd.DataFrame, *, grain: str, dimension: str | None = No
             marker=dict(symbol="triangle-down", size=12, color=SPIKE_COLOR), customdata=custom,
             hovertemplate=f"%{{x|{hover_time}}} 突增：%{{y}} 条<br>%{{customdata[3]}}<extra></extra>"))
     fig.update_layout(barmode="group" if mode == "group" else "stack", bargap=0.15)
-    fig.update_xaxes(title=None, tickformat=TICK_FORMATS[grain])
+    _time_axis(fig, grain)
     fig.update_yaxes(title="条目数", rangemode="tozero")
     return _layout(fig, title=title)
 
@@ -159,7 +192,7 @@ def negative_share_figure(frame: pd.DataFrame, *, grain: str, min_denominator: i
                     line=dict(color=SENTIMENT_COLORS["负面"], width=1.5), size=7),
         customdata=custom, hovertemplate=f"%{{x|{hover_time}}}：%{{y:.1%}}<br>%{{customdata[3]}}<extra></extra>",
     ))
-    fig.update_xaxes(title=None, tickformat=TICK_FORMATS[grain])
+    _time_axis(fig, grain)
     fig.update_yaxes(title="负面占比", tickformat=".0%", rangemode="tozero")
     return _layout(fig, title=title, height=300)
 
@@ -276,6 +309,6 @@ def term_trend_figure(frame: pd.DataFrame, *, grain: str = "day") -> go.Figure:
             line=dict(color=color_for("term", str(term))),
             customdata=[[_iso(d), str(term)] for d in part["day"]],
             hovertemplate=f"%{{x|{hover_time}}}<br>{esc(term)}：%{{y}} 条<extra></extra>"))
-    fig.update_xaxes(title=None, tickformat=TICK_FORMATS[grain])
+    _time_axis(fig, grain)
     fig.update_yaxes(title="条目数", rangemode="tozero")
     return _layout(fig, height=300)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.core.display.figures import HOVER_TIME
 from dashboard.core.reports.exports import protect_frame
 
 
@@ -234,3 +235,13 @@ def without_gaps(frame: pd.DataFrame, formats: dict[str, str | None] | None = No
             out[column] = [MISSING if pd.isna(v) else _number_text(v, formats.get(column)) for v in values]
             converted.append(column)
     return out, converted
+
+
+def spikes_table(spikes: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """Every spike of a trend (find_spikes rows with spike set): when, how many, against what."""
+    return pd.DataFrame({
+        "时间": [pd.Timestamp(b).strftime(HOVER_TIME[grain]) for b in spikes["bucket"]],
+        "条目数": spikes["items"].astype(int).tolist(),
+        "阈值": spikes["threshold"].round(1).tolist(),
+        "超出倍数": (spikes["items"] / spikes["threshold"].clip(lower=1)).round(1).tolist(),
+    })
