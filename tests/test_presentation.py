@@ -14,7 +14,7 @@ from dashboard.core import store
 from dashboard.core.config import settings_for
 from dashboard.core.display.tables import MISSING, without_gaps
 from dashboard.core.display.figures import MAX_SPIKE_MARKS, top_spikes, volume_figure
-from dashboard.core.filters import PRESETS, Period, data_age_note, day_period, days_period, grain_for, preset_period
+from dashboard.core.filters import PRESETS, Filters, Period, data_age_note, day_period, days_period, grain_for, preset_period
 from dashboard.core.ingest.loader import ingest_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,3 +171,25 @@ def test_spike_marks_are_thinned_to_the_strongest():
     figure = volume_figure(volume, grain="day", spikes=spikes)
     marks = [t for t in figure.data if t.name == "突增"]
     assert len(marks[0].x) == MAX_SPIKE_MARKS
+
+
+# -------------------------------------------------------------------------------------- the rest
+def test_empty_states_name_the_real_inbox_folder(app_data_dir):
+    for page in ("overview", "admin"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+        assert not at.exception
+        inbox = str(settings_for(app_data_dir).inbox_dir)
+        shown = " ".join(i.value.replace("\\", "") for i in at.info)
+        assert inbox in shown and "data/inbox/" not in shown.replace(inbox, ""), shown
+
+
+def test_file_names_end_on_the_real_last_day():
+    from dashboard.ui.widgets import export_name
+
+    week = days_period(date(2026, 11, 27), date(2026, 12, 3), 8)      # 08:00 days, ends 12-04 08:00
+    assert export_name("网民留言办理情况通报", Filters(period=week, day_start_hour=8)) == \
+        "网民留言办理情况通报_2026-11-27_2026-12-03"
+    calendar = days_period(date(2026, 11, 27), date(2026, 12, 3), 0)
+    assert export_name("items", Filters(period=calendar)).endswith("_2026-11-27_2026-12-03")

@@ -15,7 +15,7 @@ settings = handle.settings
 
 summary = query("admin/store_summary").iloc[0]
 if int(summary["items"]) == 0:
-    st.info("数据库中还没有数据。请在下方上传文件，或把文件放入 data/inbox/ 文件夹。")
+    st.info(f"数据库中还没有数据。请在下方上传文件，或把文件放入收件箱文件夹（{md_escape(settings.inbox_dir)}）。")
 else:
     cols = st.columns(4)
     cols[0].metric("条目总数", f"{int(summary['items']):,}")

@@ -51,7 +51,7 @@ with st.expander("统计规则", icon=":material/rule:"):
     st.text("\n".join(f"• {line}" for line in cached.rules_text()))
 if f.period is not None:
     report_downloads("departments_bulletin", "生成通报", lambda: cached.bulletin_report(f),
-                     lambda r: f"网民留言办理情况通报_{f.period.start:%Y-%m-%d}_{f.period.end - timedelta(microseconds=1):%Y-%m-%d}", signature=repr(f.period),
+                     lambda r: widgets.export_name("网民留言办理情况通报", f), signature=repr(f.period),
                      help="《网民留言办理情况通报》：侧栏时间段，全部诉求，与本页数字相同。")
 
 table = cached.department_table(f)

@@ -58,7 +58,8 @@ def data_status() -> bool:
         if busy:
             st.info("首批数据正在入库，完成后本页会自动刷新。")
         else:
-            st.info("数据库中还没有数据。请到「数据管理」页上传文件，或把文件放入 data/inbox/ 文件夹；"
+            st.info("数据库中还没有数据。请到「数据管理」页上传文件，或把文件放入收件箱文件夹"
+                    f"（{md_escape(get_store().settings.inbox_dir)}）；"
                     "入库后本页会自动刷新。")
             st.page_link(ADMIN_PAGE, label="前往「数据管理」", icon="🗂️")
         return False
@@ -213,7 +214,8 @@ def drill_panel(drill: Drill | None, key: str, hint: str = "点击图中的柱�
 
 
 def export_name(prefix: str, filters: Filters) -> str:
-    """An ASCII file name that says which period it holds: items_2024-04-24_2024-04-30."""
+    """A file name that says which days it holds, the last one included: items_2024-04-24_2024-04-30
+    (for the 08:00 monitoring days 04-24 to 04-30, which end at 05-01 08:00)."""
     if filters.period is None:
         return prefix
     first, last = period_bounds_text(filters.period, filters.day_start_hour)
