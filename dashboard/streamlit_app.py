@@ -28,7 +28,6 @@ except Exception as exc:  # the one place a start-up failure is shown
     st.error(f"无法打开数据库：{exc}。请检查 data/ 目录的权限和磁盘空间后刷新本页。")
     st.stop()
 
-apply_style()
 refresh_on_new_data()
 
 
@@ -46,6 +45,7 @@ def pages() -> tuple[list, dict]:
         ("departments.py", "部门", ":material/apartment:", "departments"),
         ("items.py", "明细", ":material/list_alt:", "items"),
         ("admin.py", "数据管理", ":material/database:", "admin"),
+        ("wall.py", "大屏", ":material/tv:", "wall"),
     ]
     shown = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path, default=path == "home")
              for file, title, icon, path in listed]
@@ -60,7 +60,8 @@ def pages() -> tuple[list, dict]:
 
 page_list, own_path = pages()
 navigation = st.navigation(page_list)
-if own_path[navigation.url_path] != "admin":   # the global filters (in the URL) for every page but 数据管理
+apply_style(wall=own_path[navigation.url_path] == "wall")
+if own_path[navigation.url_path] not in ("admin", "wall"):   # the global filters (in the URL), but not on 数据管理 and 大屏
     sidebar_filters(own_path[navigation.url_path])
 demo_banner()
 navigation.run()

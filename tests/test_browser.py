@@ -33,7 +33,7 @@ pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 # The router's pages, by URL path, with the title each shows; 总览 is served at the root.
 PAGES = {"": "总览", "hot": "热点与预警", "trends": "趋势", "categories": "分类", "words": "词云",
-         "departments": "部门", "items": "明细", "admin": "数据管理"}
+         "departments": "部门", "items": "明细", "admin": "数据管理", "wall": "舆情态势大屏"}
 # Addresses a person might type (the default page's own name, Chinese names): each opens its page.
 ALIASES = {"overview": "总览", "总览": "总览", "热点与预警": "热点与预警", "明细": "明细"}
 # The pages a leader opens on a phone (checked at phone width on both stores; the demo checks every page).
@@ -42,6 +42,7 @@ DESKTOP = {"width": 1440, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 # Shown in the README: (store, width name, url path) -> file name
+WALL = {"width": 1920, "height": 1080}
 SHOTS = {("demo", "desktop", ""): "desktop-overview.png", ("demo", "desktop", "hot"): "desktop-hot.png",
          ("demo", "phone", ""): "phone-overview.png", ("demo", "phone", "hot"): "phone-hot.png"}
 # From the machine notes: without the background-networking flags Chromium keeps trying hosts this
@@ -195,6 +196,21 @@ def test_every_page_on_demo_data_at_desktop_and_phone_width(tmp_path, browser):
         page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
         hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all("as => as.map(a => a.href)")
     assert sorted(h.removeprefix(url + "/") for h in hrefs) == sorted(PAGES), "侧栏导航与路由的页面不一致"
+
+
+def test_the_wall_display_at_1920_by_1080(tmp_path, browser):
+    """大屏: no sidebar, dark, every rotating panel drawn without an error or English."""
+    data = tmp_path / "data"
+    with serving(data, "--demo-items", "2000") as url:
+        page = browser.new_page()
+        page.set_viewport_size(WALL)
+        assert not (found := _open(page, f"{url}/wall", "舆情态势大屏")), found
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        background = page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+        assert background == "rgb(11, 20, 38)", background
+        assert not (found := _open(page, f"{url}/wall?panel=volume", "舆情态势大屏")), found
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "wall.png"))
 
 
 def test_every_page_on_a_store_shaped_like_the_real_exports(tmp_path, browser):

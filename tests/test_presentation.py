@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.core import store
 from dashboard.core.config import settings_for
 from dashboard.core.display.tables import MISSING, without_gaps
+from dashboard.core.display.wall import PANEL_TITLES, panel_at
 from dashboard.core.display.figures import MAX_SPIKE_MARKS, top_spikes, volume_figure
 from dashboard.core.filters import PRESETS, Filters, Period, data_age_note, day_period, days_period, grain_for, preset_period
 from dashboard.core.ingest.loader import ingest_file
@@ -193,3 +194,19 @@ def test_file_names_end_on_the_real_last_day():
         "网民留言办理情况通报_2026-11-27_2026-12-03"
     calendar = days_period(date(2026, 11, 27), date(2026, 12, 3), 0)
     assert export_name("items", Filters(period=calendar)).endswith("_2026-11-27_2026-12-03")
+
+
+# -------------------------------------------------------------------------------------------- 大屏
+@pytest.mark.parametrize("panel", ["volume", "alerts", "topics", "regions", "departments"])
+def test_every_wall_panel_draws_on_the_real_exports(exports_app, panel):
+    at = exports_app("wall", panel=panel)
+    assert not at.exception, at.exception[0].value
+    assert not at.error
+    assert at.title[0].value == "舆情态势大屏"
+    assert at.header[0].value.startswith(PANEL_TITLES[panel])
+    assert not at.sidebar.selectbox                        # no filters, no controls on the wall
+
+
+def test_wall_panels_rotate_with_the_clock():
+    assert [panel_at(s) for s in (0, 14, 15, 30, 45, 60, 75)] == \
+        ["volume", "volume", "alerts", "topics", "regions", "departments", "volume"]

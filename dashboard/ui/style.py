@@ -17,7 +17,27 @@ STYLESHEET = """
 </style>
 """
 
+# 大屏: the whole app dark, no sidebar or header, large type (1920×1080, read from five metres).
+WALL_STYLESHEET = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"] { display: none; }
+.stApp, [data-testid="stMain"] { background: #0b1426; color: #e8eef9; }
+.st-key-wall h1, .st-key-wall h2, .st-key-wall p, .st-key-wall [data-testid="stText"],
+.st-key-wall [data-testid="stText"] *, .st-key-wall [data-testid="stMetricValue"],
+.st-key-wall [data-testid="stMetricLabel"] p, .st-key-wall [data-testid="stCaptionContainer"] { color: #e8eef9 !important; }
+.st-key-wall h1 { font-size: 3.4rem; }
+.st-key-wall_panel h2 { font-size: 2.8rem; }
+.st-key-wall_panel [data-testid="stText"], .st-key-wall_panel [data-testid="stText"] * { font-size: 2.2rem; line-height: 1.5; }
+.st-key-wall_panel [data-testid="stMetricValue"] { font-size: 4.5rem; }
+.st-key-wall_panel [data-testid="stMetricLabel"] p { font-size: 2rem; }
+.st-key-wall [data-testid="stCaptionContainer"] { font-size: 1.4rem; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 2rem 3rem; }
+</style>
+"""
 
-def apply() -> None:
-    """Once per run, from the router (st.html with only a <style> takes no space on the page)."""
-    st.html(STYLESHEET)
+
+def apply(wall: bool = False) -> None:
+    """Once per run, from the router (st.html with only a <style> takes no space on the page);
+    `wall` adds the 大屏's dark full-screen look."""
+    st.html(STYLESHEET + (WALL_STYLESHEET if wall else ""))
