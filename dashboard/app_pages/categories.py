@@ -51,8 +51,12 @@ for tab, dimension in zip(st.tabs(list(HEATMAPS.values())), HEATMAPS):
     with tab:
         matrix = query("categories/matrix", **params, dimension=dimension)
         heat_keys[dimension] = widgets.view_key(f"categories_heat_{dimension}", params)
-        heat_events[dimension] = widgets.chart(figures.heatmap_figure(matrix, "category", dimension),
-                                               key=heat_keys[dimension], group="categories")
+        with st.container(key=f"desktop_only_{dimension}"):
+            heat_events[dimension] = widgets.chart(figures.heatmap_figure(matrix, "category", dimension),
+                                                   key=heat_keys[dimension], group="categories")
+        with st.container(key=f"phone_only_{dimension}"):     # a heatmap is unreadable at phone width
+            ranked = matrix.groupby("value", as_index=False)["items"].sum().nlargest(12, "items")
+            widgets.chart(figures.bars_figure(ranked, dimension), key=f"{heat_keys[dimension]}_bars", selectable=False)
 
 drill = widgets.pick_drill("categories", {
     tree_key: lambda: drilldown.from_treemap_selection(tree_event, f),

@@ -14,9 +14,9 @@ import streamlit as st
 from dashboard.core import filters as core_filters
 from dashboard.core import reports
 from dashboard.core.analytics import alerts as core_alerts
-from dashboard.core.analytics import metrics
+from dashboard.core.analytics import metrics, series
 from dashboard.core.config import AnalyticsSettings
-from dashboard.core.display import kpis, tables
+from dashboard.core.display import figures, kpis, tables
 from dashboard.core.display.kpis import Kpi
 from dashboard.ui import cached, widgets
 from dashboard.ui import filters as ui_filters
@@ -65,6 +65,11 @@ alerts_kpi = Kpi(label="预警", value=counts.warnings, text=str(counts.warnings
                  notes=(" · ".join(f"{s} {n}" for s, n in counts.by_severity.items()), f"部门提醒 {counts.reminders} 个"))
 first_item = ui_filters.store_summary()["first_published"]
 widgets.kpi_cards(kpis.with_coverage([items_kpi, negative_kpi], fd.period, first_item) + [reply_kpi, alerts_kpi])
+week = fd.with_period(core_filters.days_period(day - timedelta(days=6), day, hour))
+week_volume = query("trends/volume", **week.params(), grain="day", dimension=None, day_start_hour=hour)
+st.caption("近7天每日条目数")
+widgets.chart(figures.sparkline_figure(series.fill_buckets(week_volume, week.period, "day", hour)),
+              key=widgets.view_key("overview_week", week.params()), selectable=False)
 report_downloads("overview_digest", "生成摘报", lambda: cached.daily_digest(day),
                  lambda r: reports.file_name(r, day)[:-5], signature=f"{day}",
                  help=f"《舆情摘报》：{day} 监测日（08:00 至次日 08:00），不受侧栏其他筛选影响。"

@@ -14,6 +14,22 @@ STYLESHEET = """
 /* Streamlit adds a full-screen button to every chart's toolbar, titled in English; the page's own
    element toolbar already offers full screen. */
 .modebar-btn[data-title="Fullscreen"], .modebar-btn[data-title="Close fullscreen"] { display: none; }
+
+/* Phone width (a leader's phone, ≤ 480 px). Streamlit cannot tell the server the viewport width, so
+   the compact layout is CSS: KPI rows (containers keyed kpis_…) wrap two by two, parts keyed
+   phone_only / desktop_only show at one width only (a heatmap's ranked-bar stand-in, the columns of
+   a table that matter), and the chart toolbar, which covers legends there, is hidden. */
+.st-key-phone_only, [class*="st-key-phone_only_"] { display: none; }
+@media (max-width: 480px) {
+  [class*="st-key-kpis_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; gap: 0.5rem; }
+  [class*="st-key-kpis_"] [data-testid="stColumn"] { flex: 1 1 calc(50% - 0.5rem) !important;
+                                                     min-width: calc(50% - 0.5rem) !important; }
+  [class*="st-key-kpis_"] [data-testid="stMetricValue"] { font-size: 1.6rem; }
+  .st-key-phone_only, [class*="st-key-phone_only_"] { display: block; }
+  .st-key-desktop_only, [class*="st-key-desktop_only_"] { display: none; }
+  .modebar-container { display: none; }
+  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
+}
 </style>
 """
 

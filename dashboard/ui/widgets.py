@@ -94,8 +94,10 @@ def period_summary_or_stop(f: Filters) -> tuple[dict, Filters, pd.Series]:
 
 
 def kpi_cards(kpis: list[Kpi]) -> None:
-    """One st.metric per KPI: value, 环比 as the delta, 同比 underneath, the formula in the help."""
-    columns = st.columns(len(kpis))
+    """One st.metric per KPI: value, 环比 as the delta, 同比 underneath, the formula in the help.
+    The row wraps two by two at phone width (ui/style.py, containers keyed kpis_…)."""
+    row = st.container(key=view_key("kpis", [k.label for k in kpis]))
+    columns = row.columns(len(kpis))
     for column, kpi in zip(columns, kpis):
         with column:
             delta = kpi.change if kpi.change not in ("—", "无数据", "新出现") else None

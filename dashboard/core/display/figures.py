@@ -312,3 +312,20 @@ def term_trend_figure(frame: pd.DataFrame, *, grain: str = "day") -> go.Figure:
     _time_axis(fig, grain)
     fig.update_yaxes(title="条目数", rangemode="tozero")
     return _layout(fig, height=300)
+
+
+def sparkline_figure(frame: pd.DataFrame, *, grain: str = "day") -> go.Figure:
+    """A small line of items per bucket (frame: bucket, items), e.g. 总览's last seven days; no axes
+    titles, the last point marked."""
+    if frame.empty:
+        return empty_figure()
+    data = frame.sort_values("bucket")
+    fig = go.Figure(go.Scatter(
+        x=data["bucket"], y=data["items"], mode="lines+markers", line=dict(color="#1f77b4", width=3),
+        marker=dict(size=[6] * (len(data) - 1) + [11]), fill="tozeroy", fillcolor="rgba(31,119,180,0.12)",
+        hovertemplate=f"%{{x|{HOVER_TIME[grain]}}}：%{{y}} 条<extra></extra>"))
+    _time_axis(fig, grain)
+    fig.update_yaxes(title=None, rangemode="tozero")
+    fig = _layout(fig, height=180)
+    fig.update_layout(margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
+    return fig
