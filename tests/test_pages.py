@@ -192,8 +192,13 @@ def test_categories_page_drills_into_a_category_and_opens_it_in_items(app):
     at.button(key="categories_drill_open").click().run()
     assert not at.exception
     assert at.title[0].value == "明细"
-    assert at.query_params["range"] == "custom" and at.query_params["reg"] in ("A1区", ["A1区"])
+    # the drill narrows 明细 only: the sidebar keeps its own filters, page-only keys carry the drill
+    assert at.query_params["reg"] in ("A1区", ["A1区"]) and "range" not in at.query_params
+    assert at.query_params["dcat"] in (category, [category]) and at.query_params["dfrom"]
+    assert at.multiselect(key="f_cat").value == []
     assert any(c.value.startswith(f"共 {expected:,} 条") for c in at.caption)
+    at.switch_page("app_pages/categories.py").run()                 # leaving 明细 drops the drill
+    assert "dcat" not in at.query_params and at.multiselect(key="f_cat").value == []
 
 
 # --- 明细 --------------------------------------------------------------------------------------

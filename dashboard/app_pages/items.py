@@ -18,7 +18,7 @@ st.title("明细")
 if not widgets.data_status():
     st.stop()
 
-f = ui_filters.current()
+f, drilled = ui_filters.drill_scope(ui_filters.current(), st.query_params)
 subcategories = [s for s in st.query_params.get_all("sub") if s]
 
 
@@ -29,6 +29,15 @@ def _search_changed() -> None:
 st.session_state["items_search"] = f.keyword or ""
 st.text_input("搜索标题和内容", key="items_search", on_change=_search_changed, placeholder="输入词语后回车",
               help="与侧栏「关键词」相同：在标题和正文中查找这段文字（区分大小写和全角半角），其他筛选条件同时生效。")
+if drilled:
+    note, clear = st.columns([5, 1])
+    note.caption("下钻范围（只在本页生效，侧栏筛选不变）：")
+    note.text("；".join(drilled))
+    if clear.button("取消下钻", key="items_clear_drill"):
+        for key in ui_filters.PAGE_KEYS:
+            if key in st.query_params:
+                del st.query_params[key]
+        st.rerun()
 if subcategories:
     note, clear = st.columns([5, 1])
     note.caption("另按二级分类筛选（来自分类页下钻）：")

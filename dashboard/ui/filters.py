@@ -62,7 +62,10 @@ MULTI = {
 }
 SENTIMENT_OPTIONS = ("正面", "中性", "负面", "未评分")
 FILTER_KEYS = ("range", "from", "to", "day", *MULTI, "q")
-PAGE_KEYS = ("sub",)
+# A drill-down opened in 明细 narrows that page only (never the sidebar, so other pages keep their
+# filters): d + the filter's URL key for the values, dfrom / dto for the period, sub for subcategories.
+DRILL_KEYS = tuple(f"d{key}" for key in MULTI)
+PAGE_KEYS = ("sub", *DRILL_KEYS, "dfrom", "dto")
 WIDGET = {"range": "f_range", "dates": "f_dates", "day": "f_day", "q": "f_q", **{k: f"f_{k}" for k in MULTI}}
 _WRITTEN = "_filters_written"     # URL signatures this session wrote (newest last)
 _STATE = "_filters_state"         # the last FilterState applied
@@ -160,17 +163,38 @@ def to_filters(state: FilterState, anchor: datetime, settings: AnalyticsSettings
 
 
 def drill_query(drill: Drill, state: FilterState) -> dict[str, str | list[str]]:
-    """URL parameters that open 明细 on exactly a drill-down's items (a custom range + its values)."""
+    """URL parameters that open 明细 on exactly a drill-down's items: the sidebar's own filters as
+    they are, and the drill's narrowing in page-only keys (DRILL_KEYS, dfrom / dto, sub)."""
     f = drill.filters
-    values = {key: tuple(getattr(f, field_name) or ()) for key, (_, field_name, _) in MULTI.items()}
-    target = replace(state, values={k: v for k, v in values.items() if v}, keyword=f.keyword or "")
+    params = state_to_query(state)
+    for key, (_, field_name, _) in MULTI.items():
+        values = tuple(getattr(f, field_name) or ())
+        if values and values != state.selected(key):
+            params[f"d{key}"] = list(values)
     if f.period is not None:
-        date_from, date_to = period_bounds_text(f.period, f.day_start_hour)
-        target = replace(target, preset="custom", date_from=date_from, date_to=date_to)
-    params = state_to_query(target)
+        params["dfrom"], params["dto"] = period_bounds_text(f.period, f.day_start_hour)
     if drill.subcategories:
         params["sub"] = list(drill.subcategories)
     return params
+
+
+def drill_scope(f: Filters, params: Mapping[str, Any]) -> tuple[Filters, list[str]]:
+    """明细's filters narrowed by a drill-down's page-only keys, and what they narrow (for the page)."""
+    notes = []
+    for key, (_, field_name, label) in MULTI.items():
+        values = tuple(v for v in _all(params, f"d{key}") if v)
+        if values:
+            f = replace(f, **{field_name: values})
+            notes.append(f"{label}：{'、'.join(values)}")
+    first, last = (_all(params, "dfrom") or [None])[-1], (_all(params, "dto") or [None])[-1]
+    try:
+        period = Period(parse_bound(first, f.day_start_hour, end=False), parse_bound(last, f.day_start_hour, end=True))
+    except (TypeError, ValueError, AttributeError):
+        period = None
+    if period is not None and period.start < period.end:
+        f = f.with_period(period)
+        notes.append(f"时间：{describe_period(period, f.day_start_hour)}")
+    return f, notes
 
 
 def _signature(params: Mapping[str, Any]) -> tuple:
