@@ -210,3 +210,16 @@ def test_every_wall_panel_draws_on_the_real_exports(exports_app, panel):
 def test_wall_panels_rotate_with_the_clock():
     assert [panel_at(s) for s in (0, 14, 15, 30, 45, 60, 75)] == \
         ["volume", "volume", "alerts", "topics", "regions", "departments", "volume"]
+
+
+def test_a_click_in_the_word_table_lists_the_items_behind_the_word(exports_app):
+    at = exports_app("words", range="all")
+    assert not at.exception
+    top = at.dataframe[0].value
+    key = next(k for k in at.session_state if str(k).startswith("words_top_table_"))
+    at.session_state[key] = {"selection": {"rows": [1], "columns": []}}
+    at.run()
+    assert not at.exception
+    word = top.iloc[1]["词语"]
+    assert next(s for s in at.selectbox if s.label == "词语").value == word
+    assert any(c.value.startswith(f"共 {int(top.iloc[1]['条目数']):,} 条") for c in at.caption)

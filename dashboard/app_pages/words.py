@@ -38,8 +38,10 @@ with cloud:
         st.image(png, caption=f"出现次数最多的 {min(CLOUD_TERMS, len(top))} 个词（字越大出现越多）",
                  width="stretch")
 with table_col:
-    widgets.table(top.rename(columns={"term": "词语", "count": "次数", "items": "条目数"}), hide_index=True,
-                 height=420, key="words_top_table")
+    top_key = widgets.view_key("words_top_table", f)
+    top_rows = widgets.selectable_table(top.rename(columns={"term": "词语", "count": "次数", "items": "条目数"}),
+                                        key=top_key, group="words", height=420)
+    st.caption("点表中的一行，下方列出使用该词的信息。")
 
 st.subheader("上升词")
 rising = cached.rising_terms(f, limit=20, min_count=5)
@@ -49,10 +51,11 @@ if rising.empty:
 else:
     st.caption(f"与上一个等长时间段（{core_filters.describe_period(f.period.previous(), hour)}）相比，"
                "使用该词的信息占比上升最多的词；上升倍数 = 本期占比 ÷ 上期占比（各加 1 平滑）。")
-    widgets.table(rising.rename(columns={"term": "词语", "count": "本期条目", "prev_count": "上期条目",
+    rising_key = widgets.view_key("words_rising_table", f)
+    rising_rows = widgets.selectable_table(rising.rename(columns={"term": "词语", "count": "本期条目", "prev_count": "上期条目",
                                         "share": "本期占比", "prev_share": "上期占比", "lift": "上升倍数",
                                         "share_change": "占比变化"}),
-                 hide_index=True, key="words_rising_table",
+                 key=rising_key, group="words",
                  column_config={"本期占比": st.column_config.NumberColumn(format="percent"),
                                 "上期占比": st.column_config.NumberColumn(format="percent"),
                                 "占比变化": st.column_config.NumberColumn(format="percent"),
@@ -68,7 +71,16 @@ if trend_terms:
     st.caption("每天使用该词的信息条数" + ("（按监测日）" if hour else "") + "。")
 
 st.subheader("包含词语的信息")
-term = st.selectbox("词语", [NONE, *choices], key=widgets.view_key("words_term", f))
+clicked = {top_key: lambda: top["term"].iloc[top_rows[0]] if top_rows else None}
+if not rising.empty:
+    clicked[rising_key] = lambda: rising["term"].iloc[rising_rows[0]] if rising_rows else None
+term_key = widgets.view_key("words_term", f)
+last = widgets.last_selected("words")
+picked = next((word for key in sorted(clicked, key=lambda k: k != last) if (word := clicked[key]())), None)
+if picked and picked in choices and st.session_state.get("_words_picked") != (term_key, picked):
+    st.session_state[term_key] = picked              # a click in a table chooses the word below
+    st.session_state["_words_picked"] = (term_key, picked)
+term = st.selectbox("词语", [NONE, *choices], key=term_key)
 if term == NONE:
     st.caption("选择一个词语，列出使用它的信息。")
 else:
