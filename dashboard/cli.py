@@ -678,7 +678,7 @@ def _warm_imports() -> None:
     import importlib
 
     for module in ("dashboard.ui.cached", "dashboard.ui.filters", "dashboard.ui.widgets", "dashboard.ui.reports",
-                   "dashboard.core.display.charts", "dashboard.core.display.drilldown", "dashboard.core.analytics.alerts",
+                   "dashboard.core.display.figures", "dashboard.core.display.drilldown", "dashboard.core.analytics.alerts",
                    "dashboard.core.analytics.topics"):
         try:
             importlib.import_module(module)
