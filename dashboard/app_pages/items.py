@@ -63,7 +63,13 @@ else:
     st.caption(f"共 {total:,} 条；点击一行查看详情。")
 
 table = tables.item_table(rows)
-picked = widgets.selectable_table(table, key=f"{view}_table_{page}", height=420, column_config=widgets.ITEM_COLUMNS)
+with st.container(key="desktop_only_items"):
+    picked = widgets.selectable_table(table, key=f"{view}_table_{page}", height=420,
+                                      column_config=widgets.ITEM_COLUMNS)
+with st.container(key="phone_only_items"):       # at phone width: the columns a reader needs first
+    compact = [c for c in ("标题", "情感", "发布时间", "承办部门") if c in table.columns]
+    picked = picked or widgets.selectable_table(table[compact], key=f"{view}_phone_{page}", height=420,
+                                                column_config=widgets.ITEM_COLUMNS)
 
 stem = widgets.export_name("items", f)
 left, right, _ = st.columns([1, 1, 3])
