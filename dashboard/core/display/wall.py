@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.core.display.figures import _layout, bars_figure, esc
+from dashboard.core.display.figures import _layout, bars_figure
 
 WALL_BACKGROUND = "#0b1426"
 WALL_TEXT = "#e8eef9"
@@ -50,7 +50,3 @@ def hourly_figure(today: pd.DataFrame, yesterday: pd.DataFrame) -> go.Figure:
     fig = dark(_layout(fig), height=560)
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.08, x=0, font=dict(size=26)))
     return fig
-
-
-def label(text: object) -> str:
-    return esc(text)
