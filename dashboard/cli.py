@@ -827,11 +827,11 @@ def _sso_secrets(settings: Settings) -> Path | None:
         raise UsageError(str(exc)) from exc
 
 
-DEMO_ADMIN = "demo-admin"
+DEMO_ADMIN = "演示管理员"
 
 
 def _demo_admin(con) -> None:
-    """A demo start (a store holding only demo items) without an administrator gets `demo-admin` with a
+    """A demo start (a store holding only demo items) without an administrator gets `演示管理员` with a
     one-time password printed here. A store with real items never does: its pages say which command
     creates the first administrator."""
     from datetime import datetime
@@ -850,7 +850,7 @@ def _demo_admin(con) -> None:
     else:   # disabled earlier: a demo start gives it a new password, not back its old one
         users.set_disabled(con, DEMO_ADMIN, datetime.now(), disabled=False)
         users.reset_password(con, DEMO_ADMIN, password, datetime.now())
-    print(f"演示管理员账号：用户名 {DEMO_ADMIN}，一次性密码 {password}（只显示这一次；"
+    print(f"演示账号：用户名 {DEMO_ADMIN}，一次性密码 {password}（只显示这一次；"
           f"正式使用前请用 python -m dashboard user add 新建自己的账号并停用它）", file=sys.stderr)
 
 
@@ -858,7 +858,7 @@ def _warm_imports() -> None:
     import importlib
 
     for module in ("dashboard.ui.cached", "dashboard.ui.filters", "dashboard.ui.widgets", "dashboard.ui.reports",
-                   "dashboard.core.display.charts", "dashboard.core.display.drilldown", "dashboard.core.analytics.alerts",
+                   "dashboard.core.display.figures", "dashboard.core.display.drilldown", "dashboard.core.analytics.alerts",
                    "dashboard.core.analytics.topics"):
         try:
             importlib.import_module(module)

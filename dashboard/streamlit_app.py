@@ -11,9 +11,10 @@ import streamlit as st  # noqa: E402
 
 from dashboard.core.access.roles import may_open  # noqa: E402
 from dashboard.core.store import StoreBusy  # noqa: E402
-from dashboard.ui.auth import logout_button, require_login  # noqa: E402
+from dashboard.ui.auth import login_screen, logout_button, valid_session  # noqa: E402
 from dashboard.ui.filters import sidebar as sidebar_filters  # noqa: E402
 from dashboard.ui.store import get_store, refresh_on_new_data  # noqa: E402
+from dashboard.ui.style import apply as apply_style  # noqa: E402
 from dashboard.ui.widgets import demo_banner  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
@@ -29,27 +30,49 @@ except Exception as exc:  # the one place a start-up failure is shown
     st.error(f"无法打开数据库：{exc}。请检查 data/ 目录的权限和磁盘空间后刷新本页。")
     st.stop()
 
-# Nothing below draws for a visitor who has not logged in (docs/security.md).
-session = require_login()
-refresh_on_new_data()
+# Nothing but the login form draws for a visitor who has not logged in (docs/security.md).
+session = valid_session()
 
-# Each page: its file in app_pages/ (the name core/access/roles.py lists), title, icon.
-PAGES = [
-    ("overview", "总览", ":material/dashboard:"),
-    ("hot", "热点与预警", ":material/local_fire_department:"),
-    ("trends", "趋势", ":material/show_chart:"),
-    ("categories", "分类", ":material/category:"),
-    ("words", "词云", ":material/cloud:"),
-    ("departments", "部门", ":material/apartment:"),
-    ("items", "明细", ":material/list_alt:"),
-    ("admin", "数据管理", ":material/database:"),
-]
-# Only the pages the role may open exist for this session (a URL to another one opens the default page).
-pages = {name: st.Page(PAGES_DIR / f"{name}.py", title=title, icon=icon, url_path=name, default=name == "overview")
-         for name, title, icon in PAGES if may_open(session.role, name)}
-navigation = st.navigation(list(pages.values()))
-logout_button()
-if navigation is not pages.get("admin"):   # the global filters (in the URL) for every page but 数据管理
-    sidebar_filters(navigation.url_path)
+
+def pages(role: str | None) -> tuple[list, dict]:
+    """The pages in the sidebar the role may open (core/access/roles.py; a URL to another one opens the
+    default page; before the login every page, so the address asked for opens after it), then hidden
+    aliases so every address a user might type opens its page: /overview (Streamlit serves the default
+    page only at the root and ignores its url_path, so 总览 reserves "home" and /overview is an alias)
+    and each page's Chinese name (/热点与预警).
+    Returns the pages for st.navigation and, for every url_path, the page's own one."""
+    listed = [
+        ("overview.py", "总览", ":material/dashboard:", "home"),
+        ("hot.py", "热点与预警", ":material/local_fire_department:", "hot"),
+        ("trends.py", "趋势", ":material/show_chart:", "trends"),
+        ("categories.py", "分类", ":material/category:", "categories"),
+        ("words.py", "词云", ":material/cloud:", "words"),
+        ("departments.py", "部门", ":material/apartment:", "departments"),
+        ("items.py", "明细", ":material/list_alt:", "items"),
+        ("admin.py", "数据管理", ":material/database:", "admin"),
+        ("wall.py", "大屏", ":material/tv:", "wall"),
+    ]
+    listed = [entry for entry in listed if role is None or may_open(role, Path(entry[0]).stem)]
+    shown = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path, default=path == "home")
+             for file, title, icon, path in listed]
+    aliases = [st.Page(PAGES_DIR / file, title=title, url_path=alias, visibility="hidden")
+               for file, title, _, path in listed
+               for alias in ({"home": "overview"}.get(path, None), title) if alias]
+    own = {page.url_path: path for page, (_, _, _, path) in zip(shown, listed)}
+    own.update({alias.url_path: own[page.url_path] for alias in aliases for page in shown
+                if alias.title == page.title})
+    return shown + aliases, own
+
+
+page_list, own_path = pages(session.role if session else None)
+navigation = st.navigation(page_list, position="sidebar" if session else "hidden")
+apply_style(wall=own_path[navigation.url_path] == "wall" and session is not None)
+if session is None:
+    login_screen()
+refresh_on_new_data()
+if own_path[navigation.url_path] != "wall":
+    logout_button()
+if own_path[navigation.url_path] not in ("admin", "wall"):   # the global filters (in the URL), but not on 数据管理 and 大屏
+    sidebar_filters(own_path[navigation.url_path])
 demo_banner()
 navigation.run()

@@ -167,7 +167,8 @@ def test_categories_page_drills_into_a_category_and_opens_it_in_items(app):
     assert at.title[0].value == "分类"
     assert [m.label for m in at.metric] == ["条目数", "有条目的分类", "未分类占比"]
     kinds = [[t["type"] for t in figure["data"]] for figure in figures(at)]
-    assert kinds == [["treemap"], ["heatmap", "scatter"], ["heatmap", "scatter"]]
+    # each heatmap has its ranked-bar stand-in for phone width (shown by CSS at ≤ 480 px)
+    assert kinds == [["treemap"], ["heatmap", "scatter"], ["bar"], ["heatmap", "scatter"], ["bar"]]
     table = at.dataframe[0].value
     assert table.columns.tolist() == ["分类", "条目数", "占比", "上期", "环比"]
     assert int(table["条目数"].sum()) == count(Filters(period=WEEK, day_start_hour=8))
@@ -191,8 +192,13 @@ def test_categories_page_drills_into_a_category_and_opens_it_in_items(app):
     at.button(key="categories_drill_open").click().run()
     assert not at.exception
     assert at.title[0].value == "明细"
-    assert at.query_params["range"] == "custom" and at.query_params["reg"] in ("A1区", ["A1区"])
+    # the drill narrows 明细 only: the sidebar keeps its own filters, page-only keys carry the drill
+    assert at.query_params["reg"] in ("A1区", ["A1区"]) and "range" not in at.query_params
+    assert at.query_params["dcat"] in (category, [category]) and at.query_params["dfrom"]
+    assert at.multiselect(key="f_cat").value == []
     assert any(c.value.startswith(f"共 {expected:,} 条") for c in at.caption)
+    at.switch_page("app_pages/categories.py").run()                 # leaving 明细 drops the drill
+    assert "dcat" not in at.query_params and at.multiselect(key="f_cat").value == []
 
 
 # --- 明细 --------------------------------------------------------------------------------------
@@ -216,7 +222,7 @@ def test_items_page_search_detail_and_reply_timing(app):
     listed = at.dataframe[0].value
     assert len(listed) == found
 
-    replied = next(i for i, value in enumerate(listed["答复时间"]) if pd.notna(value))
+    replied = next(i for i, value in enumerate(listed["答复时间"]) if pd.notna(value) and value != "—")
     at.session_state[selection_key(at, "items_", "_table_")] = {"selection": {"rows": [replied], "columns": []}}
     at.run()
     assert not at.exception

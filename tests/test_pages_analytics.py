@@ -6,6 +6,8 @@ them yet. Each test checks the headline elements and one real interaction.
 """
 from __future__ import annotations
 
+import json
+
 import shutil
 import textwrap
 from datetime import date, datetime
@@ -175,8 +177,11 @@ def test_words(app):
     at = app("words")
     assert not at.exception, at.exception
     assert at.title[0].value == "词云"
-    assert len(at.image) == 1, "the word cloud is drawn"
     terms_table = table(at, "词语", "次数", "条目数")
+    cloud = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert cloud["layout"]["images"][0]["source"].startswith("data:image/png;base64,"), "the word cloud is drawn"
+    clickable = [point[0] for point in cloud["data"][0]["customdata"]]
+    assert clickable and set(clickable) <= set(terms_table["词语"]), "every word of the cloud can be clicked"
     assert len(terms_table) > 10
     box = next(s for s in at.selectbox if s.label == "词语")
     term = terms_table["词语"].iloc[3]

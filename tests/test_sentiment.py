@@ -321,3 +321,35 @@ def test_shipped_lexicon_is_sane():
     assert sizes["positive"] > 300 and sizes["negative"] > 500 and sizes["negation"] > 20
     both = {w for w, v in lex.positive.items() if v} & {w for w, v in lex.negative.items() if v}
     assert not both, f"words in both positive.txt and negative.txt: {sorted(both)}"
+
+
+# Message shapes from the real message-board exports and the demo's meeting reactions (issue 14):
+# praise of a speech and thanks for a fixed problem were scored 负面 by their problem words.
+PRAISE_AND_THANKS = [
+    "认真学习了市长在全市民生工作会议上的讲话，其中提出要加快推进老旧小区改造，作为一名普通市民，读来很受鼓舞。",
+    "市长在全市民生工作会议上的讲话说到了老百姓心坎上",
+    "谢谢12345热线，困扰我们多年的噪音问题解决了，非常感谢！",
+    "A7县星沙路路灯长期不亮。反映后第二天路灯就修好了，谢谢相关部门！",
+    "关于小区积水的问题已经处理完毕，非常感谢住建局的工作人员。",
+]
+STILL_COMPLAINTS = [
+    "感谢您百忙之中阅读我的来信。我们小区物业今年把物业费从每平米1.2元涨到2.5元，没有召开业主大会，严重侵害业主权益。",
+    "感谢领导回复，但是问题至今没有解决，噪音依旧扰民。",
+    "首先要非常感谢政府增加280这条公交线路。但是，天华二小的站台设置有点不太合理，经常堵车，很不安全。",
+]
+
+
+def test_praise_of_a_speech_and_thanks_for_a_fix_are_positive():
+    from dashboard.core.text.sentiment import score_text
+
+    assert [score_text(t) for t in PRAISE_AND_THANKS] == ["正面"] * len(PRAISE_AND_THANKS)
+    assert [score_text(t) for t in STILL_COMPLAINTS] == ["负面"] * len(STILL_COMPLAINTS)
+
+
+def test_thanks_for_a_fix_needs_thanks_and_a_fix_that_happened():
+    from dashboard.core.text.sentiment import thanks_for_a_fix
+
+    assert thanks_for_a_fix(["问题", "已经", "解决", "，", "感谢"])
+    assert not thanks_for_a_fix(["问题", "至今", "没有", "解决", "，", "感谢"])
+    assert not thanks_for_a_fix(["问题", "解决", "了"])               # no thanks
+    assert not thanks_for_a_fix(["感谢", "，", "请", "尽快", "解决"])    # asked for, not done

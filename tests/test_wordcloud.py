@@ -65,3 +65,23 @@ def test_renders_a_small_dict_deterministically():
 def test_nothing_to_draw(frequencies):
     assert wr.render_wordcloud(frequencies) is None
     assert wr.wordcloud_png(frequencies) is None
+
+
+def test_each_placed_word_sits_where_it_was_drawn():
+    """The clickable cloud puts a point at each word's box: inside every box is ink, the boxes stay on the
+    picture and do not overlap (the package places words apart), and every drawable term is placed."""
+    png, placed = wr.wordcloud_layout(TERMS, width=400, height=200)
+    image = Image.open(io.BytesIO(png)).convert("L")
+    assert sorted(p.word for p in placed) == sorted(wr.drawable(TERMS))
+    boxes = []
+    for p in placed:
+        left, top, right, bottom = p.x - p.width / 2, p.y - p.height / 2, p.x + p.width / 2, p.y + p.height / 2
+        assert 0 <= left and right <= 400 and 0 <= top and bottom <= 200, p
+        assert image.crop((int(left), int(top), int(right), int(bottom))).getextrema()[0] < 240, f"{p.word} 处没有字"
+        boxes.append((left, top, right, bottom))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap_w = min(a[2], b[2]) - max(a[0], b[0])
+            overlap_h = min(a[3], b[3]) - max(a[1], b[1])
+            assert overlap_w <= 4 or overlap_h <= 4, (a, b)      # within the package's 4-pixel margin
+    assert wr.wordcloud_layout({}, 400, 200) is None

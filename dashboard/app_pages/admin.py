@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.core.ingest import admin as ingest
 from dashboard.core.access import audit
 from dashboard.core.reports.exports import csv_bytes, with_footer
-from dashboard.ui import accounts, auth
+from dashboard.ui import accounts, auth, widgets
 from dashboard.ui.store import get_store, query
 from dashboard.ui.widgets import md_escape
 
@@ -18,7 +18,7 @@ settings = handle.settings
 
 summary = query("admin/store_summary").iloc[0]
 if int(summary["items"]) == 0:
-    st.info("数据库中还没有数据。请在下方上传文件，或把文件放入 data/inbox/ 文件夹。")
+    st.info(f"数据库中还没有数据。请在下方上传文件，或把文件放入收件箱文件夹（{md_escape(settings.inbox_dir)}）。")
 else:
     cols = st.columns(4)
     cols[0].metric("条目总数", f"{int(summary['items']):,}")
@@ -32,6 +32,8 @@ uploads = st.file_uploader(
     "支持 CSV / TSV（UTF-8 或 GBK）、XLSX、Parquet；上传后自动放入收件箱，几秒内入库。",
     type=[s.lstrip(".") for s in sorted(ingest.SUPPORTED_SUFFIXES)], accept_multiple_files=True,
 )
+# Streamlit's own hint under the box is English and cannot be translated (ui/style.py hides it).
+st.caption("把文件拖到上方框内，或点「选择文件」；可一次选多个文件，每个不超过 1024 MB。")
 
 if uploads and st.button("放入收件箱", type="primary"):
     placed, refused = 0, []
@@ -52,7 +54,7 @@ waiting = ingest.inbox_files(settings)
 if handle.watcher.busy_with:
     st.info(f"正在入库：{md_escape(handle.watcher.busy_with)}")
 if waiting:
-    st.dataframe({"文件": [p.name for p in waiting], "大小（字节）": [p.stat().st_size for p in waiting]},
+    widgets.table({"文件": [p.name for p in waiting], "大小（字节）": [p.stat().st_size for p in waiting]},
                  hide_index=True)
 else:
     st.caption(f"收件箱（{md_escape(settings.inbox_dir)}）为空。")
@@ -62,7 +64,7 @@ log = query("admin/ingest_log")
 if log.empty:
     st.caption("还没有入库记录。")
 else:
-    st.dataframe(ingest.ingest_log_table(log), hide_index=True, column_config={
+    widgets.table(ingest.ingest_log_table(log), hide_index=True, column_config={
         "有损重复": st.column_config.NumberColumn(
             "有损重复", help="新文件只是把原有文字换成“?”或截短：保留库中原文，见下方逐行说明"),
         "删除演示数据": st.column_config.NumberColumn("删除演示数据", help="首个真实文件删除的演示条目"),
@@ -71,7 +73,7 @@ else:
     notes = query("admin/row_notes", limit=1000)
     if not notes.empty:
         st.markdown("**逐行说明**（已入库、但未照原样写入的行）")
-        st.dataframe(notes.rename(columns={"ingest_file_id": "入库编号", "file_name": "文件", "line": "行号",
+        widgets.table(notes.rename(columns={"ingest_file_id": "入库编号", "file_name": "文件", "line": "行号",
                                            "item_id": "条目编号", "note": "说明"}), hide_index=True)
     with_rejections = log[log["rejected"] > 0]
     if not with_rejections.empty:
@@ -93,7 +95,7 @@ except ingest.MappingError as exc:
     st.error(f"{md_escape(exc)}。请修正该文件；修正前自动匹配不可用。")
     profiles = None
 if profiles is not None and not profiles.empty:
-    st.dataframe(profiles, hide_index=True)
+    widgets.table(profiles, hide_index=True)
 elif profiles is not None:
     st.caption("没有映射文件：文件按内置的中英文表头别名识别。")
 

@@ -51,8 +51,12 @@ for tab, dimension in zip(st.tabs(list(HEATMAPS.values())), HEATMAPS):
     with tab:
         matrix = query("categories/matrix", **params, dimension=dimension)
         heat_keys[dimension] = widgets.view_key(f"categories_heat_{dimension}", params)
-        heat_events[dimension] = widgets.chart(figures.heatmap_figure(matrix, "category", dimension),
-                                               key=heat_keys[dimension], group="categories")
+        with st.container(key=f"desktop_only_{dimension}"):
+            heat_events[dimension] = widgets.chart(figures.heatmap_figure(matrix, "category", dimension),
+                                                   key=heat_keys[dimension], group="categories")
+        with st.container(key=f"phone_only_{dimension}"):     # a heatmap is unreadable at phone width
+            ranked = matrix.groupby("value", as_index=False)["items"].sum().nlargest(12, "items")
+            widgets.chart(figures.bars_figure(ranked, dimension), key=f"{heat_keys[dimension]}_bars", selectable=False)
 
 drill = widgets.pick_drill("categories", {
     tree_key: lambda: drilldown.from_treemap_selection(tree_event, f),
@@ -73,7 +77,7 @@ if not predicted.empty:
                "仅供参考，不计入上方的分类统计"
                + (f"；留出检验准确率 {accuracy:.0%}" if accuracy is not None and accuracy == accuracy else "")
                + "。「明细」页的「预测分类」列列出每条的预测与把握。")
-    st.dataframe(predicted.rename(columns={"predicted_category": "预测分类", "items": "条目", "mean_confidence": "平均把握",
+    widgets.table(predicted.rename(columns={"predicted_category": "预测分类", "items": "条目", "mean_confidence": "平均把握",
                                            "confident": "把握≥80%"}),
                  hide_index=True, key="categories_predicted",
                  column_config={"平均把握": st.column_config.NumberColumn("平均把握", format="percent")})

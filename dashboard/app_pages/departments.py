@@ -51,7 +51,7 @@ with st.expander("统计规则", icon=":material/rule:"):
     st.text("\n".join(f"• {line}" for line in cached.rules_text()))
 if f.period is not None:
     report_downloads("departments_bulletin", "生成通报", lambda: cached.bulletin_report(f),
-                     lambda r: f"网民留言办理情况通报_{f.period.start:%Y-%m-%d}_{f.period.end - timedelta(microseconds=1):%Y-%m-%d}", signature=repr(f.period),
+                     lambda r: widgets.export_name("网民留言办理情况通报", f), signature=repr(f.period),
                      help="《网民留言办理情况通报》：侧栏时间段，全部诉求，与本页数字相同。", whole_store=True)
 
 table = cached.department_table(f)
@@ -69,7 +69,7 @@ for tab, group in zip(st.tabs(present), present):
         if summary is not None:
             widgets.kpi_cards(kpis.group_kpis(summary))
         rows = table[table["group"] == group]
-        st.dataframe(tables.department_table(rows), hide_index=True, column_config=CONFIG,
+        widgets.table(tables.department_table(rows), hide_index=True, column_config=CONFIG,
                      key=f"departments_table_{group}")
         if tables.has_unknown_sources(rows):
             st.caption("部分诉求的来源文件没有答复或满意度列：这些诉求不计入相应比率，比率空白表示来源未提供。")
@@ -83,7 +83,7 @@ for tab, group in zip(st.tabs(present), present):
             if listed.empty:
                 st.caption("没有。")
             else:
-                st.dataframe(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
+                widgets.table(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
                              key=f"departments_honour_{group}")
         with reminder:
             rule = "均" if settings.reminder_rule == "both" else "有一项"
@@ -92,7 +92,7 @@ for tab, group in zip(st.tabs(present), present):
             if listed.empty:
                 st.caption("没有。")
             else:
-                st.dataframe(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
+                widgets.table(tables.department_list_table(listed), hide_index=True, column_config=CONFIG,
                              key=f"departments_reminder_{group}")
 
 # ------------------------------------------------------------------------------- reply substance
@@ -101,7 +101,7 @@ quality = cached.reply_quality(f)
 if quality.empty:
     st.caption("所选范围内没有可判断的答复：来源未提供答复内容，或诉求尚未答复。")
 else:
-    st.dataframe(tables.reply_quality_table(quality), hide_index=True, key="departments_reply_quality")
+    widgets.table(tables.reply_quality_table(quality), hide_index=True, key="departments_reply_quality")
     st.caption(replies.RULES_TEXT)
 
 # ------------------------------------------------------------------------------------- detail
@@ -116,25 +116,26 @@ row = table[table["department"] == chosen].iloc[0]
 widgets.kpi_cards(kpis.department_kpis(row, settings))
 
 fdept = core_filters.narrow(f, "department", [chosen])
-volume = query("trends/volume", **fdept.params(), grain="day", dimension=None, day_start_hour=hour)
-widgets.chart(figures.volume_figure(series.fill_buckets(volume, fdept.period, "day", hour), grain="day",
-                                   title="每日条目数"),
+dept_grain = core_filters.grain_for(fdept.period)
+volume = query("trends/volume", **fdept.params(), grain=dept_grain, dimension=None, day_start_hour=hour)
+widgets.chart(figures.volume_figure(series.fill_buckets(volume, fdept.period, dept_grain, hour), grain=dept_grain,
+                                   title=f"每{core_filters.GRAIN_LABELS[dept_grain]}条目数"),
               key=widgets.view_key("departments_trend", fdept), selectable=False)
 
 overdue = cached.overdue_items(fdept, limit=200)
 if not overdue.empty:
     st.markdown("**超期诉求**")
-    st.dataframe(tables.item_table(overdue.rename(columns={"overdue_kind": "超期类型", "days": "天数"})),
+    widgets.table(tables.item_table(overdue.rename(columns={"overdue_kind": "超期类型", "days": "天数"})),
                  hide_index=True, column_config=widgets.ITEM_COLUMNS, key="departments_detail_overdue")
 
 flagged = cached.flagged_replies(fdept)
 if not flagged.empty:
     st.markdown(f"**需改进的答复**（{len(flagged):,} 件）")
-    st.dataframe(tables.flagged_reply_table(flagged), hide_index=True, key="departments_detail_flagged")
+    widgets.table(tables.flagged_reply_table(flagged), hide_index=True, key="departments_detail_flagged")
 
 st.markdown("**条目**")
 total_items = int(query("items/count", **fdept.params(), subcategories=None).iat[0, 0])
 rows = query("items/list", **fdept.params(), subcategories=None, limit=DETAIL_ROWS, offset=0)
 st.caption(f"共 {total_items:,} 条" + (f"，下方显示最新 {DETAIL_ROWS} 条" if total_items > DETAIL_ROWS else ""))
-st.dataframe(tables.item_table(rows), hide_index=True, column_config=widgets.ITEM_COLUMNS, height=360,
+widgets.table(tables.item_table(rows), hide_index=True, column_config=widgets.ITEM_COLUMNS, height=360,
              key="departments_detail_items")

@@ -27,7 +27,7 @@ hour = f.day_start_hour
 
 # ------------------------------------------------------------------------------------- alerts
 st.subheader("预警")
-default_day = cached.view_day(f)
+default_day = cached.view_day(f, ui_filters.store_summary()["last_published"])
 pick, severity_col = st.columns([1, 2], vertical_alignment="bottom")
 with pick:
     day = widgets.day_picker("hot_day", default_day, hour)
@@ -47,11 +47,11 @@ for alert in shown:
     with st.expander(label, expanded=alert.severity == "高", icon=SEVERITY_ICONS.get(alert.severity)):
         st.text(alert.message)
         rows = cached.alert_items(alert)
-        st.dataframe(tables.item_table(rows), hide_index=True, height=min(38 + 35 * len(rows), 300),
+        widgets.table(tables.item_table(rows), hide_index=True, height=min(38 + 35 * len(rows), 300),
                      column_config=widgets.ITEM_COLUMNS, key=f"hot_alert_{alert.key}")
 if listed.held:
     with st.expander(listed.held_text(), icon=":material/more_horiz:"):
-        st.dataframe(tables.alerts_table(list(listed.held)), hide_index=True, key="hot_alerts_held",
+        widgets.table(tables.alerts_table(list(listed.held)), hide_index=True, key="hot_alerts_held",
                      column_config={"说明": st.column_config.TextColumn("说明", width="large")})
 with st.expander("预警规则", icon=":material/rule:"):
     st.text("\n".join(f"• {line}" for line in cached.alert_rules_text(f)))
@@ -69,7 +69,7 @@ if not hot:
     st.info("所选时间和筛选条件下没有形成话题。可以放宽筛选条件或选择更长的时间范围。")
     st.stop()
 
-st.dataframe(tables.topics_table(hot), hide_index=True, key="hot_topics_table",
+widgets.table(tables.topics_table(hot), hide_index=True, key="hot_topics_table",
              column_config={"首条": st.column_config.DatetimeColumn("首条", format="MM-DD HH:mm"),
                             "最新": st.column_config.DatetimeColumn("最新", format="MM-DD HH:mm"),
                             "代表性原话": st.column_config.TextColumn("代表性原话", width="large")})
@@ -95,6 +95,6 @@ report_downloads("hot_special", "生成专报", lambda: cached.special_report(f,
                  lambda r: f"舆情专报_{topic.label}_{topic.first_at:%Y-%m-%d}", signature=f"{f!r}|{topic.topic_id}",
                  help="《专报》：所选话题（侧栏筛选范围内）的概况、每日信息量、情感倾向、网民原话和信息列表。")
 items = cached.topic_items(topic.item_ids, since=topic.first_at)
-st.dataframe(tables.item_table(items, newest_first=True),
+widgets.table(tables.item_table(items, newest_first=True),
              hide_index=True, key="hot_topic_items", height=min(38 + 35 * len(items), 400),
              column_config={**widgets.ITEM_COLUMNS, "内容": st.column_config.TextColumn("内容", width="large")})

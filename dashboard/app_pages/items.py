@@ -18,7 +18,7 @@ st.title("明细")
 if not widgets.data_status():
     st.stop()
 
-f = ui_filters.current()
+f, drilled = ui_filters.drill_scope(ui_filters.current(), st.query_params)
 subcategories = [s for s in st.query_params.get_all("sub") if s]
 
 
@@ -29,6 +29,15 @@ def _search_changed() -> None:
 st.session_state["items_search"] = f.keyword or ""
 st.text_input("搜索标题和内容", key="items_search", on_change=_search_changed, placeholder="输入词语后回车",
               help="与侧栏「关键词」相同：在标题和正文中查找这段文字（区分大小写和全角半角），其他筛选条件同时生效。")
+if drilled:
+    note, clear = st.columns([5, 1])
+    note.caption("下钻范围（只在本页生效，侧栏筛选不变）：")
+    note.text("；".join(drilled))
+    if clear.button("取消下钻", key="items_clear_drill"):
+        for key in ui_filters.PAGE_KEYS:
+            if key in st.query_params:
+                del st.query_params[key]
+        st.rerun()
 if subcategories:
     note, clear = st.columns([5, 1])
     note.caption("另按二级分类筛选（来自分类页下钻）：")
@@ -54,7 +63,13 @@ else:
     st.caption(f"共 {total:,} 条；点击一行查看详情。")
 
 table = tables.item_table(rows)
-picked = widgets.selectable_table(table, key=f"{view}_table_{page}", height=420, column_config=widgets.ITEM_COLUMNS)
+with st.container(key="desktop_only_items"):
+    picked = widgets.selectable_table(table, key=f"{view}_table_{page}", height=420,
+                                      column_config=widgets.ITEM_COLUMNS)
+with st.container(key="phone_only_items"):       # at phone width: the columns a reader needs first
+    compact = [c for c in ("标题", "情感", "发布时间", "承办部门") if c in table.columns]
+    picked = picked or widgets.selectable_table(table[compact], key=f"{view}_phone_{page}", height=420,
+                                                column_config=widgets.ITEM_COLUMNS)
 
 stem = widgets.export_name("items", f)
 if widgets.may_export_items():

@@ -120,6 +120,18 @@ GRAINS = ("hour", "day", "week", "month")
 
 GRAIN_LABELS = {"hour": "小时", "day": "日", "week": "周", "month": "月"}
 
+# The grain a span reads best at (the longest span, in days, for each): hours for a day or two, days
+# up to about three months, weeks up to two years, months beyond.
+GRAIN_SPANS = (("hour", 2), ("day", 92), ("week", 731))
+
+
+def grain_for(period: "Period | None") -> str:
+    """The grain a chart over `period` opens at (the user may pick another)."""
+    if period is None:
+        return "month"
+    days = period.length / timedelta(days=1)
+    return next((grain for grain, longest in GRAIN_SPANS if days <= longest), "month")
+
 # dimension name -> the Filters field that selects it
 DIMENSION_FIELDS = {
     "category": "categories", "channel": "channels", "region": "regions",
@@ -254,7 +266,9 @@ def describe_period(period: Period | None, day_start_hour: int = 0) -> str:
     return f"{period.start:%Y-%m-%d %H:%M} 至 {period.end:%Y-%m-%d %H:%M}"
 
 
-PRESETS = {"today": "今天", "7d": "近7天", "30d": "近30天", "month": "本月", "last_month": "上月", "custom": "自定义"}
+# In the order the selector lists them; "today" keeps its URL key (old links) and means the newest day.
+PRESETS = {"all": "全部", "year": "本年", "30d": "近30天", "7d": "近7天", "today": "最新监测日", "month": "本月",
+           "last_month": "上月", "custom": "自定义"}
 
 
 def anchor_time(now: datetime, newest: datetime | None) -> datetime:
@@ -270,6 +284,19 @@ def anchor_time(now: datetime, newest: datetime | None) -> datetime:
     return min(now, newest)
 
 
+def data_age_note(day: date, newest: Any, now: datetime, day_start_hour: int = 0) -> str | None:
+    """What a day view says when the data ends before today: "最新数据在 2019-05-02（距今 2,409 天）";
+    None when the newest item is from the current day (or the store is empty)."""
+    if newest is None or pd.isna(newest):
+        return None
+    today = current_day(now, day_start_hour)
+    newest_day = current_day(to_datetime(newest), day_start_hour)
+    if newest_day >= today:
+        return None
+    shown = "即最新数据所在的一天" if day == newest_day else f"{day:%Y-%m-%d}"
+    return f"最新数据在 {newest_day:%Y-%m-%d}（距今 {(today - newest_day).days:,} 天）；本页显示{shown}。"
+
+
 def parse_bound(text: str, day_start_hour: int, end: bool) -> datetime:
     """A custom range bound from the URL: a date ('2024-05-01', whole day under the day boundary;
     `end` means the end of that day) or an exact instant ('2024-05-01T09:00', used as is)."""
@@ -282,17 +309,25 @@ def parse_bound(text: str, day_start_hour: int, end: bool) -> datetime:
 
 
 def preset_period(preset: str, anchor: datetime, day_start_hour: int = 0,
-                  start: datetime | None = None, end: datetime | None = None) -> Period:
+                  start: datetime | None = None, end: datetime | None = None,
+                  first: datetime | None = None) -> Period:
     """The period a preset means on the day `anchor` falls on (under the day boundary).
 
-    今天: that day; 近7天 / 近30天: the 7 / 30 days ending with it; 本月: from the 1st of its month to the
-    end of that day; 上月: the whole month before; 自定义: [start, end). Unknown presets mean 近7天.
+    最新监测日 (today): that day; 近7天 / 近30天: the 7 / 30 days ending with it; 本月: from the 1st of
+    its month to the end of that day; 本年: from 1 January likewise; 上月: the whole month before;
+    全部: from the day of the oldest item `first` (that day alone when the store is empty); 自定义:
+    [start, end). Unknown presets mean 近7天.
     """
     today = (anchor - timedelta(hours=day_start_hour)).date()
     if preset == "custom" and start is not None and end is not None and start < end:
         return Period(start, end)
     if preset == "today":
         return day_period(today, day_start_hour)
+    if preset == "all":
+        oldest = today if first is None or pd.isna(first) else current_day(to_datetime(first), day_start_hour)
+        return days_period(min(oldest, today), today, day_start_hour)
+    if preset == "year":
+        return days_period(today.replace(month=1, day=1), today, day_start_hour)
     if preset == "30d":
         first = today - timedelta(days=29)
     elif preset == "month":

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.core.access import audit, passwords, roles, users
 from dashboard.core.reports.exports import csv_bytes, with_footer
-from dashboard.ui import auth
+from dashboard.ui import auth, widgets
 from dashboard.ui.store import get_store
 
 AUDIT_ROWS = 1000
@@ -23,7 +23,7 @@ def require_data_admin() -> None:
 def users_section() -> None:
     st.subheader("用户")
     con = get_store().con
-    st.dataframe(users.shown_users(users.list_users(con), auth.now()), hide_index=True)
+    widgets.table(users.shown_users(users.list_users(con), auth.now()), hide_index=True)
     st.caption("命令行（python -m dashboard user …）以数据库所在机器的账户运行，不受登录限制。")
     left, right = st.columns(2)
     with left, st.form("user_add", clear_on_submit=True):
@@ -73,7 +73,7 @@ def audit_section() -> None:
         st.caption("还没有审计记录。")
         return
     st.caption(f"最新 {AUDIT_ROWS:,} 条；登录、退出、失败登录、锁定、显示原文、导出、下载报告、上传和账号变更各记一条，只增不改。")
-    st.dataframe(shown, hide_index=True)
+    widgets.table(shown, hide_index=True)
     st.download_button("导出审计日志（CSV）", _audit_export, file_name="audit_log.csv", mime="text/csv",
                        key="audit_csv", on_click="ignore")
 

@@ -1,4 +1,5 @@
-"""The login gate (docs/security.md): streamlit_app.py calls `require_login()` before anything else draws.
+"""The login gate (docs/security.md): streamlit_app.py asks `valid_session()` before anything else draws
+and shows `login_screen()` when there is none.
 
 Local accounts (YUQING_AUTH=local, the default): a Chinese form (用户名 / 密码 / 登录) checked by
 core/access/users.login, lock-out after repeated failures, the session kept in st.session_state and
@@ -37,8 +38,10 @@ def current_role() -> roles.Role | None:
     return roles.ROLES.get(session.role) if session else None
 
 
-def require_login() -> Session:
-    """The valid session of this browser tab; otherwise draws the login screen and stops the run."""
+def valid_session() -> Session | None:
+    """The valid session of this browser tab, or None (nothing drawn: the router then keeps the page the
+    address asked for and shows `login_screen()` in its place, so after the login that page opens).
+    Single sign-on redirects to the identity provider instead and never returns None."""
     settings = AccessSettings()
     if settings.auth_mode == "oidc":
         from dashboard.ui.sso import require_sso_session
@@ -48,20 +51,25 @@ def require_login() -> Session:
         return session
     con = get_store().con
     session = current_session()
-    if session is not None:
-        moment = now()
-        reason = sessions.expired(session, moment, settings)
-        if reason is None and not users.still_valid(con, session):
-            reason = "账号已被停用或权限已变更，请重新登录。"
-        if reason is None:
-            session = session.seen(moment)
-            st.session_state[SESSION_KEY] = session
-            return session
-        audit.record(con, session, "expired", now=moment, detail=reason)
-        _end(reason)
-    _login_screen(con, settings)
+    if session is None:
+        return None
+    moment = now()
+    reason = sessions.expired(session, moment, settings)
+    if reason is None and not users.still_valid(con, session):
+        reason = "账号已被停用或权限已变更，请重新登录。"
+    if reason is None:
+        session = session.seen(moment)
+        st.session_state[SESSION_KEY] = session
+        return session
+    audit.record(con, session, "expired", now=moment, detail=reason)
+    _end(reason)
+    return None
+
+
+def login_screen() -> None:
+    """The login form in place of the page; stops the run (a successful login reruns it)."""
+    _login_screen(get_store().con, AccessSettings())
     st.stop()
-    raise AssertionError("unreachable")   # st.stop() raises
 
 
 def _end(notice: str | None) -> None:

@@ -24,8 +24,8 @@ from dashboard.core.analytics.topics import Topic
 from dashboard.core.access import choke
 from dashboard.core.access.sessions import Session
 from dashboard.core.config import AnalyticsSettings
-from dashboard.core.display.wordcloud import wordcloud_png
-from dashboard.core.filters import Filters, Period, day_period
+from dashboard.core.display.wordcloud import PlacedWord, wordcloud_layout
+from dashboard.core.filters import Filters, Period, current_day, day_period, to_datetime
 from dashboard.ui.auth import current_session
 from dashboard.ui.store import data_version, get_store
 
@@ -86,15 +86,23 @@ def settings_for_day(filters: Filters) -> AnalyticsSettings:
     return replace(AnalyticsSettings(), day_start_hour=filters.day_start_hour)
 
 
-def view_day(filters: Filters) -> date:
-    """The monitoring day a day view (总览, 预警) opens on: the last day of the filters' period.
+def view_day(filters: Filters, newest: Any = None) -> date:
+    """The monitoring day a day view (总览, 预警) opens on: the last day of the filters' period, but
+    never after the day of the newest item `newest` (a custom range ending after the data opens on
+    the newest day that has data, not on an empty one).
 
     The sidebar's presets count back from min(now, newest item) (drilldown.anchor_time), so with the
     default range this is today's monitoring day — or, when the store ends before today (an old
     export), the day of the newest data."""
+    hour = filters.day_start_hour
     if filters.period is None:
-        return (metrics.now_local() - timedelta(hours=filters.day_start_hour)).date()
-    return (filters.period.end - timedelta(hours=filters.day_start_hour, microseconds=1)).date()
+        last = (metrics.now_local() - timedelta(hours=hour)).date()
+    else:
+        last = (filters.period.end - timedelta(hours=hour, microseconds=1)).date()
+    if newest is None or pd.isna(newest):
+        return last
+    return min(last, current_day(to_datetime(newest), hour))
+
 
 
 def day_filters(filters: Filters, day: date) -> Filters:
@@ -244,12 +252,15 @@ def items_with_term(con, filters: Filters, term: str, limit: int = 500) -> pd.Da
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _wordcloud(frequencies: tuple[tuple[str, int], ...], width: int, height: int) -> bytes | None:
-    return wordcloud_png(dict(frequencies), width, height)
+def _wordcloud(frequencies: tuple[tuple[str, int], ...], width: int, height: int
+               ) -> tuple[bytes, list[PlacedWord]] | None:
+    return wordcloud_layout(dict(frequencies), width, height)
 
 
-def wordcloud(frequencies: dict[str, int], width: int = 900, height: int = 420) -> bytes | None:
-    """The PNG of a word cloud (core/wordcloud_render), cached by its frequencies and size."""
+def wordcloud(frequencies: dict[str, int], width: int = 900, height: int = 420
+              ) -> tuple[bytes, list[PlacedWord]] | None:
+    """The PNG of a word cloud and where each word sits (core/display/wordcloud), cached by its
+    frequencies and size."""
     return _wordcloud(tuple(sorted((str(k), int(v)) for k, v in frequencies.items())), width, height)
 
 

@@ -2,7 +2,7 @@
 
 URL query parameters (absent = default; the defaults are never written, so a plain link is short):
 
-    range   today | 7d (default) | 30d | month | last_month | custom      时间范围
+    range   all | year | 30d | 7d (default) | today (最新监测日) | month | last_month | custom   时间范围
     from    custom only: a date 2024-05-01 (that whole day) or an instant 2024-05-01T09:00
     to      custom only: a date (inclusive, to the end of that day) or an instant (exclusive)
     day     mon (default: the 08:00 monitoring day, AnalyticsSettings.day_start_hour) | cal (calendar day)
@@ -62,7 +62,10 @@ MULTI = {
 }
 SENTIMENT_OPTIONS = ("正面", "中性", "负面", "未评分")
 FILTER_KEYS = ("range", "from", "to", "day", *MULTI, "q")
-PAGE_KEYS = ("sub",)
+# A drill-down opened in 明细 narrows that page only (never the sidebar, so other pages keep their
+# filters): d + the filter's URL key for the values, dfrom / dto for the period, sub for subcategories.
+DRILL_KEYS = tuple(f"d{key}" for key in MULTI)
+PAGE_KEYS = ("sub", *DRILL_KEYS, "dfrom", "dto")
 WIDGET = {"range": "f_range", "dates": "f_dates", "day": "f_day", "q": "f_q", **{k: f"f_{k}" for k in MULTI}}
 _WRITTEN = "_filters_written"     # URL signatures this session wrote (newest last)
 _STATE = "_filters_state"         # the last FilterState applied
@@ -145,38 +148,65 @@ def day_start_hour(state: FilterState, settings: AnalyticsSettings | None = None
     return monitoring if state.day_mode == "mon" else 0
 
 
-def to_filters(state: FilterState, anchor: datetime, settings: AnalyticsSettings | None = None) -> Filters:
-    """Resolve a state against the anchor (core_filters.anchor_time) and the day boundary."""
+def to_filters(state: FilterState, anchor: datetime, settings: AnalyticsSettings | None = None,
+               first: datetime | None = None) -> Filters:
+    """Resolve a state against the anchor (core_filters.anchor_time), the oldest item `first` (全部)
+    and the day boundary."""
     hour = day_start_hour(state, settings)
     start = end = None
     if state.preset == "custom" and state.date_from and state.date_to:
         start = parse_bound(state.date_from, hour, end=False)
         end = parse_bound(state.date_to, hour, end=True)
-    period = preset_period(state.preset, anchor, hour, start, end)
+    period = preset_period(state.preset, anchor, hour, start, end, first=first)
     fields = {MULTI[key][1]: state.selected(key) or None for key in MULTI}
     return Filters(period=period, keyword=state.keyword or None, day_start_hour=hour, **fields)
 
 
 def drill_query(drill: Drill, state: FilterState) -> dict[str, str | list[str]]:
-    """URL parameters that open 明细 on exactly a drill-down's items (a custom range + its values)."""
+    """URL parameters that open 明细 on exactly a drill-down's items: the sidebar's own filters as
+    they are, and the drill's narrowing in page-only keys (DRILL_KEYS, dfrom / dto, sub)."""
     f = drill.filters
-    values = {key: tuple(getattr(f, field_name) or ()) for key, (_, field_name, _) in MULTI.items()}
-    target = replace(state, values={k: v for k, v in values.items() if v}, keyword=f.keyword or "")
+    params = state_to_query(state)
+    for key, (_, field_name, _) in MULTI.items():
+        values = tuple(getattr(f, field_name) or ())
+        if values and values != state.selected(key):
+            params[f"d{key}"] = list(values)
     if f.period is not None:
-        date_from, date_to = period_bounds_text(f.period, f.day_start_hour)
-        target = replace(target, preset="custom", date_from=date_from, date_to=date_to)
-    params = state_to_query(target)
+        params["dfrom"], params["dto"] = period_bounds_text(f.period, f.day_start_hour)
     if drill.subcategories:
         params["sub"] = list(drill.subcategories)
     return params
+
+
+def drill_scope(f: Filters, params: Mapping[str, Any]) -> tuple[Filters, list[str]]:
+    """明细's filters narrowed by a drill-down's page-only keys, and what they narrow (for the page)."""
+    notes = []
+    for key, (_, field_name, label) in MULTI.items():
+        values = tuple(v for v in _all(params, f"d{key}") if v)
+        if values:
+            f = replace(f, **{field_name: values})
+            notes.append(f"{label}：{'、'.join(values)}")
+    first, last = (_all(params, "dfrom") or [None])[-1], (_all(params, "dto") or [None])[-1]
+    try:
+        period = Period(parse_bound(first, f.day_start_hour, end=False), parse_bound(last, f.day_start_hour, end=True))
+    except (TypeError, ValueError, AttributeError):
+        period = None
+    if period is not None and period.start < period.end:
+        f = f.with_period(period)
+        notes.append(f"时间：{describe_period(period, f.day_start_hour)}")
+    return f, notes
 
 
 def _signature(params: Mapping[str, Any]) -> tuple:
     return tuple((key, tuple(_all(params, key))) for key in FILTER_KEYS if _all(params, key))
 
 
-def _now() -> datetime:
+def now() -> datetime:
+    """Now in Asia/Shanghai, naive (how the store keeps times)."""
     return datetime.now(LOCAL_TZ).replace(tzinfo=None)
+
+
+_now = now
 
 
 # --------------------------------------------------------------------------------------------------
@@ -272,6 +302,7 @@ def sidebar(page_path: str = "") -> Filters:
     settings = AnalyticsSettings()
     summary = store_summary()
     newest = summary["last_published"]
+    first = None if pd.isna(summary["first_published"]) else summary["first_published"]
     now = _now()
     anchor = anchor_time(now, None if pd.isna(newest) else newest)
 
@@ -297,7 +328,7 @@ def sidebar(page_path: str = "") -> Filters:
                  help=f"监测日：每天 {settings.day_start_hour or 8:02d}:00 至次日同一时刻（例如 4 月 18 日 08:00 至 "
                       "4 月 19 日 08:00 记为 4 月 18 日）；自然日：00:00 至 24:00。")
         state = _state_from_widgets()
-        filters = to_filters(state, anchor, settings)
+        filters = to_filters(state, anchor, settings, first)
         hour = filters.day_start_hour
         st.caption(f"时间：{describe_period(filters.period, hour)}")
         if state.preset != "custom" and anchor < now - timedelta(hours=1):
@@ -314,7 +345,7 @@ def sidebar(page_path: str = "") -> Filters:
         st.button("重置筛选", on_click=reset, width="stretch")
 
     state = _state_from_widgets()
-    filters = to_filters(state, anchor, settings)
+    filters = to_filters(state, anchor, settings, first)
     _write_url(state, keep_page_keys=page_path == "items")
     ss[_STATE] = state
     ss[_FILTERS] = filters
@@ -353,3 +384,28 @@ def current() -> Filters:
 
 def current_state() -> FilterState:
     return st.session_state.get(_STATE) or FilterState()
+
+
+# --------------------------------------------------------------------------------------------------
+# A page's own view settings in the URL (趋势: grain, split, style, previous period), so a permalink
+# opens the same view. Defaults are left out, like the filters.
+# --------------------------------------------------------------------------------------------------
+
+def seed_view_setting(widget_key: str, url_key: str, options: list[str], default: str) -> None:
+    """Before the widget is drawn: take the URL's value on the session's first run (a permalink),
+    else keep what the user chose; `default` when neither."""
+    ss = st.session_state
+    if widget_key in ss:
+        return
+    value = (_all(st.query_params, url_key) or [default])[-1]
+    ss[widget_key] = value if value in options else default
+
+
+def keep_view_setting(url_key: str, value: str, default: str) -> None:
+    """After the widget: the URL holds the value unless it is the default."""
+    params = st.query_params
+    if value == default:
+        if url_key in params:
+            del params[url_key]
+    elif _all(params, url_key) != [value]:
+        params[url_key] = value

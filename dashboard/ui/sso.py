@@ -1,5 +1,5 @@
 """The single sign-on gate (YUQING_AUTH=oidc): Streamlit's st.login / st.user / st.logout against the
-identity provider that `serve` wrote into the `[auth]` secrets (core/access/sso.py). ui/auth.require_login
+identity provider that `serve` wrote into the `[auth]` secrets (core/access/sso.py). ui/auth.valid_session
 calls it in oidc mode.
 
 Nothing of the dashboard is drawn before `require_sso_session` returns: without a sign-in it shows the

@@ -18,7 +18,8 @@ import streamlit as st
 from dashboard.core.access import choke, roles
 from dashboard.core.display.drilldown import Drill
 from dashboard.core.display.kpis import Kpi
-from dashboard.core.display.tables import item_table
+from dashboard.core.display.plotly_config import plotly_config
+from dashboard.core.display.tables import item_table, without_gaps
 from dashboard.core.filters import Filters, period_bounds_text
 from dashboard.ui import auth
 from dashboard.ui import filters as ui_filters
@@ -57,7 +58,8 @@ def data_status() -> bool:
         if busy:
             st.info("首批数据正在入库，完成后本页会自动刷新。")
         else:
-            st.info("数据库中还没有数据。请到「数据管理」页上传文件，或把文件放入 data/inbox/ 文件夹；"
+            st.info("数据库中还没有数据。请到「数据管理」页上传文件，或把文件放入收件箱文件夹"
+                    f"（{md_escape(get_store().settings.inbox_dir)}）；"
                     "入库后本页会自动刷新。")
             st.page_link(ADMIN_PAGE, label="前往「数据管理」", icon="🗂️")
         return False
@@ -73,7 +75,7 @@ def demo_banner() -> None:
     demo = int(ui_filters.store_summary()["demo_items"])
     if demo:
         st.warning(f"演示数据：库中 {demo:,} 条信息为虚构的演示数据，不代表真实情况。导入第一个真实文件时会自动删除"
-                   "（也可运行 python -m dashboard demo --remove）。", icon=":material/science:")
+                   "（管理员也可用命令行删除，见使用说明）。", icon=":material/science:")
 
 
 def no_items_note() -> None:
@@ -92,8 +94,10 @@ def period_summary_or_stop(f: Filters) -> tuple[dict, Filters, pd.Series]:
 
 
 def kpi_cards(kpis: list[Kpi]) -> None:
-    """One st.metric per KPI: value, 环比 as the delta, 同比 underneath, the formula in the help."""
-    columns = st.columns(len(kpis))
+    """One st.metric per KPI: value, 环比 as the delta, 同比 underneath, the formula in the help.
+    The row wraps two by two at phone width (ui/style.py, containers keyed kpis_…)."""
+    row = st.container(key=view_key("kpis", [k.label for k in kpis]))
+    columns = row.columns(len(kpis))
     for column, kpi in zip(columns, kpis):
         with column:
             delta = kpi.change if kpi.change not in ("—", "无数据", "新出现") else None
@@ -154,18 +158,35 @@ def chart(fig: go.Figure, key: str, group: str | None = None, selectable: bool =
     """A plotly figure; with `selectable`, clicks (and box selections) rerun the page with the event.
     `group` records which of several selectable charts on a page was used last (last_selected)."""
     if not selectable:
-        st.plotly_chart(fig, key=key, config={"displaylogo": False})
+        st.plotly_chart(fig, key=key, config=plotly_config())
         return None
     on_select: Any = _remember(group, key) if group else "rerun"
     return st.plotly_chart(fig, key=key, on_select=on_select, selection_mode=("points", "box"),
-                           config={"displaylogo": False})
+                           config=plotly_config(selectable=True))
+
+
+def _format_of(config: Any) -> str | None:
+    return ((config or {}).get("type_config") or {}).get("format") if isinstance(config, dict) else None
+
+
+def table(data: Any, *, column_config: dict | None = None, **kwargs: Any) -> Any:
+    """st.dataframe without raw gaps: empty cells read "—" (tables.without_gaps); a number or time
+    column with gaps is shown as text, written as its column format would have written it."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    config = dict(column_config or {})
+    frame, converted = without_gaps(frame, {c: _format_of(config.get(c)) for c in frame.columns})
+    for column in converted:
+        old = config.get(column) if isinstance(config.get(column), dict) else {}
+        config[column] = st.column_config.TextColumn(old.get("label") or column, help=old.get("help"),
+                                                     width=old.get("width"))
+    return st.dataframe(frame, column_config=config or None, **kwargs)
 
 
 def selectable_table(frame: pd.DataFrame, key: str, group: str | None = None, multi: bool = False,
                      **kwargs: Any) -> list[int]:
     """A st.dataframe whose rows can be picked; returns the picked row positions."""
     on_select: Any = _remember(group, key) if group else "rerun"
-    event = st.dataframe(frame, key=key, on_select=on_select, hide_index=True,
+    event = table(frame, key=key, on_select=on_select, hide_index=True,
                          selection_mode="multi-row" if multi else "single-row", **kwargs)
     return list(event.selection.rows) if event is not None else []
 
@@ -183,7 +204,7 @@ def drill_panel(drill: Drill | None, key: str, hint: str = "点击图中的柱�
         return
     rows = query("items/list", **params, limit=PREVIEW_ROWS, offset=0)
     st.caption(f"共 {total:,} 条" + (f"，下方显示最新 {PREVIEW_ROWS} 条" if total > PREVIEW_ROWS else ""))
-    st.dataframe(item_table(rows), hide_index=True, key=f"{key}_table", height=320, column_config=ITEM_COLUMNS)
+    table(item_table(rows), hide_index=True, key=f"{key}_table", height=320, column_config=ITEM_COLUMNS)
     left, right = st.columns(2)
     with left:
         if may_export_items():
@@ -196,7 +217,8 @@ def drill_panel(drill: Drill | None, key: str, hint: str = "点击图中的柱�
 
 
 def export_name(prefix: str, filters: Filters) -> str:
-    """An ASCII file name that says which period it holds: items_2024-04-24_2024-04-30."""
+    """A file name that says which days it holds, the last one included: items_2024-04-24_2024-04-30
+    (for the 08:00 monitoring days 04-24 to 04-30, which end at 05-01 08:00)."""
     if filters.period is None:
         return prefix
     first, last = period_bounds_text(filters.period, filters.day_start_hour)

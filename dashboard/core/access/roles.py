@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Pages by their file name in dashboard/app_pages/.
-ALL_PAGES = ("overview", "hot", "trends", "categories", "words", "departments", "items", "admin")
+ALL_PAGES = ("overview", "hot", "trends", "categories", "words", "departments", "items", "wall", "admin")
 
 
 @dataclass(frozen=True)

@@ -214,3 +214,12 @@ def from_table_rows(frame: pd.DataFrame, rows: Iterable[int], base: Filters,
             filters = narrow(filters, dimension, values)
         parts.append(_value_text(dimension, values))
     return Drill(filters=filters, subcategories=subs, label=_label(parts))
+
+
+def picked_word(event: Any) -> str | None:
+    """The word of the first point picked on the word cloud (figures.wordcloud_figure: customdata [word])."""
+    for point in points_of(event):
+        data = _customdata(point)
+        if data and data[0]:
+            return str(data[0])
+    return None

@@ -12,6 +12,7 @@ The data behind them is shaped in analytics/series.py.
 """
 from __future__ import annotations
 
+import base64
 import html
 import zlib
 from collections.abc import Mapping
@@ -44,6 +45,27 @@ PREVIOUS_COLOR = "#455a64"
 SPIKE_COLOR = "#b71c1c"
 
 TICK_FORMATS = {"hour": "%m-%d %H时", "day": "%m-%d", "week": "%m-%d", "month": "%Y-%m"}
+
+# Tick labels that follow the zoom: the grain's own format while ticks are close, then year-month,
+# then the year alone (nine years by day would otherwise read "01-01" at every tick). plotly's dtick:
+# milliseconds below a month, "M1" / "M12" for month and year ticks.
+_DAY_MS = 86_400_000
+_COARSER = [("M1", "%m-%d"), ("M12", "%Y-%m"), (None, "%Y年")]
+
+
+def tick_stops(grain: str) -> list[dict]:
+    """plotly tickformatstops for a time axis at this grain (never finer than the grain)."""
+    steps = ([(_DAY_MS, TICK_FORMATS["hour"])] if grain == "hour" else []) + _COARSER
+    if grain == "month":
+        steps = _COARSER[1:]
+    stops, low = [], None
+    for high, value in steps:
+        stops.append(dict(dtickrange=[low, high], value=value))
+        low = high
+    return stops
+
+
+MAX_SPIKE_MARKS = 5     # marked on the chart; every spike is listed in the table under it
 
 HOVER_TIME = {"hour": "%Y-%m-%d %H:00", "day": "%Y-%m-%d", "week": "%Y-%m-%d 起的一周", "month": "%Y年%m月"}
 
@@ -82,6 +104,18 @@ def _layout(fig: go.Figure, *, title: str | None = None, height: int = 420) -> g
     return fig
 
 
+def _time_axis(fig: go.Figure, grain: str) -> None:
+    """Chinese tick labels at every zoom (tick_stops), never finer than the grain."""
+    fig.update_xaxes(title=None, tickformatstops=tick_stops(grain))
+
+
+def top_spikes(spikes: pd.DataFrame, limit: int = MAX_SPIKE_MARKS) -> pd.DataFrame:
+    """The spikes worth a mark: the `limit` furthest above their threshold (the rest are in the table)."""
+    marked = spikes[spikes["spike"]]
+    excess = marked["items"] / marked["threshold"].clip(lower=1)
+    return marked.assign(_excess=excess).nlargest(limit, "_excess").drop(columns="_excess").sort_values("bucket")
+
+
 def empty_figure(message: str = "所选条件下没有数据") -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=esc(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
@@ -98,7 +132,7 @@ def volume_figure(frame: pd.DataFrame, *, grain: str, dimension: str | None = No
 
     mode: 'stack' (stacked bars), 'group' (bars side by side) or 'line' (one line per series).
     previous: align_previous() output, drawn as a dashed line 上一周期. spikes: find_spikes() output;
-    marked buckets get a red triangle above the bar. customdata of every mark:
+    the MAX_SPIKE_MARKS strongest get a red triangle above the bar (top_spikes). customdata of every mark:
     [bucket ISO, series value(s) or None, 'current'|'previous', hover label].
     """
     if frame.empty or int(frame["items"].sum()) == 0 and (previous is None or int(previous["items"].sum()) == 0):
@@ -126,7 +160,7 @@ def volume_figure(frame: pd.DataFrame, *, grain: str, dimension: str | None = No
             line=dict(color=PREVIOUS_COLOR, dash="dash", width=2), customdata=custom,
             hovertemplate="上一周期 %{customdata[3]}：%{y} 条<extra></extra>"))
     if spikes is not None and not spikes.empty and bool(spikes["spike"].any()):
-        marked = spikes[spikes["spike"]]
+        marked = top_spikes(spikes)
         custom = [[_iso(r.bucket), None, CURRENT,
                    f"前 {int(r.baseline)} 个{GRAIN_LABELS[grain]}均值 {r.mean:.1f}，标准差 {r.sd:.1f}，阈值 {r.threshold:.1f}"]
                   for r in marked.itertuples()]
@@ -136,7 +170,7 @@ def volume_figure(frame: pd.DataFrame, *, grain: str, dimension: str | None = No
             marker=dict(symbol="triangle-down", size=12, color=SPIKE_COLOR), customdata=custom,
             hovertemplate=f"%{{x|{hover_time}}} 突增：%{{y}} 条<br>%{{customdata[3]}}<extra></extra>"))
     fig.update_layout(barmode="group" if mode == "group" else "stack", bargap=0.15)
-    fig.update_xaxes(title=None, tickformat=TICK_FORMATS[grain])
+    _time_axis(fig, grain)
     fig.update_yaxes(title="条目数", rangemode="tozero")
     return _layout(fig, title=title)
 
@@ -159,7 +193,7 @@ def negative_share_figure(frame: pd.DataFrame, *, grain: str, min_denominator: i
                     line=dict(color=SENTIMENT_COLORS["负面"], width=1.5), size=7),
         customdata=custom, hovertemplate=f"%{{x|{hover_time}}}：%{{y:.1%}}<br>%{{customdata[3]}}<extra></extra>",
     ))
-    fig.update_xaxes(title=None, tickformat=TICK_FORMATS[grain])
+    _time_axis(fig, grain)
     fig.update_yaxes(title="负面占比", tickformat=".0%", rangemode="tozero")
     return _layout(fig, title=title, height=300)
 
@@ -261,3 +295,57 @@ def bars_figure(frame: pd.DataFrame, dimension: str, *, value_column: str = "ite
     fig.update_xaxes(title="条目数")
     fig.update_yaxes(title=None, type="category")
     return _layout(fig, title=title, height=max(260, 26 * len(data) + 100))
+
+
+def term_trend_figure(frame: pd.DataFrame, *, grain: str = "day") -> go.Figure:
+    """Items using each term per bucket: frame (day, term, items); one line per term, Chinese dates on
+    the axis and in the hover (the 词云 page's 词语趋势). customdata = [bucket, term]."""
+    if frame.empty:
+        return empty_figure()
+    fig = go.Figure()
+    hover_time = HOVER_TIME[grain]
+    for term, part in frame.sort_values("day").groupby("term", sort=False):
+        fig.add_trace(go.Scatter(
+            x=part["day"], y=part["items"], name=esc(term), mode="lines+markers",
+            line=dict(color=color_for("term", str(term))),
+            customdata=[[_iso(d), str(term)] for d in part["day"]],
+            hovertemplate=f"%{{x|{hover_time}}}<br>{esc(term)}：%{{y}} 条<extra></extra>"))
+    _time_axis(fig, grain)
+    fig.update_yaxes(title="条目数", rangemode="tozero")
+    return _layout(fig, height=300)
+
+
+def sparkline_figure(frame: pd.DataFrame, *, grain: str = "day") -> go.Figure:
+    """A small line of items per bucket (frame: bucket, items), e.g. 总览's last seven days; no axes
+    titles, the last point marked."""
+    if frame.empty:
+        return empty_figure()
+    data = frame.sort_values("bucket")
+    fig = go.Figure(go.Scatter(
+        x=data["bucket"], y=data["items"], mode="lines+markers", line=dict(color="#1f77b4", width=3),
+        marker=dict(size=[6] * (len(data) - 1) + [11]), fill="tozeroy", fillcolor="rgba(31,119,180,0.12)",
+        hovertemplate=f"%{{x|{HOVER_TIME[grain]}}}：%{{y}} 条<extra></extra>"))
+    _time_axis(fig, grain)
+    fig.update_yaxes(title=None, rangemode="tozero")
+    fig = _layout(fig, height=180)
+    fig.update_layout(margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
+    return fig
+
+
+def wordcloud_figure(png: bytes, placed: list, width: int, height: int) -> go.Figure:
+    """The word-cloud picture with a clickable mark on every word (wordcloud.placed_words): the picture
+    is the background, each word's box centre an invisible point whose customdata is [word]."""
+    fig = go.Figure(go.Scatter(
+        x=[p.x for p in placed], y=[p.y for p in placed], mode="markers",
+        marker=dict(symbol="square", size=[min(max(p.height, 12), 60) for p in placed], opacity=0),
+        customdata=[[p.word] for p in placed], text=[esc(p.word) for p in placed],
+        hovertemplate=[f"{esc(p.word)}：出现 {p.count:,.0f} 次<br>点击查看使用该词的信息<extra></extra>"
+                       for p in placed]))
+    fig.add_layout_image(source="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                         xref="x", yref="y", x=0, y=0, sizex=width, sizey=height, xanchor="left",
+                         yanchor="top", sizing="stretch", layer="below")
+    fig.update_xaxes(visible=False, range=[0, width], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[height, 0], fixedrange=True, scaleanchor="x")
+    fig = _layout(fig, height=height)
+    fig.update_layout(margin=dict(l=0, r=0, t=0, b=0), showlegend=False, plot_bgcolor="white")
+    return fig

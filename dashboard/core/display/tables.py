@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.core.display.figures import HOVER_TIME
 from dashboard.core.reports.exports import protect_frame
 
 
@@ -213,3 +214,52 @@ ATTENTION_COLUMNS = ["published_at", "title", "channel", "category", "department
 def attention_table(attention: pd.DataFrame) -> pd.DataFrame:
     """items/attention rows for the 高关注信息 table (safe cells, Chinese headers, 点赞 for short)."""
     return item_table(attention[ATTENTION_COLUMNS]).rename(columns={"点赞数": "点赞"})
+
+
+MISSING = "—"
+_MOMENT_FORMATS = {"YYYY-MM-DD HH:mm": "%Y-%m-%d %H:%M", "MM-DD HH:mm": "%m-%d %H:%M", "YYYY-MM-DD": "%Y-%m-%d"}
+
+
+def _number_text(value: Any, fmt: str | None) -> str:
+    if fmt == "percent":
+        return f"{value:.1%}"
+    if fmt and fmt.startswith("%"):
+        return fmt % value
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def without_gaps(frame: pd.DataFrame, formats: dict[str, str | None] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The frame as people read it: an empty cell says "—" instead of Streamlit's "None" or nothing.
+
+    Text columns fill their gaps and blank strings. A numeric or time column with gaps becomes text, each value
+    written the way its column format (`formats`: column -> a Streamlit NumberColumn / DatetimeColumn
+    format) would have shown it. Returns the frame and the columns turned into text."""
+    formats = formats or {}
+    out, converted = frame.copy(), []
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            blank = values.isna() | values.astype(str).str.strip().eq("")
+            if blank.any():
+                out[column] = values.astype(object).where(~blank, MISSING)
+            continue
+        if not values.isna().any():
+            continue
+        if pd.api.types.is_datetime64_any_dtype(values):
+            pattern = _MOMENT_FORMATS.get(formats.get(column) or "", "%Y-%m-%d %H:%M")
+            out[column] = [MISSING if pd.isna(v) else pd.Timestamp(v).strftime(pattern) for v in values]
+            converted.append(column)
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            out[column] = [MISSING if pd.isna(v) else _number_text(v, formats.get(column)) for v in values]
+            converted.append(column)
+    return out, converted
+
+
+def spikes_table(spikes: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """Every spike of a trend (find_spikes rows with spike set): when, how many, against what."""
+    return pd.DataFrame({
+        "时间": [pd.Timestamp(b).strftime(HOVER_TIME[grain]) for b in spikes["bucket"]],
+        "条目数": spikes["items"].astype(int).tolist(),
+        "阈值": spikes["threshold"].round(1).tolist(),
+        "超出倍数": (spikes["items"] / spikes["threshold"].clip(lower=1)).round(1).tolist(),
+    })

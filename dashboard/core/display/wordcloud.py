@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 __all__ = [
     "RANDOM_STATE",
+    "PlacedWord",
     "drawable",
     "font_codepoints",
     "font_path",
     "missing_chars",
+    "placed_words",
     "render_wordcloud",
+    "wordcloud_layout",
     "wordcloud_png",
 ]
 
@@ -82,26 +86,68 @@ def drawable(frequencies: Mapping[str, int | float]) -> dict[str, float]:
     return out
 
 
-def render_wordcloud(frequencies: Mapping[str, int | float], width: int = 800, height: int = 400,
-                     max_words: int = MAX_WORDS, random_state: int = RANDOM_STATE) -> Image.Image | None:
-    """A word cloud of `frequencies` (term -> count) as a PIL image; None when nothing can be drawn."""
+@dataclass(frozen=True)
+class PlacedWord:
+    """Where a word was drawn: the centre and size of its box, in pixels from the image's top left."""
+
+    word: str
+    count: float
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def _cloud(frequencies: Mapping[str, int | float], width: int, height: int, max_words: int, random_state: int):
     from wordcloud import WordCloud
 
     words = drawable(frequencies)
     if not words:
-        return None
+        return None, {}
     cloud = WordCloud(font_path=str(font_path()), width=width, height=height, background_color="white",
                       max_words=max_words, random_state=random_state, prefer_horizontal=0.9,
                       collocations=False, normalize_plurals=False, colormap="tab10", margin=4)
-    cloud.generate_from_frequencies(words)
-    return cloud.to_image()
+    return cloud.generate_from_frequencies(words), words
 
 
-def wordcloud_png(frequencies: Mapping[str, int | float], width: int = 800, height: int = 400) -> bytes | None:
-    """render_wordcloud() as PNG bytes (what a page shows or caches); None when nothing can be drawn."""
-    image = render_wordcloud(frequencies, width, height)
-    if image is None:
+def placed_words(cloud, counts: Mapping[str, float]) -> list[PlacedWord]:
+    """Every word of a generated WordCloud with its box: measured as the package measures it when it
+    places the word (the same font, size and rotation, anchored at the top left)."""
+    draw = ImageDraw.Draw(Image.new("L", (1, 1)))
+    placed = []
+    for (word, _), size, (top, left), orientation, _ in cloud.layout_:
+        font = ImageFont.TransposedFont(ImageFont.truetype(str(font_path()), int(size)), orientation=orientation)
+        _, _, box_width, box_height = draw.textbbox((0, 0), word, font=font, anchor="lt")
+        placed.append(PlacedWord(word, float(counts[word]), float(left + box_width / 2), float(top + box_height / 2),
+                                 float(box_width), float(box_height)))
+    return placed
+
+
+def wordcloud_layout(frequencies: Mapping[str, int | float], width: int = 800, height: int = 400,
+                     max_words: int = MAX_WORDS, random_state: int = RANDOM_STATE
+                     ) -> tuple[bytes, list[PlacedWord]] | None:
+    """The PNG of the cloud and where each word sits on it (what a clickable cloud needs); None when
+    nothing can be drawn."""
+    cloud, words = _cloud(frequencies, width, height, max_words, random_state)
+    if cloud is None:
         return None
+    return _png(cloud.to_image()), placed_words(cloud, words)
+
+
+def render_wordcloud(frequencies: Mapping[str, int | float], width: int = 800, height: int = 400,
+                     max_words: int = MAX_WORDS, random_state: int = RANDOM_STATE) -> Image.Image | None:
+    """A word cloud of `frequencies` (term -> count) as a PIL image; None when nothing can be drawn."""
+    cloud, _ = _cloud(frequencies, width, height, max_words, random_state)
+    return None if cloud is None else cloud.to_image()
+
+
+def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def wordcloud_png(frequencies: Mapping[str, int | float], width: int = 800, height: int = 400) -> bytes | None:
+    """render_wordcloud() as PNG bytes (what a report embeds); None when nothing can be drawn."""
+    image = render_wordcloud(frequencies, width, height)
+    return None if image is None else _png(image)

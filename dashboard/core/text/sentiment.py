@@ -42,7 +42,9 @@ at 。；！？ or a line break):
 * a clause ending in ！ counts 1.3×, one ending in ？ 0.7×;
 * a contrast word halves everything before it (``虽然贵，但是很好用`` → +);
 * after a wish word, positive words count 0.2× to the end of the sentence
-  (``希望尽快处理，让生活更美好`` is not praise); negative words count in full.
+  (``希望尽快处理，让生活更美好`` is not praise); negative words count in full;
+* thanks for a fixed problem (``困扰多年的噪音问题解决了，非常感谢``) is 正面 whatever the problem
+  words weigh, unless the text also says something was not fixed (:func:`thanks_for_a_fix`).
 
 Label: ``score = positive − negative``; 正面 if ``score >= bar``, 负面 if
 ``score <= −bar``, else 中性, where ``bar = 0.3`` plus 0.5 for each consultation
@@ -500,8 +502,36 @@ def _unused_negation(word: str, weight: float) -> dict:
     return {"word": word, "kind": "negation", "negated": False, "weight": weight}
 
 
-def _label(pos: float, neg: float, questions: int) -> tuple[str, float, float]:
+# Thanks for a fixed problem (谢谢…困扰多年的噪音问题解决了，非常感谢): the problem words describe what
+# was fixed, so the message is thanks, not a complaint. A fix is a fix word after 已 / 已经 / 得到, or
+# followed by 了 / 完毕 / 好了; a negated fix (没有 解决) is not one.
+THANKS = frozenset({"感谢", "谢谢", "非常感谢", "衷心感谢", "感激", "致谢", "点赞"})
+FIX_WORDS = frozenset({"解决", "处理", "修复", "修好", "整改", "落实", "处理完毕", "解决完毕", "办好"})
+_FIX_BEFORE = frozenset({"已", "已经", "得到", "得以", "终于", "都"})
+_FIX_AFTER = frozenset({"了", "完毕", "好", "好了"})
+_NOT_FIXED = frozenset({"没有", "没", "未", "未能", "尚未", "还没", "还没有", "不", "没能", "无法", "难以"})
+
+
+def thanks_for_a_fix(tokens: list[str]) -> bool:
+    """True when the text thanks someone and says a problem was fixed (and never says it was not)."""
+    if not THANKS.intersection(tokens):
+        return False
+    fixed = False
+    for i, token in enumerate(tokens):
+        if token not in FIX_WORDS:
+            continue
+        before = tokens[i - 1] if i else ""
+        if before in _NOT_FIXED or (i > 1 and tokens[i - 2] in _NOT_FIXED):
+            return False
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        fixed = fixed or before in _FIX_BEFORE or after in _FIX_AFTER or token.endswith("完毕") or token == "修好"
+    return fixed
+
+
+def _label(pos: float, neg: float, questions: int, tokens: list[str] | None = None) -> tuple[str, float, float]:
     score = pos - neg
+    if tokens and score < BAR and thanks_for_a_fix(tokens):
+        return POSITIVE, score, BAR
     bar = BAR + min(questions * BAR_PER_QUESTION, BAR_QUESTION_MAX)
     if score >= bar:
         return POSITIVE, score, bar
@@ -521,13 +551,7 @@ def score_tokens(tokens: list[str], lexicon: Lexicon | None = None) -> str:
     if not tokens:
         return NEUTRAL
     pos, neg, q = _score(tokens, (lexicon or get_lexicon()).table)
-    score = pos - neg
-    bar = BAR + min(q * BAR_PER_QUESTION, BAR_QUESTION_MAX)
-    if score >= bar:
-        return POSITIVE
-    if score <= -bar:
-        return NEGATIVE
-    return NEUTRAL
+    return _label(pos, neg, q, tokens)[0]
 
 
 def _resolve(tokenizer: Tokenizer | None) -> tuple[Tokenizer, Lexicon]:
@@ -560,7 +584,7 @@ def explain(text: str | None, tokenizer: Tokenizer | None = None) -> dict:
     tokens = tok.tokens(text) if text and text.strip() else []
     trace: list[dict] = []
     pos, neg, q = _score(tokens, lex.table, trace)
-    label, score, bar = _label(pos, neg, q) if tokens else (NEUTRAL, 0.0, BAR)
+    label, score, bar = _label(pos, neg, q, tokens) if tokens else (NEUTRAL, 0.0, BAR)
     return {
         "label": label,
         "score": round(score, 3),
