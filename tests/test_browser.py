@@ -65,15 +65,15 @@ ALLOWED_LATIN = {"CSV", "TSV", "XLSX", "XLS", "XLSM", "Parquet", "PARQUET", "UTF
 _PATHS_AND_IDS = re.compile(r"[\w\-]*[/\\.][\w\-./\\]+|\b\w*\d\w*\b")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 
-# Every visible text node (not icon ligatures, not screen-reader-only text) and every chart toolbar
-# tooltip: what a person can read on the page.
+# Every visible text node (not icon ligatures, not screen-reader-only text, not code: a command to
+# type is Latin by nature) and every chart toolbar tooltip: what a person can read on the page.
 VISIBLE_TEXT_JS = """() => {
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode, el = node.parentElement;
     if (!el || !node.textContent.trim()) continue;
-    if (el.closest('[data-testid="stIconMaterial"], script, style, noscript')) continue;
+    if (el.closest('[data-testid="stIconMaterial"], script, style, noscript, code, pre')) continue;
     if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
     const style = getComputedStyle(el);
     if (/Material/i.test(style.fontFamily) || parseFloat(style.fontSize) < 1) continue;

@@ -24,7 +24,7 @@ def users_section() -> None:
     st.subheader("用户")
     con = get_store().con
     widgets.table(users.shown_users(users.list_users(con), auth.now()), hide_index=True)
-    st.caption("命令行（python -m dashboard user …）以数据库所在机器的账户运行，不受登录限制。")
+    st.caption("命令行（`python -m dashboard user …`）以数据库所在机器的账户运行，不受登录限制。")
     left, right = st.columns(2)
     with left, st.form("user_add", clear_on_submit=True):
         st.markdown("**新建用户**")
