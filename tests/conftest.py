@@ -19,9 +19,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture
 def settings(tmp_path):
-    s = settings_for(tmp_path / "data")
-    for folder in (s.inbox_dir, s.archive_dir, s.rejected_dir, s.outcomes_dir):
-        folder.mkdir(parents=True, exist_ok=True)
+    return data_settings(tmp_path / "data")
+
+
+def data_settings(folder: Path):
+    """Settings of a fresh data folder with its inbox, archive, rejected and outcomes folders."""
+    s = settings_for(folder)
+    for sub in (s.inbox_dir, s.archive_dir, s.rejected_dir, s.outcomes_dir):
+        sub.mkdir(parents=True, exist_ok=True)
     return replace(s, settle_seconds=0.0)
 
 

@@ -2,14 +2,17 @@
 (that each finds the faults it is written for: tests/test_checks.py)."""
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from dashboard.core import store
 from dashboard.core.demo.generator import generate_items
 from dashboard.core.ingest.loader import ingest_file, ingest_frame
+from tests.conftest import FIXTURES, data_settings
 
 # ingest/ and store/ write: they run in an ingest (below) and in a migration (test_migrations.py); the
 # account and audit statements write too: tests/test_access.py runs them.
@@ -43,12 +46,25 @@ SAMPLE_PARAMS = {
 }
 
 
+@pytest.fixture(scope="module")
+def filled_store(tmp_path_factory):
+    """One fixture store for the module (building it per query took a minute of the suite)."""
+    settings = data_settings(tmp_path_factory.mktemp("queries") / "data")
+    con = store.connect(settings.db_path)
+    for name, limits in (("messages_utf8.csv", settings), ("bad_rows.csv", replace(settings, max_reject_share=0.5)),
+                         ("late_reply.csv", settings)):
+        ingest_file(con, Path(shutil.copy(FIXTURES / name, settings.inbox_dir / name)), limits)
+    yield con
+    con.close()
+
+
 @pytest.fixture
-def filled(con, settings, drop):
-    ingest_file(con, drop("messages_utf8.csv"), settings)
-    ingest_file(con, drop("bad_rows.csv"), replace(settings, max_reject_share=0.5))
-    ingest_file(con, drop("late_reply.csv"), settings)
-    return con
+def filled(filled_store):
+    """The shared store, each test inside a transaction rolled back after it: a few read queries tidy
+    derived tables (replies/drop_stale), and no test may see another's changes."""
+    filled_store.begin()
+    yield filled_store
+    filled_store.rollback()
 
 
 @pytest.mark.parametrize("name", READ_QUERIES)

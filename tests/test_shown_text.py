@@ -15,6 +15,7 @@ import pytest
 from dashboard.core import store
 from dashboard.core.filters import Filters, Period
 from dashboard.core.ingest.loader import ingest_frame
+from tests.conftest import data_settings
 from tests.test_metrics import make_item
 from tests.test_queries import READ_QUERIES, SAMPLE_PARAMS
 
@@ -37,13 +38,25 @@ def pii_rows() -> list[dict]:
     ]
 
 
-@pytest.fixture
-def pii_store(con, settings):
+@pytest.fixture(scope="module")
+def shared_pii_store(tmp_path_factory):
+    """One store for the module (one per query made this file take 40 s of the suite)."""
+    settings = data_settings(tmp_path_factory.mktemp("pii") / "data")
+    con = store.connect(settings.db_path)
     rows = pii_rows()
     rows[0]["reply_content"] = f"已联系，回访电话{MOBILE}"
     outcome = ingest_frame(con, pd.DataFrame(rows), settings, "pii")
     assert outcome.status == "loaded" and outcome.loaded_new == 2
-    return con
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def pii_store(shared_pii_store):
+    """Each test inside a transaction rolled back after it, so none sees another's changes."""
+    shared_pii_store.begin()
+    yield shared_pii_store
+    shared_pii_store.rollback()
 
 
 def count(con, keyword: str | None) -> int:
