@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(PY) -m dashboard serve
 
 test: $(STAMP)
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -n 3 --dist worksteal
 
 demo: $(STAMP)
 	$(PY) -m dashboard demo

@@ -111,5 +111,5 @@ def _apps_log_in(request, monkeypatch):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Slow tests first: with `-n 2` they then run beside the many short ones instead of after them."""
+    """Slow tests first: with several workers they then run beside the many short ones instead of after them."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
