@@ -228,6 +228,8 @@ def test_a_department_account_counts_only_its_department(accounts_store):
     table = at.dataframe[0].value
     assert set(table["承办部门"]) == {"市住建局"} and len(table) == accounts_store
     assert any(c.value.startswith(f"共 {accounts_store:,} 条") for c in at.caption)
+    assert any(c.value.startswith("数据截至") and c.value.endswith(f"共 {accounts_store:,} 条") for c in at.caption)
+    assert next(m for m in at.sidebar.multiselect if m.label == "部门").options == ["市住建局"]
     at.switch_page("app_pages/overview.py").run()
     assert not at.exception
     assert not [b for b in at.button if b.key == "overview_digest_generate"]     # whole-store report

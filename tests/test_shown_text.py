@@ -133,7 +133,6 @@ RAW_READERS_OF_ITEMS = {
     "regions/top": "counts of regions by where they came from (bench/region_eval.py)",
     "regions/coverage": "counts of items per file by where their region came from (bench/region_eval.py)",
     "admin/items_by_file": "how many items each file provides: counts only",
-    "admin/store_summary": "counts and times only",
     "alerts/coverage": "the first and last day with items: times only",
     "metrics/data_cutoff": "the newest published or replied time: times only",
     "categories/labelled_signature": "the category model's training set: ids and categories, counts only",

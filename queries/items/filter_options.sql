@@ -3,6 +3,8 @@
 -- Deliberately independent of the other filters (choosing a category must not hide the others):
 -- total counts all items; in_period counts those published in [$start, $end) (NULL = unbounded).
 -- Ordered for the widgets: the values most frequent in the period first, then over all time.
+-- $filters carries only the account's data scope (core/access/choke): a department account is offered,
+-- and counts, its own items only.
 with scoped as (
     select
         category,
@@ -11,7 +13,7 @@ with scoped as (
         department,
         sentiment,
         ($start is null or published_at >= $start) and ($end is null or published_at < $end) as in_period
-    from items_shown
+    from filtered_items($filters)
 ),
 long as (
     select 'category' as dimension, category as value, in_period from scoped
