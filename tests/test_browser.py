@@ -12,15 +12,20 @@ phone width, when the page scrolls sideways. Screenshots of the views the README
 docs/screenshots/."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from dashboard.core import store
+from dashboard.core.config import settings_for
 from dashboard.core.display.wordcloud import font_path
 from tests.serving import ROOT, log_tail, serving
 
@@ -281,7 +286,8 @@ def test_the_wall_display_at_1920_by_1080(tmp_path, browser):
 
 def test_every_page_on_a_store_shaped_like_the_real_exports(tmp_path, browser):
     """Message-board exports from 2019 (ids, masked authors, replies; a hotline file in GBK): the store
-    ends years before today, which is how real exports arrive."""
+    ends years before today, which is how real exports arrive. Then a file uploaded on 数据管理 is
+    ingested, and the upload is one audit row (who, the file's name and sha256)."""
     data = tmp_path / "data"
     fixtures = [str(ROOT / "tests" / "fixtures" / name) for name in FIXTURE_FILES]
     env = dict(os.environ, YUQING_DATA_DIR=str(data))
@@ -296,3 +302,28 @@ def test_every_page_on_a_store_shaped_like_the_real_exports(tmp_path, browser):
     with serving(data) as url:
         failures = _walk(browser, url, account, "exports", PAGES, PHONE_PAGES)
         assert not failures, f"{failures}\n看板日志：\n{log_tail(data.parent / 'serve.log')}"
+        _upload(browser, url, account, UPLOADED)
+        outcome = data / "outcomes" / f"{hashlib.sha256(UPLOADED.read_bytes()).hexdigest()}.json"
+        deadline = time.monotonic() + PAGE_SECONDS
+        while not outcome.exists() and time.monotonic() < deadline:   # the watcher ingests the upload
+            time.sleep(0.3)
+    assert json.loads(outcome.read_text(encoding="utf-8"))["status"] == "loaded", log_tail(data.parent / "serve.log")
+    con = store.connect(settings_for(data).db_path)
+    try:
+        uploads = con.execute("select user_name, role, detail, file_hash from audit_log where action = 'upload'").fetchall()
+    finally:
+        con.close()
+    assert uploads == [("值班员", "admin", UPLOADED.name, hashlib.sha256(UPLOADED.read_bytes()).hexdigest())]
+
+
+UPLOADED = ROOT / "tests" / "fixtures" / "messages_gbk.csv"
+
+
+def _upload(browser, url: str, account: tuple[str, str], path: Path) -> None:
+    """数据管理's uploader as a person uses it: choose the file, press 放入收件箱, see it accepted."""
+    page = browser.new_page()
+    assert not (found := _open(page, f"{url}/admin", "数据管理", account)), found
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_role("button", name="放入收件箱").click()
+    page.get_by_text("已放入收件箱 1 个文件").wait_for(timeout=PAGE_SECONDS * 1000)
+    page.close()
