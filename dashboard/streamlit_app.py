@@ -11,7 +11,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard.core.access.roles import may_open  # noqa: E402
 from dashboard.core.store import StoreBusy  # noqa: E402
-from dashboard.ui.auth import login_screen, logout_button, valid_session  # noqa: E402
+from dashboard.ui.auth import login_screen, logout_button, sync_cookie, valid_session  # noqa: E402
 from dashboard.ui.filters import sidebar as sidebar_filters  # noqa: E402
 from dashboard.ui.store import get_store, refresh_on_new_data  # noqa: E402
 from dashboard.ui.style import apply as apply_style  # noqa: E402
@@ -69,6 +69,7 @@ navigation = st.navigation(page_list, position="sidebar" if session else "hidden
 apply_style(wall=own_path[navigation.url_path] == "wall" and session is not None)
 if session is None:
     login_screen()
+sync_cookie()      # a login that began (or ended) in this run: the browser keeps (or forgets) it
 refresh_on_new_data()
 if own_path[navigation.url_path] != "wall":
     logout_button()

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard.core import store
-from dashboard.core.access import audit, choke, passwords, roles, sessions, users
+from dashboard.core.access import audit, choke, passwords, roles, sessions, tokens, users
 from dashboard.core.access.sessions import Session
 from dashboard.core.analytics import terms
 from dashboard.core.config import QUERIES_DIR, AccessSettings
@@ -135,6 +135,34 @@ def test_a_session_ends_when_its_account_is_disabled_or_changed(con):
     assert not users.still_valid(con, session.__class__(**{**session.__dict__, "role": "admin"}))
     users.set_disabled(con, "钱七", NOW)
     assert not users.still_valid(con, session)
+
+
+def test_a_login_token_resumes_until_a_limit_and_only_its_hash_is_stored(con):
+    users.add(con, "孙八", "analyst", PASSWORD, NOW, departments=["市住建局"])
+    token = tokens.issue(con, sessions.start(users.find(con, "孙八"), NOW))
+    stored = con.execute("select token_hash from login_tokens").fetchall()
+    assert stored == [(hashlib.sha256(token.encode()).hexdigest(),)] and token not in str(stored)
+    resumed = tokens.resume(con, token, NOW + timedelta(minutes=25), SETTINGS)
+    assert (resumed.user, resumed.role, resumed.departments, resumed.login_at) == ("孙八", "analyst", ("市住建局",), NOW)
+    for minute in range(50, 480, 25):                  # used every 25 minutes: never idle …
+        assert tokens.resume(con, token, NOW + timedelta(minutes=minute), SETTINGS) is not None
+    assert tokens.resume(con, token, NOW + timedelta(minutes=480), SETTINGS) is None     # … but not for ever
+    assert con.execute("select count(*) from login_tokens").fetchone() == (0,)           # and it is gone
+    assert tokens.resume(con, "not-a-token", NOW, SETTINGS) is None and tokens.resume(con, None, NOW) is None
+
+
+def test_a_login_token_ends_when_idle_disabled_or_revoked(con):
+    users.add(con, "周九", "leader", PASSWORD, NOW)
+    session = sessions.start(users.find(con, "周九"), NOW)
+    idle = tokens.issue(con, session)
+    assert tokens.resume(con, idle, NOW + timedelta(minutes=30), SETTINGS) is None
+    revoked = tokens.issue(con, session)
+    tokens.revoke(con, revoked)
+    assert tokens.resume(con, revoked, NOW + timedelta(minutes=1), SETTINGS) is None
+    disabled = tokens.issue(con, session)
+    tokens.touch(con, disabled, NOW + timedelta(minutes=20))
+    users.set_disabled(con, "周九", NOW + timedelta(minutes=21))
+    assert tokens.resume(con, disabled, NOW + timedelta(minutes=22), SETTINGS) is None
 
 
 def test_find_by_subject_and_the_list_never_holds_a_password_hash(con):
@@ -286,8 +314,9 @@ def test_each_account_change_writes_one_audit_row(con):
 def test_every_access_write_statement_is_exercised_here():
     # tests/test_queries.py leaves these out (they write); the tests above run each of them
     written = [n for n in store.list_queries() if n.startswith(ACCESS_WRITES)]
-    assert sorted(written) == ["access/audit_record", "access/user_add", "access/user_clear_failures",
-                               "access/user_login_failed", "access/user_set_disabled", "access/user_set_password"]
+    assert sorted(written) == ["access/audit_record", "access/token_add", "access/token_drop", "access/token_touch",
+                               "access/user_add", "access/user_clear_failures", "access/user_login_failed",
+                               "access/user_set_disabled", "access/user_set_password"]
 
 
 # ----------------------------------------------------------------------------------------------- CLI

@@ -1,9 +1,10 @@
 """End to end as a person meets it: a real `python -m dashboard serve`, every page opened in headless
 Chromium (Debian's, driven by Playwright; no browser is ever downloaded), at desktop width (1440×1000)
 and phone width (390×844), on demo data and on a store built from fixtures shaped like the real
-message-board exports (tests/fixtures/, items from 2019: the store ends long before today). Every
-address is opened as typed, so each visit meets the real login form first (a login lives in one
-browser tab's session) and logs in with the one-time password the server or `user add` printed.
+message-board exports (tests/fixtures/, items from 2019: the store ends long before today). The first
+visit meets the real login form and logs in with the one-time password the server or `user add`
+printed; later visits come back logged in through the browser's login cookie, as a person's do, and a
+reload keeps the login until 退出登录 ends it.
 
 A page fails when it shows Streamlit's exception box or an error, when Streamlit answers "Page not
 found", when its own title never appears, when its script never finishes, when visible text (or a
@@ -170,7 +171,7 @@ def _problems(page, title: str, phone: bool) -> list[str]:
 def _open(page, url: str, title: str, account: tuple[str, str], phone: bool = False) -> list[str]:
     """Open `url` as typed: the login form first, then the page asked for."""
     page.goto(url)
-    if problems := _log_in(page, *account):
+    if problems := _log_in_if_asked(page, *account):
         return problems
     try:
         page.locator('[data-testid="stMain"] h1', has_text=title).wait_for(timeout=PAGE_SECONDS * 1000)
@@ -204,6 +205,21 @@ def _log_in(page, user: str, password: str) -> list[str]:
     except PlaywrightTimeout:
         return [f"登录后 {PAGE_SECONDS} 秒内既没有打开页面也没有提示"]
     return ["登录被拒绝：" + refused.first.inner_text()] if refused.count() else []
+
+
+def _heading(page) -> str:
+    heading = page.locator('[data-testid="stMain"] h1')
+    return heading.first.inner_text().strip() if heading.count() else "（无）"
+
+
+def _log_in_if_asked(page, user: str, password: str) -> list[str]:
+    """The login form when the page asks for it (the first visit of this browser); a browser logged in
+    earlier goes straight to the page (its login cookie)."""
+    try:
+        page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
+    except PlaywrightTimeout:
+        return [f"{PAGE_SECONDS} 秒内没有运行完"]
+    return _log_in(page, user, password) if _heading(page) == LOGIN_TITLE else []
 
 
 def _one_time_password(printed: str, pattern: str) -> str:
@@ -263,9 +279,21 @@ def test_every_page_on_demo_data_at_desktop_and_phone_width(tmp_path, browser):
         assert not failures, f"{failures}\n看板日志：\n{log_tail(log)}"
         assert not _open(page, url, "总览", account)
         hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all("as => as.map(a => a.href)")
+        _reload_keeps_the_login_and_logout_ends_it(page)
     assert sorted(h.removeprefix(url + "/").removeprefix(url) for h in hrefs) == sorted(PAGES), \
         "侧栏导航与路由的页面不一致"
     assert "not-the-password" not in log_tail(log, 1_000_000)
+
+
+def _reload_keeps_the_login_and_logout_ends_it(page) -> None:
+    page.reload()
+    page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
+    assert _heading(page) == "总览", "刷新页面后需要重新登录"
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="退出登录").click()
+    page.locator('[data-testid="stMain"] h1', has_text=LOGIN_TITLE).wait_for(timeout=PAGE_SECONDS * 1000)
+    page.reload()
+    page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
+    assert _heading(page) == LOGIN_TITLE, "退出登录后刷新页面又回到了登录状态"
 
 
 def test_the_wall_display_at_1920_by_1080(tmp_path, browser):

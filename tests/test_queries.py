@@ -17,7 +17,7 @@ from tests.conftest import FIXTURES, data_settings
 # ingest/ and store/ write: they run in an ingest (below) and in a migration (test_migrations.py); the
 # account and audit statements write too: tests/test_access.py runs them.
 ACCESS_WRITES = ("access/user_add", "access/user_set_", "access/user_login_failed", "access/user_clear_failures",
-                 "access/audit_record")
+                 "access/audit_record", "access/token_add", "access/token_touch", "access/token_drop")
 READ_QUERIES = [n for n in store.list_queries() if not n.startswith(("ingest/", "store/", *ACCESS_WRITES))]
 # A sample value for every parameter name any query uses (the standard filter set first).
 SAMPLE_FILTERS = {
@@ -42,7 +42,7 @@ SAMPLE_PARAMS = {
     # replies/ (reply substance verdicts)
     "template_min_items": 3, "min_relevance": 0.1, "short_chars": 60,
     # access/ (accounts and the audit log)
-    "user": "管理员", "subject": "sub-1", "action": "login", "item_id": "1001",
+    "user": "管理员", "subject": "sub-1", "action": "login", "item_id": "1001", "token_hash": "0" * 64,
 }
 
 

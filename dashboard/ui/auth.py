@@ -9,17 +9,22 @@ every rerun against the token's issue time and the users table), kept in st.sess
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import streamlit as st
 
-from dashboard.core.access import audit, roles, sessions, users
+from dashboard.core.access import audit, roles, sessions, tokens, users
 from dashboard.core.access.sessions import Session
 from dashboard.core.config import AccessSettings
 from dashboard.ui.store import get_store
 
 SESSION_KEY = "auth_session"
 _NOTICE_KEY = "_auth_notice"
+_TOKEN_KEY = "_auth_token"            # this tab's login token (core/access/tokens.py)
+_COOKIE_KEY = "_auth_cookie"          # a cookie to set (the token) or clear ("") at the next run
+_TOUCHED_KEY = "_auth_touched"        # when the token's last use was last written
+TOUCH_EVERY_SECONDS = 60
 FIRST_ADMIN_COMMAND = "python -m dashboard user add 管理员 --role admin"
 
 
@@ -50,7 +55,7 @@ def valid_session() -> Session | None:
         st.session_state[SESSION_KEY] = session
         return session
     con = get_store().con
-    session = current_session()
+    session = current_session() or _resumed(con, settings)
     if session is None:
         return None
     moment = now()
@@ -60,20 +65,69 @@ def valid_session() -> Session | None:
     if reason is None:
         session = session.seen(moment)
         st.session_state[SESSION_KEY] = session
+        _touch(con, moment)
         return session
     audit.record(con, session, "expired", now=moment, detail=reason)
     _end(reason)
     return None
 
 
+def _resumed(con, settings: AccessSettings) -> Session | None:
+    """A login this browser made earlier (its cookie), when it is still valid: a reload, a new tab or a
+    link keeps the person logged in until the idle or absolute limit."""
+    token = _cookie()
+    session = tokens.resume(con, token, now(), settings)
+    if session is None:
+        if token:
+            st.session_state[_COOKIE_KEY] = ""      # an ended login: the browser forgets it
+        return None
+    st.session_state[SESSION_KEY] = session
+    st.session_state[_TOKEN_KEY] = token
+    st.session_state[_TOUCHED_KEY] = session.last_seen
+    return session
+
+
+def _cookie() -> str | None:
+    """The login cookie the browser sent when this tab connected (anything else is no token)."""
+    value = st.context.cookies.get(tokens.COOKIE)
+    return value if isinstance(value, str) and 0 < len(value) <= tokens.MAX_TOKEN_CHARS else None
+
+
+def _touch(con, moment: datetime) -> None:
+    """Write the token's last use now and then (the idle limit of a reload counts from it)."""
+    token = st.session_state.get(_TOKEN_KEY)
+    touched = st.session_state.get(_TOUCHED_KEY)
+    if token and (touched is None or (moment - touched).total_seconds() >= TOUCH_EVERY_SECONDS):
+        tokens.touch(con, token, moment)
+        st.session_state[_TOUCHED_KEY] = moment
+
+
+def sync_cookie() -> None:
+    """Set or clear the login cookie in the browser when a login began or ended (an invisible script; the
+    token is random letters and digits, and the cookie is SameSite=Strict, Secure over HTTPS)."""
+    pending = st.session_state.pop(_COOKIE_KEY, None)
+    if pending is None:
+        return
+    age = AccessSettings().absolute_minutes * 60 if pending else 0
+    st.html(f"""<script>
+window.parent.document.cookie = {json.dumps(f"{tokens.COOKIE}={pending}; path=/; max-age={age}; SameSite=Strict")}
+  + (window.parent.location.protocol === "https:" ? "; Secure" : "");
+</script>""", unsafe_allow_javascript=True)
+
+
 def login_screen() -> None:
     """The login form in place of the page; stops the run (a successful login reruns it)."""
+    sync_cookie()
     _login_screen(get_store().con, AccessSettings())
     st.stop()
 
 
 def _end(notice: str | None) -> None:
     st.session_state.pop(SESSION_KEY, None)
+    token = st.session_state.pop(_TOKEN_KEY, None) or _cookie()
+    if token:
+        tokens.revoke(get_store().con, token)
+        st.session_state[_COOKIE_KEY] = ""
     if notice:
         st.session_state[_NOTICE_KEY] = notice
 
@@ -105,7 +159,9 @@ def _try_login(con, name: str, password: str, settings: AccessSettings) -> None:
     if result.account is None:
         st.error(result.message)
         return
-    st.session_state[SESSION_KEY] = sessions.start(result.account, moment)
+    session = sessions.start(result.account, moment)
+    token = tokens.issue(con, session)
+    st.session_state.update({SESSION_KEY: session, _TOKEN_KEY: token, _TOUCHED_KEY: moment, _COOKIE_KEY: token})
     st.rerun()
 
 

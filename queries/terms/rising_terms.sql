@@ -16,3 +16,6 @@ where it.published_at >= cast($filters['start'] as timestamp) - (cast($filters['
   and it.published_at < $filters['end']
 group by it.term
 having count(*) filter (where it.published_at >= $filters['start']) >= coalesce($min_count, 5)
+
+-- a fixed order: the same store gives the same rows in the same order (core/analytics/terms.py ranks them)
+order by term

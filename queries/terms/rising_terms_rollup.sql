@@ -8,3 +8,6 @@ where bucket >= cast($filters['start'] as timestamp) - (cast($filters['end'] as 
   and ($filters['categories'] is null or list_contains($filters['categories'], category))
 group by term
 having sum(items) filter (where bucket >= $filters['start']) >= coalesce($min_count, 5)
+
+-- a fixed order: the same store gives the same rows in the same order (core/analytics/terms.py ranks them)
+order by term
