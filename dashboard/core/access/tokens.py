@@ -2,7 +2,8 @@
 ui/auth.py); the store keeps only the token's sha256 (queries/access/token_*.sql). A later visit with the
 cookie resumes the login if the account is still enabled with the same role and scope and neither the
 idle nor the absolute limit has passed (core/access/sessions.expired, the same limits as a tab's session).
-Time is passed in (`now`), so tests inject it."""
+Time is passed in (`now`), so tests inject it. Writes go through store.run_query (a cursor of its own),
+as the other account statements do: page threads share the owner's connection."""
 from __future__ import annotations
 
 import hashlib
@@ -26,7 +27,7 @@ def _hash(token: str) -> str:
 def issue(con, session: Session) -> str:
     """A new token for `session` (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
-    store.execute(con, "access/token_add", token_hash=_hash(token), user=session.user, now=session.login_at)
+    store.run_query(con, "access/token_add", token_hash=_hash(token), user=session.user, now=session.login_at)
     return token
 
 
@@ -52,9 +53,9 @@ def resume(con, token: str | None, now: datetime, settings: AccessSettings | Non
 
 
 def touch(con, token: str, now: datetime) -> None:
-    store.execute(con, "access/token_touch", token_hash=_hash(token), now=now)
+    store.run_query(con, "access/token_touch", token_hash=_hash(token), now=now)
 
 
 def revoke(con, token: str | None) -> None:
     if token:
-        store.execute(con, "access/token_drop", token_hash=_hash(token))
+        store.run_query(con, "access/token_drop", token_hash=_hash(token))
