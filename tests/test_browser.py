@@ -279,16 +279,34 @@ def test_every_page_on_demo_data_at_desktop_and_phone_width(tmp_path, browser):
         assert not failures, f"{failures}\n看板日志：\n{log_tail(log)}"
         assert not _open(page, url, "总览", account)
         hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all("as => as.map(a => a.href)")
+        _a_click_on_the_word_cloud_lists_items(page, url, account)
         _reload_keeps_the_login_and_logout_ends_it(page)
     assert sorted(h.removeprefix(url + "/").removeprefix(url) for h in hrefs) == sorted(PAGES), \
         "侧栏导航与路由的页面不一致"
     assert "not-the-password" not in log_tail(log, 1_000_000)
 
 
+# Where plotly drew a word cloud's first clickable point, in page pixels.
+_FIRST_WORD_JS = """() => { const g = document.querySelector('.js-plotly-plot'), L = g._fullLayout, d = g.data[0];
+  const box = g.getBoundingClientRect();
+  return {word: d.customdata[0][0], x: box.left + L.xaxis._offset + L.xaxis.d2p(d.x[0]),
+          y: box.top + L.yaxis._offset + L.yaxis.d2p(d.y[0])}; }"""
+
+
+def _a_click_on_the_word_cloud_lists_items(page, url: str, account: tuple[str, str]) -> None:
+    assert not (found := _open(page, f"{url}/words", "词云", account)), found
+    assert page.get_by_text("选择一个词语，列出使用它的信息。").count()
+    point = page.evaluate(_FIRST_WORD_JS)
+    page.mouse.click(point["x"], point["y"])
+    page.get_by_text("最新的在前").first.wait_for(timeout=PAGE_SECONDS * 1000)
+    assert not page.get_by_text("选择一个词语，列出使用它的信息。").count()
+
+
 def _reload_keeps_the_login_and_logout_ends_it(page) -> None:
+    shown = _heading(page)
     page.reload()
     page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
-    assert _heading(page) == "总览", "刷新页面后需要重新登录"
+    assert _heading(page) == shown != LOGIN_TITLE, "刷新页面后需要重新登录"
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="退出登录").click()
     page.locator('[data-testid="stMain"] h1', has_text=LOGIN_TITLE).wait_for(timeout=PAGE_SECONDS * 1000)
     page.reload()
