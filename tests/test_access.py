@@ -157,7 +157,9 @@ def test_a_login_token_ends_when_idle_disabled_or_revoked(con):
     idle = tokens.issue(con, session)
     assert tokens.resume(con, idle, NOW + timedelta(minutes=30), SETTINGS) is None
     revoked = tokens.issue(con, session)
-    tokens.revoke(con, revoked)
+    assert tokens.exists(con, revoked)
+    tokens.revoke(con, revoked)                     # 退出登录 in one tab: every tab of the browser sees it
+    assert not tokens.exists(con, revoked)
     assert tokens.resume(con, revoked, NOW + timedelta(minutes=1), SETTINGS) is None
     disabled = tokens.issue(con, session)
     tokens.touch(con, disabled, NOW + timedelta(minutes=20))

@@ -280,7 +280,7 @@ def test_every_page_on_demo_data_at_desktop_and_phone_width(tmp_path, browser):
         assert not _open(page, url, "总览", account)
         hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all("as => as.map(a => a.href)")
         _a_click_on_the_word_cloud_lists_items(page, url, account)
-        _reload_keeps_the_login_and_logout_ends_it(page)
+        _reload_keeps_the_login_and_logout_ends_it(page, url)
     assert sorted(h.removeprefix(url + "/").removeprefix(url) for h in hrefs) == sorted(PAGES), \
         "侧栏导航与路由的页面不一致"
     assert "not-the-password" not in log_tail(log, 1_000_000)
@@ -302,16 +302,25 @@ def _a_click_on_the_word_cloud_lists_items(page, url: str, account: tuple[str, s
     assert not page.get_by_text("选择一个词语，列出使用它的信息。").count()
 
 
-def _reload_keeps_the_login_and_logout_ends_it(page) -> None:
+def _reload_keeps_the_login_and_logout_ends_it(page, url: str) -> None:
+    """A reload and a second tab keep the login; 退出登录 in one tab ends it in the other at its next
+    click, and a reload after it meets the form."""
     shown = _heading(page)
     page.reload()
     page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
     assert _heading(page) == shown != LOGIN_TITLE, "刷新页面后需要重新登录"
+    other = page.context.new_page()
+    other.goto(url)
+    other.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
+    assert _heading(other) == "总览", "新开的窗口需要重新登录"
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="退出登录").click()
     page.locator('[data-testid="stMain"] h1', has_text=LOGIN_TITLE).wait_for(timeout=PAGE_SECONDS * 1000)
     page.reload()
     page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
     assert _heading(page) == LOGIN_TITLE, "退出登录后刷新页面又回到了登录状态"
+    other.locator(f'[data-testid="stSidebarNav"] a[href="{url}/hot"]').click()
+    other.locator('[data-testid="stMain"] h1', has_text=LOGIN_TITLE).wait_for(timeout=PAGE_SECONDS * 1000)
+    other.close()
 
 
 def test_the_wall_display_at_1920_by_1080(tmp_path, browser):

@@ -62,6 +62,9 @@ def valid_session() -> Session | None:
     reason = sessions.expired(session, moment, settings)
     if reason is None and not users.still_valid(con, session):
         reason = "账号已被停用或权限已变更，请重新登录。"
+    token = st.session_state.get(_TOKEN_KEY)
+    if reason is None and token and not tokens.exists(con, token):
+        reason = "已在本浏览器的其他窗口退出登录，请重新登录。"
     if reason is None:
         session = session.seen(moment)
         st.session_state[SESSION_KEY] = session

@@ -52,6 +52,11 @@ def resume(con, token: str | None, now: datetime, settings: AccessSettings | Non
     return session.seen(now)
 
 
+def exists(con, token: str) -> bool:
+    """Whether the login `token` stands for has not ended (logged out in another tab, expired, revoked)."""
+    return not store.run_query(con, "access/token_find", token_hash=_hash(token)).empty
+
+
 def touch(con, token: str, now: datetime) -> None:
     store.run_query(con, "access/token_touch", token_hash=_hash(token), now=now)
 
