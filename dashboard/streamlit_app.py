@@ -30,9 +30,6 @@ except Exception as exc:  # the one place a start-up failure is shown
     st.error(f"无法打开数据库：{exc}。请检查 data/ 目录的权限和磁盘空间后刷新本页。")
     st.stop()
 
-# Nothing but the login form draws for a visitor who has not logged in (docs/security.md).
-session = valid_session()
-
 
 def pages(role: str | None) -> tuple[list, dict]:
     """The pages in the sidebar the role may open (core/access/roles.py; a URL to another one opens the
@@ -64,6 +61,8 @@ def pages(role: str | None) -> tuple[list, dict]:
     return shown + aliases, own
 
 
+# Nothing but the login form draws for a visitor who has not logged in (docs/security.md).
+session = valid_session()
 page_list, own_path = pages(session.role if session else None)
 navigation = st.navigation(page_list, position="sidebar" if session else "hidden")
 apply_style(wall=own_path[navigation.url_path] == "wall" and session is not None)
