@@ -173,6 +173,11 @@ def _open(page, url: str, title: str, account: tuple[str, str], phone: bool = Fa
     page.goto(url)
     if problems := _log_in_if_asked(page, *account):
         return problems
+    return _drawn(page, title, phone)
+
+
+def _drawn(page, title: str, phone: bool) -> list[str]:
+    """What is wrong with the page once its script has run with `title` as its heading."""
     try:
         page.locator('[data-testid="stMain"] h1', has_text=title).wait_for(timeout=PAGE_SECONDS * 1000)
         page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
@@ -241,13 +246,7 @@ def _visit(page, url: str, path: str, title: str, account: tuple[str, str], phon
     if phone or not path or not link.count() or not link.first.is_visible():
         return _open(page, f"{url}/{path}", title, account, phone=phone)
     link.first.click()
-    try:
-        page.locator('[data-testid="stMain"] h1', has_text=title).wait_for(timeout=PAGE_SECONDS * 1000)
-        page.wait_for_selector(FINISHED, timeout=PAGE_SECONDS * 1000)
-    except PlaywrightTimeout:
-        return [f"{PAGE_SECONDS} 秒内没有运行完"] + _problems(page, title, phone)
-    page.wait_for_timeout(300)     # charts draw their toolbars just after the script ends
-    return _problems(page, title, phone)
+    return _drawn(page, title, phone)
 
 
 def _walk(browser, url: str, account: tuple[str, str], store: str, desktop: dict[str, str],

@@ -110,13 +110,19 @@ def _cloud(frequencies: Mapping[str, int | float], width: int, height: int, max_
     return cloud.generate_from_frequencies(words), words
 
 
+@lru_cache(maxsize=64)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    """The cloud's font at one size, read from disk once (a cloud has a few dozen sizes, 150 words)."""
+    return ImageFont.truetype(str(font_path()), size)
+
+
 def placed_words(cloud, counts: Mapping[str, float]) -> list[PlacedWord]:
     """Every word of a generated WordCloud with its box: measured as the package measures it when it
     places the word (the same font, size and rotation, anchored at the top left)."""
     draw = ImageDraw.Draw(Image.new("L", (1, 1)))
     placed = []
     for (word, _), size, (top, left), orientation, _ in cloud.layout_:
-        font = ImageFont.TransposedFont(ImageFont.truetype(str(font_path()), int(size)), orientation=orientation)
+        font = ImageFont.TransposedFont(_font(int(size)), orientation=orientation)
         _, _, box_width, box_height = draw.textbbox((0, 0), word, font=font, anchor="lt")
         placed.append(PlacedWord(word, float(counts[word]), float(left + box_width / 2), float(top + box_height / 2),
                                  float(box_width), float(box_height)))
