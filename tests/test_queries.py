@@ -18,7 +18,10 @@ from tests.conftest import FIXTURES, data_settings
 # account and audit statements write too: tests/test_access.py runs them.
 ACCESS_WRITES = ("access/user_add", "access/user_set_", "access/user_login_failed", "access/user_clear_failures",
                  "access/audit_record", "access/token_add", "access/token_touch", "access/token_drop")
-READ_QUERIES = [n for n in store.list_queries() if not n.startswith(("ingest/", "store/", *ACCESS_WRITES))]
+DESK_WRITES = ("desk/candidate_add", "desk/candidate_edit", "desk/candidate_set_state", "desk/candidate_absorb",
+               "desk/candidate_mark_merged", "desk/candidate_assign", "desk/issue_", "desk/number_next", "submit/add")
+READ_QUERIES = [n for n in store.list_queries()
+                if not n.startswith(("ingest/", "store/", *ACCESS_WRITES, *DESK_WRITES))]
 # A sample value for every parameter name any query uses (the standard filter set first).
 SAMPLE_FILTERS = {
     "start": datetime(2019, 1, 1), "end": datetime(2030, 1, 1), "categories": ["城乡建设"], "channels": ["留言板"],
@@ -43,6 +46,8 @@ SAMPLE_PARAMS = {
     "template_min_items": 3, "min_relevance": 0.1, "short_chars": 60,
     # access/ (accounts and the audit log)
     "user": "管理员", "subject": "sub-1", "action": "login", "item_id": "1001", "token_hash": "0" * 64,
+    # desk/, issues/, submit/ (the editorial desk)
+    "states": ["待选"], "id": 1, "issue": 1, "submitter": "信息员甲",
 }
 
 

@@ -42,7 +42,7 @@ def test_role_from_claims(claims, role):
 def test_roles_ranked_as_the_roles_table_lists_them():
     from dashboard.core.access import roles
 
-    assert sso.ROLES == ("leader", "analyst", "admin") == tuple(roles.ROLES)
+    assert sso.ROLES == ("informant", "leader", "analyst", "admin") == tuple(roles.ROLES)
 
 
 def test_role_from_another_claim_name():
@@ -160,7 +160,9 @@ def test_the_users_table_decides_for_a_registered_subject(con):
     assert (session.user, session.role) == ("张三", "leader")
     assert session.departments == ("市住建局",) and session.regions == ("东城区",)
     assert sso.sign_in(dict(account, disabled=True), CLAIMS, oidc(), NOW) is None, "disabled: refused, no fallback"
-    assert sso.sign_in(dict(account, role="informant"), CLAIMS, oidc(), NOW) is None, "an unknown role grants nothing"
+    assert sso.sign_in(dict(account, role="editor"), CLAIMS, oidc(), NOW) is None, "an unknown role grants nothing"
+    editor = sso.sign_in(dict(account, role="analyst", desk=True, unit="东城区网信办"), CLAIMS, oidc(), NOW)
+    assert (editor.role, editor.desk, editor.editor, editor.unit) == ("analyst", True, True, "东城区网信办")
 
 
 def test_user_add_with_an_sso_subject(cli, tmp_path):

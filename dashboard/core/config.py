@@ -234,8 +234,18 @@ class SsoSettings:
                                          "（角色为 leader、analyst、admin）；不在表中的值不给任何角色")
 
 
+@dataclass(frozen=True)
+class DeskSettings:
+    """The editorial desk (docs/workflow.md): who the signed 《重要舆情摘报》 goes to."""
+
+    recipients: tuple[str, ...] = _setting("YUQING_DESK_RECIPIENTS", _env_list, "市委办公室,市委宣传部",
+                                           "《重要舆情摘报》默认的报送单位（逗号分隔）；编辑可逐期增删",
+                                           shown="市委办公室,市委宣传部")
+    issue_title: str = _setting("YUQING_DESK_TITLE", _env_str, "重要舆情摘报", "编辑台编发刊物的名称")
+
+
 def environment_variables() -> list[dict]:
     """Every YUQING_* variable the product reads, in declaration order: {env, default, doc}."""
-    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings, AccessSettings, SsoSettings)
+    return [dict(f.metadata) for cls in (Settings, Limits, AnalyticsSettings, AccessSettings, SsoSettings, DeskSettings)
             for f in fields(cls)
             if "env" in f.metadata]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,21 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.Da
     cursor = con.cursor()
     try:
         return fetch(cursor, name, **params)
+    finally:
+        cursor.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """A cursor of its own in one transaction: committed when the block ends, rolled back on any error."""
+    cursor = con.cursor()
+    try:
+        cursor.begin()
+        yield cursor
+        cursor.commit()
+    except BaseException:
+        cursor.rollback()
+        raise
     finally:
         cursor.close()
 

@@ -1,5 +1,5 @@
 -- One account by name (at most one row).
 select name, role, password_hash, disabled, failed_count, locked_until, sso_subject, departments, regions,
-       created_at, updated_at
+       unit, coalesce(desk, false) as desk, created_at, updated_at
 from users
 where name = $user

@@ -78,3 +78,13 @@ create or replace macro predicted_label(category_predicted, category_confidence)
     case when category_predicted is not null
          then category_predicted || '（预测 ' || cast(round(coalesce(category_confidence, 0) * 100) as integer) || '%）'
     end;
+
+-- What became of an informant's submission, as its informant sees it (docs/workflow.md): adopted (采用) only
+-- when it went out in a signed issue — an entry a leader did not sign is not adopted.
+create or replace macro desk_outcome(state, target_state, signed_state, reason) as
+    case when signed_state = '已签发' then '已采用'
+         when state = '搁置' then '未采用：' || coalesce(reason, '未说明原因')
+         when state = '入选' or target_state = '入选' then '已编入摘报，待领导签发'
+         when state = '已合并' then '已与其他线索合并，编辑处理中'
+         when state = '待选' then '编辑处理中'
+         else '已收到' end;

@@ -176,3 +176,16 @@ select item_id, reply_chars, relevance, names_found, ack_only, is_question, temp
            case when reply_days > overdue_days then '超期答复（' || round(reply_days, 1) || ' 天）' end
        ) as reasons
 from judged;
+
+-- Every informant submission with what became of it (docs/workflow.md): adopted (采用) only when it went out
+-- in a signed issue, itself or through the candidate it was merged into. Who submitted is here: only desk
+-- queries and the informant's own list (submit/mine, its submitter set by core/access/choke.py) read it.
+create or replace macro submission_outcomes() as table
+select s.item_id, s.submitter, s.unit, s.content_kind, s.urgency, s.link, s.submitted_at,
+       c.state, c.reason, target.state as target_state, signed.year, signed.number,
+       signed.id is not null as adopted,
+       desk_outcome(c.state, target.state, signed.state, c.reason) as outcome
+from submissions s
+left join desk_candidates c on c.origin = '信息员报送' and c.source_key = s.item_id
+left join desk_candidates target on target.id = c.merged_into
+left join desk_issues signed on signed.id = coalesce(target.issue_id, c.issue_id) and signed.state = '已签发';

@@ -20,6 +20,11 @@ ACTION_LABELS = {
     "login": "登录", "logout": "退出", "login_failed": "登录失败", "locked": "账号锁定", "expired": "登录过期",
     "show_original": "显示原文", "export": "导出", "report": "下载报告", "upload": "上传文件",
     "user_add": "新建账号", "user_disable": "停用账号", "user_enable": "启用账号", "user_reset_password": "重置密码",
+    "user_desk_on": "授予编辑权限", "user_desk_off": "收回编辑权限",
+    "desk_submit": "信息员报送", "desk_pick": "加入摘报", "desk_machine_draft": "从机器草稿取候选",
+    "desk_edit": "编辑候选", "desk_set_aside": "搁置候选", "desk_restore": "恢复候选", "desk_merge": "合并候选",
+    "desk_issue_create": "新建摘报", "desk_issue_add": "摘报加入条目", "desk_issue_remove": "摘报移出条目",
+    "desk_issue_submit": "摘报送审", "desk_issue_return": "摘报退回", "desk_issue_sign": "摘报签发",
 }
 
 

@@ -15,14 +15,27 @@ from dashboard.core.filters import Filters
 ADMIN_ONLY_QUERIES = ("access/", "admin/ingest_log", "admin/rejected_rows", "admin/row_notes", "admin/items_by_file")
 
 
+# The desk's queue and figures per informant name who submitted what: editors and administrators only.
+DESK_QUERIES = ("desk/",)
+
+# An informant's own submissions: run with the logged-in account as $submitter, whatever the caller passes.
+SUBMIT_QUERIES = ("submit/",)
+
+
 class NotAllowed(PermissionError):
     """A query the session's role may not run (never reached through the pages it can open)."""
 
 
-def may_run(role_name: str, name: str) -> bool:
+def may_run(role_name: str, name: str, desk_right: bool = False) -> bool:
     role = roles.ROLES.get(role_name)
     if role is None:
         return False
+    if name.startswith(SUBMIT_QUERIES):
+        return role.submits
+    if not role.reads_items:
+        return False
+    if name.startswith(DESK_QUERIES):
+        return roles.has_desk(role_name, desk_right)
     return role.data_admin or not name.startswith(ADMIN_ONLY_QUERIES)
 
 
@@ -40,8 +53,10 @@ def scoped_filters(filters: Filters, session: Session | None) -> Filters:
 
 def params_for(session: Session | None, name: str, params: dict[str, Any]) -> dict[str, Any]:
     """The parameters `session` runs query `name` with (refused when its role may not run it)."""
-    if session is None or not may_run(session.role, name):
+    if session is None or not may_run(session.role, name, session.desk):
         raise NotAllowed(f"当前账号无权运行查询 {name}")
+    if name.startswith(SUBMIT_QUERIES):
+        return {**params, "submitter": session.user}
     if "filters" in store.query_params(name):
         return {**params, "filters": scoped_record(params.get("filters"), session)}
     return dict(params)

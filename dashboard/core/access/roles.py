@@ -1,14 +1,21 @@
 """The ONE table of what each role may do (docs/security.md prints it). Pages, the query choke point
 (ui/store.query, ui/cached.store_cached), exports and the 数据管理 page all ask here.
 
-Roles are plain strings checked here (not in the schema), so a new role — e.g. an informant account
-seeing only its own submissions — is one more row of this table."""
+Roles are plain strings checked here (not in the schema), so a new role is one more row of this table.
+The editorial desk (docs/workflow.md) adds one role and one right: an informant (信息员) only submits and
+sees its own submissions; an editor is an analyst whose account has the desk right (users.desk), which
+opens the 编辑台 and shows who submitted what. Administrators have every right; only leaders sign issues."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 # Pages by their file name in dashboard/app_pages/.
-ALL_PAGES = ("overview", "hot", "trends", "categories", "words", "departments", "items", "wall", "admin")
+ALL_PAGES = ("overview", "hot", "trends", "categories", "words", "departments", "items", "wall", "submit", "desk",
+             "issues", "records", "admin")
+
+DASHBOARD_PAGES = ALL_PAGES[:8]
+
+DESK_PAGES = ("desk",)    # opened by the desk right (an editor), or by an administrator
 
 
 @dataclass(frozen=True)
@@ -21,15 +28,21 @@ class Role:
     unmasked_text: bool           # "显示原文" (recorded in the audit log)
     authors: bool                 # the (masked) author column
     data_admin: bool              # 数据管理: upload, quarantine, ingest log, users, audit log
+    reads_items: bool = True      # the dashboard's pages and queries (an informant: only its own submissions)
+    submits: bool = False         # 信息报送: submits items, sees its own submissions
+    may_have_desk: bool = False   # an account of this role can be given the desk right (editor)
+    signs: bool = False           # approves (签发) or returns the 《重要舆情摘报》
 
 
-ROLES = {
-    "leader": Role("leader", "领导", ALL_PAGES[:-1], item_exports=False, reports=False, unmasked_text=False,
-                   authors=False, data_admin=False),
-    "analyst": Role("analyst", "分析员", ALL_PAGES[:-1], item_exports=True, reports=True, unmasked_text=False,
-                    authors=False, data_admin=False),
-    "admin": Role("admin", "管理员", ALL_PAGES, item_exports=True, reports=True, unmasked_text=True,
-                  authors=True, data_admin=True),
+ROLES = {      # least to most rights (single sign-on picks the last of several granted roles)
+    "informant": Role("informant", "信息员", ("submit",), item_exports=False, reports=False, unmasked_text=False,
+                      authors=False, data_admin=False, reads_items=False, submits=True),
+    "leader": Role("leader", "领导", DASHBOARD_PAGES + ("issues", "records"), item_exports=False, reports=False,
+                   unmasked_text=False, authors=False, data_admin=False, signs=True),
+    "analyst": Role("analyst", "分析员", DASHBOARD_PAGES + ("issues", "records"), item_exports=True, reports=True,
+                    unmasked_text=False, authors=False, data_admin=False, may_have_desk=True),
+    "admin": Role("admin", "管理员", tuple(p for p in ALL_PAGES if p != "submit"), item_exports=True, reports=True,
+                  unmasked_text=True, authors=True, data_admin=True, may_have_desk=True),
 }
 
 # Columns that name a person: dropped from every frame a role without `authors` receives.
@@ -44,8 +57,18 @@ def role(name: str) -> Role:
         raise ValueError(f"未知的角色：{name}（可选：{'、'.join(ROLES)}）") from None
 
 
-def may_open(role_name: str, page: str) -> bool:
-    return role_name in ROLES and page in ROLES[role_name].pages
+def has_desk(role_name: str, desk_right: bool) -> bool:
+    """Whether an account works the desk: an administrator always, an analyst with the desk right."""
+    role_ = ROLES.get(role_name)
+    return role_ is not None and (role_.data_admin or (role_.may_have_desk and bool(desk_right)))
+
+
+def may_open(role_name: str, page: str, desk_right: bool = False) -> bool:
+    if role_name not in ROLES:
+        return False
+    if page in DESK_PAGES:
+        return has_desk(role_name, desk_right)
+    return page in ROLES[role_name].pages
 
 
 def without_authors(frame, role_name: str):

@@ -31,6 +31,7 @@ def _row(frame: pd.DataFrame) -> dict | None:
     for column in ("departments", "regions"):
         value = row.get(column)
         row[column] = tuple(value) if value is not None and not (isinstance(value, float) and pd.isna(value)) else ()
+    row["unit"] = None if pd.isna(row.get("unit")) else row.get("unit")
     if pd.isna(row.get("locked_until")):
         row["locked_until"] = None
     return row
@@ -60,11 +61,14 @@ def _actor(by: Session | None) -> dict:
 
 
 def add(con, name: str, role: str, password: str | None, now: datetime, *, departments=(), regions=(),
-        sso_subject: str | None = None, by: Session | None = None) -> None:
+        sso_subject: str | None = None, unit: str | None = None, desk: bool = False,
+        by: Session | None = None) -> None:
     name = (name or "").strip()
     if not name:
         raise AccountError("用户名不能为空")
     roles.role(role)                                   # refuses an unknown role
+    if desk and not roles.ROLES[role].may_have_desk:
+        raise AccountError(f"编辑权限（--desk）只能给分析员；{roles.ROLES[role].label}不能编辑摘报")
     if find(con, name) is not None:
         raise AccountError(f"用户 {name} 已存在")
     if sso_subject is not None and not sso_subject.strip():
@@ -76,8 +80,8 @@ def add(con, name: str, role: str, password: str | None, now: datetime, *, depar
     store.run_query(con, "access/user_add", user=name, role=role,
                     password_hash=passwords.hash_password(password) if password is not None else None,
                     sso_subject=sso_subject, departments=list(departments) or None, regions=list(regions) or None,
-                    now=now)
-    scope = {"departments": list(departments), "regions": list(regions)}
+                    unit=(unit or "").strip() or None, desk=desk, now=now)
+    scope = {"departments": list(departments), "regions": list(regions), "unit": unit, "desk": desk}
     audit.record(con, action="user_add", now=now, detail=f"{name}（{role}）", parameters=scope, **_actor(by))
 
 
@@ -92,6 +96,15 @@ def set_disabled(con, name: str, now: datetime, disabled: bool = True, by: Sessi
     _existing(con, name)
     store.run_query(con, "access/user_set_disabled", user=name, disabled=disabled, now=now)
     audit.record(con, action="user_disable" if disabled else "user_enable", now=now, detail=name, **_actor(by))
+
+
+def set_desk(con, name: str, desk: bool, now: datetime, by: Session | None = None) -> None:
+    """Give an analyst the desk right (an editor) or take it away."""
+    account = _existing(con, name)
+    if desk and not roles.ROLES[account["role"]].may_have_desk:
+        raise AccountError(f"编辑权限只能给分析员；{name} 是{roles.ROLES[account['role']].label}")
+    store.run_query(con, "access/user_set_desk", user=name, desk=desk, now=now)
+    audit.record(con, action="user_desk_on" if desk else "user_desk_off", now=now, detail=name, **_actor(by))
 
 
 def reset_password(con, name: str, password: str, now: datetime, by: Session | None = None) -> None:
@@ -147,7 +160,8 @@ def still_valid(con, session: Session) -> bool:
     (an administrator's change takes effect at the user's next click)."""
     account = find(con, session.user)
     return (account is not None and not account["disabled"] and account["role"] == session.role
-            and tuple(account["departments"]) == session.departments and tuple(account["regions"]) == session.regions)
+            and tuple(account["departments"]) == session.departments and tuple(account["regions"]) == session.regions
+            and bool(account.get("desk")) == session.desk)
 
 
 def _listed(value) -> list[str]:
@@ -167,6 +181,8 @@ def shown_users(frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
         "角色": [roles.ROLES[r].label if r in roles.ROLES else r for r in frame["role"]],
         "状态": [state(row) for _, row in frame.iterrows()],
         "数据范围": ["、".join(_listed(d) + _listed(r)) or "全部" for d, r in zip(frame["departments"], frame["regions"])],
+        "单位": frame["unit"].fillna("") if "unit" in frame else "",
+        "编辑权限": ["有" if d else "" for d in frame["desk"]] if "desk" in frame else "",
         "单点登录标识": frame["sso_subject"].fillna(""),
         "创建时间": frame["created_at"],
     })

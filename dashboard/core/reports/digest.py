@@ -142,14 +142,14 @@ def _digest_topics(report: Report, hot: list, cap: int) -> None:
         return
     for i, topic in enumerate(hot[:cap], start=1):
         report.heading(f"（{CN_NUM[i - 1] if i <= 10 else i}）{topic.label}", 2)
-        report.paragraph(_topic_paragraph(topic))
+        report.paragraph(topic_paragraph(topic))
         for quote in topic.quotes[:2]:
             report.note(f"网民原话：“{quote}”")
     if len(hot) > cap:
         report.paragraph(more(len(hot) - cap, "个", "规模较小的话题"))
 
 
-def _topic_paragraph(topic) -> str:
+def topic_paragraph(topic) -> str:
     same_day = topic.first_at.date() == topic.last_at.date()
     last = f"{topic.last_at:%H:%M}" if same_day else moment_cn(topic.last_at)
     departments = "、".join([d for d in topic.departments if d != metrics.UNLABELLED][:3]) or "未标注"
