@@ -154,13 +154,14 @@ def _add_user(sub) -> None:
                                    "itself keeps full access (it runs with the store owner's rights). Stop the "
                                    "dashboard first: it holds the store (or manage users on its 数据管理 page).")
     actions = p.add_subparsers(dest="user_command", required=True, metavar="ACTION",
-                               help="add NAME --role R [--password-stdin] [--department D …] [--region R …] [--sso-subject SUB] | "
-                                    "list | "
-                                    "disable NAME | reset-password NAME [--password-stdin] (each has --db)")
+                               help="add NAME --role R [--password-stdin] [--department D …] [--region R …] [--sso-subject SUB] "
+                                    "[--unit U] [--desk] | list | disable NAME | reset-password NAME [--password-stdin] | "
+                                    "desk NAME [--off] (each has --db)")
     add = with_db(actions.add_parser("add", help="add an account"))
     add.add_argument("name", metavar="NAME", help="user name (what the user types to log in)")
-    add.add_argument("--role", required=True, choices=("leader", "analyst", "admin"),
-                     help="leader (aggregates only), analyst (+ masked item exports and reports), admin (everything)")
+    add.add_argument("--role", required=True, choices=("informant", "leader", "analyst", "admin"),
+                     help="informant (submits items, sees only its own), leader (aggregates; signs the desk's issues), "
+                          "analyst (+ masked item exports and reports), admin (everything)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     add.add_argument("--department", dest="departments", action="append", default=[], metavar="D",
                      help="restrict the account to this department's items (repeatable)")
@@ -170,7 +171,13 @@ def _add_user(sub) -> None:
                      help="the account's single sign-on subject (the identity token's `sub`, YUQING_AUTH=oidc): "
                           "its role, departments and regions then come from here, not from the provider's claim; "
                           "without --password-stdin such an account gets no local password")
+    add.add_argument("--unit", metavar="U", help="the account's unit (an informant's, for the per-unit adoption figures)")
+    add.add_argument("--desk", action="store_true",
+                     help="give an analyst the desk right: an editor (编辑台, 摘报; sees who submitted what)")
     with_db(actions.add_parser("list", help="list accounts (never their passwords)"))
+    desk = with_db(actions.add_parser("desk", help="give an analyst the desk right (editor), or take it away (--off)"))
+    desk.add_argument("name", metavar="NAME")
+    desk.add_argument("--off", action="store_true", help="take the desk right away")
     disable = with_db(actions.add_parser("disable", help="disable an account (it can no longer log in)"))
     disable.add_argument("name", metavar="NAME")
     reset = with_db(actions.add_parser("reset-password", help="set a new password and lift a lock-out"))
@@ -726,11 +733,15 @@ def cmd_user(args, settings: Settings) -> int:
             users.set_disabled(con, args.name, now)
             print(f"已停用用户 {args.name}")
             return EXIT_OK
+        if args.user_command == "desk":
+            users.set_desk(con, args.name, not args.off, now)
+            print(f"已{'收回' if args.off else '授予'}用户 {args.name} 的编辑权限")
+            return EXIT_OK
         sso_only = args.user_command == "add" and args.sso_subject and not args.password_stdin
         password, generated = (None, False) if sso_only else _new_password(args)
         if args.user_command == "add":
             users.add(con, args.name, args.role, password, now, departments=args.departments, regions=args.regions,
-                      sso_subject=args.sso_subject)
+                      sso_subject=args.sso_subject, unit=args.unit, desk=args.desk)
             print(f"已新建用户 {args.name}（{args.role}）"
                   + (f"，统一身份认证主体 {args.sso_subject}" if args.sso_subject else "")
                   + ("，无本地密码（只能通过统一身份认证登录）" if sso_only else ""))
@@ -768,7 +779,7 @@ def _print_users(frame) -> int:
         return EXIT_OK
     shown = shown_users(frame, datetime.now())
     for row in shown.itertuples(index=False):
-        print("\t".join(str(v) for v in row[:4]))
+        print("\t".join(str(v) for v in row[:6]))
     return EXIT_OK
 
 

@@ -31,8 +31,8 @@ except Exception as exc:  # the one place a start-up failure is shown
     st.stop()
 
 
-def pages(role: str | None) -> tuple[list, dict]:
-    """The pages in the sidebar the role may open (core/access/roles.py; a URL to another one opens the
+def pages(session) -> tuple[list, dict]:
+    """The pages in the sidebar the session's role (and desk right) may open (core/access/roles.py; a URL to another one opens the
     default page; before the login every page, so the address asked for opens after it), then hidden
     aliases so every address a user might type opens its page: /overview (Streamlit serves the default
     page only at the root and ignores its url_path, so 总览 reserves "home" and /overview is an alias)
@@ -46,11 +46,17 @@ def pages(role: str | None) -> tuple[list, dict]:
         ("words.py", "词云", ":material/cloud:", "words"),
         ("departments.py", "部门", ":material/apartment:", "departments"),
         ("items.py", "明细", ":material/list_alt:", "items"),
+        ("submit.py", "信息报送", ":material/edit_note:", "submit"),
+        ("desk.py", "编辑台", ":material/edit_document:", "desk"),
+        ("issues.py", "摘报", ":material/article:", "issues"),
+        ("records.py", "报送统计", ":material/leaderboard:", "records"),
         ("admin.py", "数据管理", ":material/database:", "admin"),
         ("wall.py", "大屏", ":material/tv:", "wall"),
     ]
-    listed = [entry for entry in listed if role is None or may_open(role, Path(entry[0]).stem)]
-    shown = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path, default=path == "home")
+    listed = [entry for entry in listed
+              if session is None or may_open(session.role, Path(entry[0]).stem, session.desk)]
+    home = listed[0][3] if session is not None else "home"      # an informant's first page is 信息报送
+    shown = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path, default=path == home)
              for file, title, icon, path in listed]
     aliases = [st.Page(PAGES_DIR / file, title=title, url_path=alias, visibility="hidden")
                for file, title, _, path in listed
@@ -63,7 +69,7 @@ def pages(role: str | None) -> tuple[list, dict]:
 
 # Nothing but the login form draws for a visitor who has not logged in (docs/security.md).
 session = valid_session()
-page_list, own_path = pages(session.role if session else None)
+page_list, own_path = pages(session)
 navigation = st.navigation(page_list, position="sidebar" if session else "hidden")
 apply_style(wall=own_path[navigation.url_path] == "wall" and session is not None)
 if session is None:
@@ -72,7 +78,8 @@ sync_cookie()      # a login that began (or ended) in this run: the browser keep
 refresh_on_new_data()
 if own_path[navigation.url_path] != "wall":
     logout_button()
-if own_path[navigation.url_path] not in ("admin", "wall"):   # the global filters (in the URL), but not on 数据管理 and 大屏
+# the global filters (in the URL), but not on 数据管理, 大屏 and the desk's pages (they do not filter items)
+if own_path[navigation.url_path] not in ("admin", "wall", "submit", "desk", "issues", "records"):
     sidebar_filters(own_path[navigation.url_path])
 demo_banner()
 navigation.run()

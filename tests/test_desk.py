@@ -30,8 +30,8 @@ PEOPLE = {
 
 
 def person(name: str) -> Session:
-    role, unit, desk = PEOPLE[name]
-    return Session(user=name, role=role, login_at=NOW, last_seen=NOW, desk=desk, unit=unit)
+    role, _, desk = PEOPLE[name]
+    return Session(user=name, role=role, login_at=NOW, last_seen=NOW, desk=desk)
 
 
 @pytest.fixture

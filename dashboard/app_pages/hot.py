@@ -12,7 +12,8 @@ from dashboard.core import filters as core_filters
 from dashboard.core.analytics import alerts as core_alerts
 from dashboard.core.analytics import topics
 from dashboard.core.display import tables
-from dashboard.ui import cached, widgets
+from dashboard.core.reports.digest import topic_paragraph
+from dashboard.ui import cached, desk, widgets
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.reports import report_downloads
 
@@ -49,6 +50,8 @@ for alert in shown:
         rows = cached.alert_items(alert)
         widgets.table(tables.item_table(rows), hide_index=True, height=min(38 + 35 * len(rows), 300),
                      column_config=widgets.ITEM_COLUMNS, key=f"hot_alert_{alert.key}")
+        desk.pick_button("预警", alert.key, list(rows["id"]), key=f"hot_pick_{alert.key}",
+                         headline=f"【{alert.kind_label}】{alert.value}", wording=alert.message)
 if listed.held:
     with st.expander(listed.held_text(), icon=":material/more_horiz:"):
         widgets.table(tables.alerts_table(list(listed.held)), hide_index=True, key="hot_alerts_held",
@@ -91,6 +94,8 @@ st.text(f"时间：{topic.first_at:%Y-%m-%d %H:%M} 至 {topic.last_at:%Y-%m-%d %
         f"代表性标题：{topic.representative_title}")
 for quote in topic.quotes:
     st.text(f"“{quote}”")
+desk.pick_button("热点话题", topic.topic_id, list(topic.item_ids), key=f"hot_pick_{topic.topic_id}",
+                 headline=topic.label, wording=topic_paragraph(topic))
 report_downloads("hot_special", "生成专报", lambda: cached.special_report(f, topic),
                  lambda r: f"舆情专报_{topic.label}_{topic.first_at:%Y-%m-%d}", signature=f"{f!r}|{topic.topic_id}",
                  help="《专报》：所选话题（侧栏筛选范围内）的概况、每日信息量、情感倾向、网民原话和信息列表。")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.core.display import tables
 from dashboard.core.reports.exports import XLSX_MAX_ROWS
-from dashboard.ui import cached, widgets
+from dashboard.ui import cached, desk, widgets
 from dashboard.ui import filters as ui_filters
 from dashboard.ui.reports import report_downloads
 from dashboard.ui.store import query
@@ -104,3 +104,4 @@ else:
             name.caption(label)
             text.text(value)
         widgets.original_text(item_id, f)
+        desk.pick_button("明细", item_id, [item_id], key=f"items_pick_{item_id}")

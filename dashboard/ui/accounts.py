@@ -29,18 +29,27 @@ def users_section() -> None:
     with left, st.form("user_add", clear_on_submit=True):
         st.markdown("**新建用户**")
         name = st.text_input("用户名", key="user_add_name")
-        role = st.selectbox("角色", list(roles.ROLES), format_func=lambda r: roles.ROLES[r].label, key="user_add_role")
+        role = st.selectbox("角色", list(roles.ROLES), index=list(roles.ROLES).index("leader"),
+                            format_func=lambda r: roles.ROLES[r].label, key="user_add_role")
         departments = st.text_input("限定部门（可选，多个用逗号分隔）", key="user_add_departments")
         regions = st.text_input("限定地区（可选，多个用逗号分隔）", key="user_add_regions")
+        unit = st.text_input("单位（信息员填写，用于按单位统计采用情况）", key="user_add_unit")
+        desk = st.checkbox("编辑权限（分析员可处理编辑台、编排摘报）", key="user_add_desk")
         if st.form_submit_button("新建"):
             _change(lambda password: users.add(con, name, role, password, auth.now(), departments=_split(departments),
-                                                regions=_split(regions), by=auth.current_session()),
+                                                regions=_split(regions), unit=unit, desk=desk,
+                                                by=auth.current_session()),
                     f"已新建用户 {name}")
     with right:
         names = users.list_users(con)["name"].tolist()
         if names:
             target = st.selectbox("选择用户", names, key="user_target")
-            one, two = st.columns(2)
+            one, two, three = st.columns(3)
+            if three.button("授予/收回编辑权限", key="user_desk",
+                            help="分析员有编辑权限即为编辑：可处理编辑台、编排摘报，并能看到信息员姓名"):
+                has = bool(users.find(con, target)["desk"])
+                _change(lambda _: users.set_desk(con, target, not has, auth.now(), by=auth.current_session()),
+                        f"已{'收回' if has else '授予'} {target} 的编辑权限", password=False)
             if one.button("重置密码", key="user_reset"):
                 _change(lambda password: users.reset_password(con, target, password, auth.now(),
                                                                by=auth.current_session()), f"已重置 {target} 的密码")

@@ -72,6 +72,9 @@ def data_status() -> bool:
 
 def demo_banner() -> None:
     """One line on every page while the store holds demo items: the figures are not real."""
+    role = auth.current_role()
+    if role is None or not role.reads_items:       # an informant's page shows no figures
+        return
     demo = int(ui_filters.store_summary()["demo_items"])
     if demo:
         st.warning(f"演示数据：库中 {demo:,} 条信息为虚构的演示数据，不代表真实情况。导入第一个真实文件时会自动删除"

@@ -18,7 +18,6 @@ class Session:
     regions: tuple[str, ...] = ()         # () = every region
     method: str = "local"                 # local | oidc
     desk: bool = False                    # the desk right (an editor; core/access/roles.has_desk)
-    unit: str | None = None               # an informant's unit
 
     def seen(self, now: datetime) -> "Session":
         return replace(self, last_seen=now)
@@ -39,7 +38,7 @@ def start(account: dict, now: datetime, method: str = "local") -> Session:
     """The session of `account` (a users row, as users.find returns it) logging in at `now`."""
     return Session(user=account["name"], role=account["role"], login_at=now, last_seen=now,
                    departments=tuple(account.get("departments") or ()), regions=tuple(account.get("regions") or ()),
-                   method=method, desk=bool(account.get("desk")), unit=account.get("unit") or None)
+                   method=method, desk=bool(account.get("desk")))
 
 
 def expired(session: Session, now: datetime, settings: AccessSettings | None = None) -> str | None:

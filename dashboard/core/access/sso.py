@@ -182,11 +182,11 @@ def sign_in(account: Mapping[str, Any] | None, claims: Mapping[str, Any], sso: S
             return None
         user, role = account["name"], account["role"]
         departments, regions = tuple(account.get("departments") or ()), tuple(account.get("regions") or ())
-        desk, unit = bool(account.get("desk")), account.get("unit") or None
+        desk = bool(account.get("desk"))
     else:
-        user, departments, regions, desk, unit = display_name(claims), (), (), False, None
+        user, departments, regions, desk = display_name(claims), (), (), False
         role = role_from_claims(claims, sso.role_claim, parse_role_map(sso.role_map))
     if role not in ROLES:
         return None
     return Session(user=user, role=role, departments=departments, regions=regions,
-                   login_at=local_time(issued), last_seen=local_time(now), method="oidc", desk=desk, unit=unit)
+                   login_at=local_time(issued), last_seen=local_time(now), method="oidc", desk=desk)

@@ -149,7 +149,7 @@ def from_machine_draft(con, session: Session, day, now: datetime, settings=None,
             added += add(con, "预警", alert.key, ids, now, user=session.user, wording=alert.message,
                          headline=f"【{alert.kind_label}】{alert.value}") is not None
     for topic in topics.hot_topics(con, Filters(period=day_period(day, settings.day_start_hour)), limit=200)[:topic_cap]:
-        added += add(con, "热点话题", f"{topic.topic_id}|{day.isoformat()}", list(topic.item_ids[:item_cap]), now,
+        added += add(con, "热点话题", topic.topic_id, list(topic.item_ids[:item_cap]), now,
                      user=session.user, headline=topic.label, wording=topic_paragraph(topic)) is not None
     audit.record(con, session, "desk_machine_draft", now=now, detail=day.isoformat(), row_count=added)
     return added

@@ -10,7 +10,7 @@ from datetime import datetime
 import pandas as pd
 
 from dashboard.core import store
-from dashboard.core.access import audit, roles
+from dashboard.core.access import audit, roles, users
 from dashboard.core.access.sessions import Session
 from dashboard.core.config import Settings
 from dashboard.core.contract import MAX_LENGTH
@@ -52,6 +52,20 @@ class Submission:
         return self.text.strip() + (f"\n\n【附件】\n{attachment}" if attachment else "")
 
 
+def attachment_text(data: bytes, max_bytes: int) -> tuple[str, str | None]:
+    """The text of an uploaded .txt attachment (UTF-8, else GB18030) and why it was refused, if it was."""
+    if not data:
+        return "", None
+    if len(data) > max_bytes:
+        return "", f"附件超过 {max_bytes // 1000} KB，请只上传文字部分或把要点粘贴到“附件文字”"
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding).strip(), None
+        except UnicodeDecodeError:
+            continue
+    return "", "附件不是 UTF-8 或 GBK 编码的文本文件，请另存为文本后再上传"
+
+
 def new_item_id(now: datetime) -> str:
     return f"XXBS-{now:%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
 
@@ -71,7 +85,8 @@ def submit(con, session: Session, submission: Submission, settings: Settings, no
     outcome = ingest_frame(con, pd.DataFrame([row]), settings, f"信息员报送 {item_id}")
     if outcome.loaded_new != 1:
         raise DeskError(f"报送未能保存：{outcome.message or outcome.first_error or outcome.status}。请修改后重试")
-    store.run_query(con, "submit/add", item_id=item_id, submitter=session.user, unit=session.unit,
+    account = users.find(con, session.user) or {}
+    store.run_query(con, "submit/add", item_id=item_id, submitter=session.user, unit=account.get("unit"),
                     content_kind=submission.content_kind, urgency=submission.urgency,
                     link=submission.link.strip() or None, now=now)
     candidates.add(con, FROM_SUBMISSION, item_id, [item_id], now, user=session.user,
