@@ -269,3 +269,31 @@ def test_yearly_statistics_count_by_construction(desk, settings):
         choke.run_as(desk, person("领导己"), "desk/stats_by_informant", start=year.start, end=year.end)
     mine = choke.run_as(desk, person("信息员甲"), "submit/mine").set_index("title")["outcome"].to_dict()
     assert mine == {"甲一": "已采用", "甲二": "已采用", "甲三": "已编入摘报，待领导签发", "甲四": "未采用：已有同类报道"}
+
+
+# ------------------------------------------------------------------------------------------ the machine draft
+def test_the_machine_draft_puts_its_alerts_and_topics_on_the_desk_once(con, settings):
+    from datetime import date
+
+    from dashboard.core.analytics import alerts, topics
+    from dashboard.core.demo.generator import generate_items
+    from dashboard.core.filters import day_period
+    from dashboard.core.ingest.loader import ingest_frame
+
+    end, day = datetime(2024, 5, 1, 8), date(2024, 4, 30)
+    ingest_frame(con, generate_items(n=1500, days=40, seed=3, end=end), settings, "demo")
+    users.add(con, "编辑丁", "analyst", PASSWORD, NOW, desk=True)
+    listed = alerts.day_alerts(con, day, dicts_dir=settings.dicts_dir, now=end)
+    hot = topics.hot_topics(con, Filters(period=day_period(day, 8)), limit=200)[:5]
+    assert listed.warnings and hot, "the fixture day must have alerts and topics, or this test proves nothing"
+    added = candidates.from_machine_draft(con, person("编辑丁"), day, end, dicts_dir=settings.dicts_dir)
+    assert added == len(listed.warnings) + len(hot)
+    frame = queue(con)
+    assert sorted(frame["origin"].value_counts().items()) == sorted(
+        {"预警": len(listed.warnings), "热点话题": len(hot)}.items())
+    by_wording = set(frame["wording"])
+    assert {a.message for a in listed.warnings} <= by_wording and (frame["items"] > 0).all()
+    assert set(frame.loc[frame["origin"] == "热点话题", "headline"]) == {t.label for t in hot}
+    assert candidates.from_machine_draft(con, person("编辑丁"), day, end, dicts_dir=settings.dicts_dir) == 0
+    with pytest.raises(DeskError, match="只有编辑"):
+        candidates.from_machine_draft(con, person("领导己"), day, end)

@@ -229,9 +229,11 @@ class SsoSettings:
     role_claim: str = _setting("YUQING_OIDC_ROLE_CLAIM", _env_str, "role",
                                "统一身份认证：令牌中携带角色的声明名（字符串或列表）；用户表中登记了该账号主体"
                                "（`--sso-subject`）时以用户表为准")
-    role_map: tuple[str, ...] = _setting("YUQING_OIDC_ROLE_MAP", _env_list, "leader=leader,analyst=analyst,admin=admin",
+    role_map: tuple[str, ...] = _setting("YUQING_OIDC_ROLE_MAP", _env_list,
+                                         "informant=informant,leader=leader,analyst=analyst,admin=admin",
                                          "统一身份认证：声明值到角色的对应，`声明值=角色` 逗号分隔"
-                                         "（角色为 leader、analyst、admin）；不在表中的值不给任何角色")
+                                         "（角色为 informant、leader、analyst、admin）；不在表中的值不给任何角色；"
+                                         "编辑权限只在用户表中授予（`user desk`）")
 
 
 @dataclass(frozen=True)
