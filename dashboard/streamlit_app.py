@@ -55,12 +55,13 @@ def pages(session) -> tuple[list, dict]:
     ]
     listed = [entry for entry in listed
               if session is None or may_open(session.role, Path(entry[0]).stem, session.desk)]
-    home = listed[0][3] if session is not None else "home"      # an informant's first page is 信息报送
-    shown = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=path, default=path == home)
-             for file, title, icon, path in listed]
+    # the default page (总览; an informant's is 信息报送) reserves "home" and answers at its own name as an alias
+    home = listed[0][3] if session is not None else "home"
+    shown = [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path="home" if path == home else path,
+                     default=path == home) for file, title, icon, path in listed]
     aliases = [st.Page(PAGES_DIR / file, title=title, url_path=alias, visibility="hidden")
                for file, title, _, path in listed
-               for alias in ({"home": "overview"}.get(path, None), title) if alias]
+               for alias in ({"home": "overview"}.get(path, path if path == home else None), title) if alias]
     own = {page.url_path: path for page, (_, _, _, path) in zip(shown, listed)}
     own.update({alias.url_path: own[page.url_path] for alias in aliases for page in shown
                 if alias.title == page.title})

@@ -41,7 +41,8 @@ pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 # The router's pages, by URL path, with the title each shows; 总览 is served at the root.
 PAGES = {"": "总览", "hot": "热点与预警", "trends": "趋势", "categories": "分类", "words": "词云",
-         "departments": "部门", "items": "明细", "admin": "数据管理", "wall": "舆情态势大屏"}
+         "departments": "部门", "items": "明细", "desk": "编辑台", "issues": "摘报", "records": "报送统计",
+         "admin": "数据管理", "wall": "舆情态势大屏"}
 # Addresses a person might type (the default page's own name, Chinese names): each opens its page.
 ALIASES = {"overview": "总览", "总览": "总览", "热点与预警": "热点与预警", "明细": "明细"}
 # The pages a leader opens on a phone (checked at phone width on both stores; the demo checks every page).

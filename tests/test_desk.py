@@ -144,6 +144,9 @@ def test_an_issue_is_numbered_only_when_a_leader_signs_it(desk, settings):
         issues.sign(desk, person("领导己"), issue, NOW)          # a draft cannot be signed
     assert "送审稿" in issues.draft_report(desk, issue).markdown()
     issues.send_for_approval(desk, person("编辑丁"), issue, NOW)
+    with pytest.raises(DeskError, match="正等领导审签"):
+        candidates.edit(desk, person("编辑丁"), cid, NOW, content_kind=EVENTS, headline="改", editor_note="",
+                        wording="改")
     for not_leader in ("编辑丁", "分析员戊", "管理员庚"):
         with pytest.raises(DeskError, match="只有领导"):
             issues.sign(desk, person(not_leader), issue, NOW)

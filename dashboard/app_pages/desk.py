@@ -98,10 +98,12 @@ queue = desk.live("desk/candidates", states=STATES[state])
 if queue.empty:
     st.info("没有这一状态的候选。信息员的报送、在「明细」「热点与预警」页点“加入摘报”的信息都会出现在这里。")
     st.stop()
-st.caption(f"{state} {len(queue)} 条（特急、紧急的排在前面）。选一条可编辑或搁置；选多条可合并，或编入摘报。")
+HINTS = {"待选": "选一条可编辑或搁置；选多条可合并，或编入摘报。", "已搁置": "选一条可编辑或恢复为待选；选多条可合并。",
+         "已编入摘报": "选一条可修改草稿或退回的摘报中的条目；查看整期和移出条目请到「摘报」页。"}
+st.caption(f"{state} {len(queue)} 条（特急、紧急的排在前面）。{HINTS[state]}")
 picked = widgets.selectable_table(desk_tables.candidates_table(queue), key=widgets.view_key("desk_queue", state, len(queue)),
                                   multi=True, height=min(38 + 35 * len(queue), 420),
-                                  column_config={"标题": st.column_config.TextColumn("标题", width="large"),
+                                  column_config={"标题": st.column_config.TextColumn("标题", width="medium"),
                                                  "加入时间": st.column_config.DatetimeColumn("加入时间", format="MM-DD HH:mm")})
 if not picked:
     st.stop()
@@ -111,7 +113,8 @@ if state == "已编入摘报":       # an entry of a draft or a returned issue c
     if len(rows) == 1 and not pd.isna(rows.iloc[0]["issue_id"]) and int(rows.iloc[0]["issue_id"]) in open_issues:
         items_behind(rows.iloc[0])
         edit_one(rows.iloc[0])
-    st.caption("草稿或退回的摘报中的条目可在这里修改；查看整期和移出条目请到「摘报」页。")
+    else:
+        st.caption("只有草稿或退回的摘报中的条目可以修改（待审的请等领导签发或退回，已签发的保持原样）。")
     st.stop()
 if len(rows) == 1:
     items_behind(rows.iloc[0])

@@ -14,6 +14,8 @@ STYLESHEET = """
 /* Streamlit adds a full-screen button to every chart's toolbar, titled in English; the page's own
    element toolbar already offers full screen. */
 .modebar-btn[data-title="Fullscreen"], .modebar-btn[data-title="Close fullscreen"] { display: none; }
+/* A focused text field shows "Press Enter to submit form" / "Press Enter to apply" in English. */
+[data-testid="InputInstructions"] { display: none; }
 
 /* Phone width (a leader's phone, ≤ 480 px). Streamlit cannot tell the server the viewport width, so
    the compact layout is CSS: KPI rows (containers keyed kpis_…) wrap two by two, parts keyed

@@ -10,7 +10,8 @@ import pandas as pd
 from dashboard.core import store
 from dashboard.core.access import audit
 from dashboard.core.access.sessions import Session
-from dashboard.core.desk.kinds import CONTENT_KINDS, MERGED, SELECTED, SET_ASIDE, SIGNED, WAITING, DeskError
+from dashboard.core.desk.kinds import (CONTENT_KINDS, MERGED, PENDING, SELECTED, SET_ASIDE, SIGNED, WAITING,
+                                       DeskError)
 from dashboard.core.filters import Filters
 
 WORDING_CHARS = 400     # a new candidate's wording starts as the first item's text, cut here
@@ -63,12 +64,16 @@ def find(con, candidate_id: int) -> dict:
 
 
 def _open(con, candidate_id: int) -> dict:
-    """The candidate, refused once it is merged or in a signed issue (what was issued stays as issued)."""
+    """The candidate, refused once it is merged, in an issue awaiting approval (the leader reads what will
+    go out) or in a signed one (what was issued stays as issued)."""
     candidate = find(con, candidate_id)
     if candidate["state"] == MERGED:
         raise DeskError(f"候选 {candidate_id} 已并入候选 {int(candidate['merged_into'])}，请处理合并后的那一条")
-    if candidate["state"] == SELECTED and _issue_state(con, candidate["issue_id"]) == SIGNED:
+    issue_state = _issue_state(con, candidate["issue_id"]) if candidate["state"] == SELECTED else None
+    if issue_state == SIGNED:
         raise DeskError(f"候选 {candidate_id} 所在的摘报已签发，不能再修改")
+    if issue_state == PENDING:
+        raise DeskError(f"候选 {candidate_id} 所在的摘报正等领导审签，不能修改（退回后再改）")
     return candidate
 
 
