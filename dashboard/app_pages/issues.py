@@ -36,7 +36,8 @@ issue_id = int(issue["id"])
 history = desk.live("issues/events", issue=issue_id)
 entries = desk.live("issues/entries", issue=issue_id)
 
-st.subheader(f"{issue['title']}　{desk_tables.issue_label(issue['year'], issue['number'])}")
+st.subheader(f"{issue['title']}　{desk_tables.issue_label(issue['year'], issue['number'])}"
+             if issue["state"] == SIGNED else f"{issue['title']}（{issue['state']}，签发后编号）")
 if issue["state"] == RETURNED:
     returned = history[history["to_state"] == RETURNED].iloc[-1]
     st.warning(f"领导 {widgets.md_escape(returned['actor'])} 于 {returned['happened_at']:%m-%d %H:%M} 退回，意见："
