@@ -248,8 +248,8 @@ def cmd_ingest(args, settings: Settings) -> int:
             find_profile(settings.mappings_dir, args.mapping)
         except MappingError as exc:
             raise UsageError(str(exc)) from exc
-    try:
-        con = store.connect(settings.db_path)
+    try:   # DuckDB's memory capped: a file of any size spills to disk instead of growing the process
+        con = store.connect(settings.db_path, memory_limit=settings.ingest_memory_limit)
     except store.StoreBusy:
         con = None
     if con is None:
@@ -330,7 +330,7 @@ def cmd_watch(args, settings: Settings) -> int:
     from dashboard.core.ingest.inbox import InboxWatcher
 
     try:
-        con = store.connect(settings.db_path)
+        con = store.connect(settings.db_path, memory_limit=settings.ingest_memory_limit)
     except store.StoreBusy as exc:
         raise UsageError("数据库正被其他进程（通常是看板）占用；看板自带收件箱监视，无需另开 watch") from exc
     watcher = InboxWatcher(con, settings, on_outcome=lambda o: print(o.summary(), flush=True))

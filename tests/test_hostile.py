@@ -168,7 +168,7 @@ def test_a_worker_that_dies_quarantines_its_file_and_the_next_file_loads(con, se
     from tests import crashers
 
     monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(enrich, "SLICE_ROWS", 3)
+    settings = replace(settings, ingest_slice_rows=3)
     monkeypatch.setattr(enrich, "prepare_slice", crashers.crash_slice)
     path = settings.inbox_dir / "kills_workers.csv"
     path.write_text(hostile.csv_text(10), encoding="utf-8")
@@ -177,7 +177,7 @@ def test_a_worker_that_dies_quarantines_its_file_and_the_next_file_loads(con, se
     assert con.execute("select count(*) from items").fetchall()[0][0] == 0
     monkeypatch.undo()
     monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(enrich, "SLICE_ROWS", 3)
+    settings = replace(settings, ingest_slice_rows=3)
     after = settings.inbox_dir / "next.csv"
     after.write_text(hostile.csv_text(10, start=100), encoding="utf-8")
     assert ingest_file(con, after, settings).loaded_new == 10

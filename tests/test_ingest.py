@@ -5,6 +5,7 @@ import csv
 import json
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -307,7 +308,7 @@ def test_worker_processes_and_one_process_give_the_same_store(settings, drop, tm
     for name in names:
         ingest_file(serial, drop(name), settings)
     monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(enrich, "SLICE_ROWS", 2)
+    settings = replace(settings, ingest_slice_rows=2)
     parallel = store.connect(tmp_path / "parallel.duckdb")
     outcomes = [ingest_file(parallel, drop(name), settings) for name in names]
     assert enrich.worker_pool() is not None  # this machine has two cores: the pool really ran
@@ -334,13 +335,32 @@ def test_a_large_csv_is_handed_on_in_slices_while_it_is_read(tmp_path, monkeypat
     assert table.lines[:3] == [2, 4, 6] and len(table) == 10           # blank lines skipped, lines kept
 
 
+def test_rows_handed_on_are_let_go(tmp_path, monkeypatch):
+    """A file is held a few slices at a time: rows released after their slice is taken are gone from
+    the table, while positions, lines and the row count stay those of the whole file."""
+    from dashboard.core.ingest import readers
+
+    monkeypatch.setattr(readers, "_YIELD_EVERY", 3)
+    path = tmp_path / "rows.csv"
+    path.write_text("标题,时间\n" + "".join(f"第{i}条,2020-01-01\n" for i in range(10)), encoding="utf-8")
+    table = read_table(path, lazy=True)
+    held, firsts = [], []
+    for start, stop in table.stream(2):
+        part = table.slice(start, stop)
+        firsts.append((part.lines[0], part.rows[0][0]))
+        table.release(stop)
+        held.append(len(table.rows))
+    assert max(held) <= 3 and table.rows == [] and len(table) == 10
+    assert firsts == [(2, "第0条"), (4, "第2条"), (6, "第4条"), (8, "第6条"), (10, "第8条")]
+
+
 def test_a_limit_reached_deep_in_a_large_file_quarantines_it_whole(con, settings, monkeypatch):
     """The file turns out too long only after the first slices went to the workers: nothing is stored."""
     from dashboard.core.ingest import enrich, readers
 
     monkeypatch.setattr(readers, "_YIELD_EVERY", 100)
     monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", 100)
-    monkeypatch.setattr(enrich, "SLICE_ROWS", 50)
+    settings = replace(settings, ingest_slice_rows=50)
     settings = replace(settings, limits=replace(settings.limits, max_rows=2500))
     path = settings.inbox_dir / "too_long.csv"
     path.write_text("编号,标题,时间\n" + "".join(f"{i},物业收费问题{i},2020-01-01 10:00\n" for i in range(3000)),
@@ -359,7 +379,7 @@ def test_an_unreadable_line_deep_in_a_large_file_is_one_rejected_row(con, settin
 
     monkeypatch.setattr(readers, "_YIELD_EVERY", 100)
     monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", 100)
-    monkeypatch.setattr(enrich, "SLICE_ROWS", 50)
+    settings = replace(settings, ingest_slice_rows=50)
     path = settings.inbox_dir / "deep_bad_byte.csv"
     good = "".join(f"{i},物业收费问题{i},2020-01-01 10:00\n" for i in range(3000)).encode("utf-8")
     path.write_bytes("编号,标题,时间\n".encode("utf-8") + good + "3000,供暖".encode("gbk") + b",2020-01-01\n")
@@ -382,10 +402,58 @@ def test_workers_start_even_when_main_is_a_page_script(settings, drop, tmp_path,
     page_main.__file__ = str(script)
     monkeypatch.setitem(sys.modules, "__main__", page_main)
     monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(enrich, "SLICE_ROWS", 2)
+    settings = replace(settings, ingest_slice_rows=2)
     enrich.shutdown_pool()                      # workers of an earlier test may already be running
     con = store.connect(tmp_path / "w.duckdb")
     outcome = ingest_file(con, drop("messages_utf8.csv"), settings)
     assert outcome.status == "loaded" and outcome.loaded_new == 6
     assert sys.modules["__main__"] is page_main
     enrich.shutdown_pool()
+
+
+def _sliced_drop(path: Path) -> None:
+    """40 rows whose refusals and repeated ids fall on both sides of slice boundaries: an exact repeat
+    and a repeat with another category several slices after their first line, an unparsable time, a
+    ragged row and an unclosed quote."""
+    rows = ["编号,标题,时间,内容,分类"]
+    for i in range(40):
+        rows.append(f"{i},第{i}条留言：物业收费,2020-01-{1 + i % 28:02d} 10:00,小区物业问题第{i}条，请回电13812345678,城乡建设")
+    rows[9] = "8,第8条留言：物业收费,不是时间,重复行,城乡建设"               # refused
+    rows[14] = rows[3].replace("城乡建设", "劳动和社会保障")                 # id 2 again, another category
+    rows[22] = rows[5]                                                         # id 4 again, exactly
+    rows[30] = "29,只有三列,2020-01-02 10:00"                                  # ragged
+    rows[35] = '34,"引号没有闭合,2020-01-03 10:00,内容,城乡建设'             # unclosed quote
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_a_file_in_many_slices_gives_the_same_store_as_one_slice(settings, tmp_path, monkeypatch):
+    """The file is staged slice by slice (YUQING_INGEST_SLICE_ROWS), with repeated ids settled over all
+    staged rows: slices of 3 rows, in this process or in workers, must give exactly the store, the
+    counts and the refused-rows report that one slice gives."""
+    from dashboard.core.ingest import enrich
+
+    results = {}
+    for name, slice_rows, threshold in (("one", 1000, 20_000), ("serial", 3, 20_000), ("workers", 3, 1)):
+        monkeypatch.setattr(enrich, "PARALLEL_THRESHOLD", threshold)
+        con = store.connect(tmp_path / f"{name}.duckdb")
+        path = tmp_path / name / "sliced.csv"
+        path.parent.mkdir()
+        _sliced_drop(path)
+        outcome = ingest_file(con, path, replace(settings, ingest_slice_rows=slice_rows))
+        report = Path(outcome.report_path).read_text(encoding="utf-8-sig")
+        results[name] = (outcome, _store_contents(con), report)
+        con.close()
+    one, contents, report = results["one"]
+    assert (one.rows_read, one.loaded_new, one.unchanged_duplicates, one.rejected) == (40, 35, 1, 4)
+    rejected = contents["rejected"]
+    assert rejected["line"].tolist() == [10, 15, 31, 36]
+    assert "在本文件第 4 行已出现，且分类不同" in rejected.loc[rejected["line"] == 15, "reason"].iat[0]
+    assert "劳动和社会保障" in rejected.loc[rejected["line"] == 15, "raw"].iat[0]     # the cells verbatim
+    for name in ("serial", "workers"):
+        outcome, got, got_report = results[name]
+        assert outcome.to_dict() | {"archive_path": None, "report_path": None} == \
+            one.to_dict() | {"archive_path": None, "report_path": None}, name
+        for key in contents:
+            pd.testing.assert_frame_equal(got[key], contents[key], check_dtype=False, obj=f"{name}: {key}")
+        assert got_report == report, name
+    assert enrich.worker_pool() is not None      # two cores here: the workers really ran

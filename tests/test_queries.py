@@ -34,7 +34,7 @@ SAMPLE_PARAMS = {
     "channels": ["留言板"], "regions": ["A市"], "departments": ["未标注"], "sentiments": ["负面"],
     "keyword": "物业", "day_start_hour": 8, "as_of": datetime(2020, 2, 1), "answered_from": datetime(2020, 1, 31), "overdue_days": 15, "limit": 10, "cap": 3,
     "min_count": 2, "baseline_days": 14, "window_days": 30, "item_ids": ["1001", "1002"],
-    "topic_item_ids": ["1001", "1002"], "department": "未标注", "words": ["火灾"], "term": "物业费",
+    "topic_item_ids": ["1001", "1002"], "ids": ["1001", "1002"], "department": "未标注", "words": ["火灾"], "term": "物业费",
     "file_id": 1, "status": "loaded", "satisfied_values": ["满意"], "overdue_kind": "超期未答复",
     "grain": "day", "dimension": "category", "subcategories": ["物业管理"], "offset": 0,
     "pattern": "(?i)火灾", "since": datetime(2019, 1, 1),
@@ -90,12 +90,24 @@ def test_every_ingest_statement_runs_during_an_ingest(con, settings, drop, monke
         used.add(name)
         return real(cursor, name, **params)
 
+    real_batches = store.fetch_batches
+
+    def recording_batches(cursor, name, batch_rows, **params):
+        used.add(name)
+        return real_batches(cursor, name, batch_rows, **params)
+
     monkeypatch.setattr(store, "execute", recording)   # fetch and run_query go through execute too
+    monkeypatch.setattr(store, "fetch_batches", recording_batches)
     ingest_frame(con, generate_items(50, days=5), settings, "演示", demo=True)
     ingest_file(con, drop("messages_utf8.csv"), settings)     # the first real file removes the demo
     ingest_file(con, drop("messages_utf8.csv"), settings)   # duplicate file
     ingest_file(con, drop("late_reply.csv"), settings)        # an update
     ingest_file(con, drop("bad_rows.csv"), settings)          # quarantined
+    ingest_file(con, drop("duplicate_ids.csv"), settings)     # ids repeated within the file, a refused row
+    lossy = settings.inbox_dir / "lossy.csv"                  # a character lost to '?': the stored text stays
+    lossy.write_text((FIXTURES / "messages_utf8.csv").read_text(encoding="utf-8").replace("梅溪湖", "梅?湖", 1),
+                     encoding="utf-8")
+    assert ingest_file(con, lossy, settings).lossy_duplicates == 1
     assert {n for n in used if n.startswith("ingest/")} == {n for n in store.list_queries() if n.startswith("ingest/")}
 
 

@@ -114,6 +114,13 @@ class Settings:
     # Kept small so that the server stays small on a store of ten million items.
     server_memory_limit: str = _setting("YUQING_SERVER_MEMORY", _env_str, "1GB",
                                         "看板服务器（`serve`）中 DuckDB 的内存上限；更大的查询溢写到磁盘")
+    # An ingest keeps a few slices of a file in memory, never the whole file: the rest is staged in
+    # temporary DuckDB tables, which spill to disk (`<store>.tmp/`) past the memory limit.
+    ingest_memory_limit: str = _setting("YUQING_INGEST_MEMORY", _env_str, "512MB",
+                                        "命令行导入（`ingest`、`watch`）中 DuckDB 的内存上限；更大的文件溢写到磁盘"
+                                        "（数据库旁的 `.tmp` 文件夹），内存占用不随文件变大")
+    ingest_slice_rows: int = _setting("YUQING_INGEST_SLICE_ROWS", _env_int, 10_000,
+                                      "导入时每片的行数：文件按片读取、校验、分词后暂存到磁盘，内存中只有几片")
     # Size limits of every drop.
     limits: Limits = field(default_factory=Limits)
     poison_after: int = _setting("YUQING_POISON_AFTER", _env_int, 1,

@@ -186,6 +186,12 @@ def fetch(cursor: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.Dat
     return execute(cursor, name, **params).df()
 
 
+def fetch_batches(cursor: duckdb.DuckDBPyConnection, name: str, batch_rows: int, **params: Any):
+    """Run a query file on this cursor and read its rows as Arrow batches of `batch_rows`, so a large
+    result is never held whole (a pyarrow RecordBatchReader)."""
+    return cursor.sql(load_sql(name), params=bind(name, params)).to_arrow_reader(batch_rows)
+
+
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
     """Run a query file and return its rows. Takes its own cursor, so threads may share `con`."""
     cursor = con.cursor()

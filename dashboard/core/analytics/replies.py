@@ -45,6 +45,7 @@ TEMPLATE_MIN_ITEMS = 3        # the same blanked text on this many requests is a
 MIN_RELEVANCE = 0.1           # below this share of the request's title pairs, terms and names: off-point
 ACK_SCAN_CHARS = 400          # longer replies are never "acknowledgement only" (see judge)
 SHORT_CHARS = 60              # shown as a reason ("答复过短") when the reply is shorter
+JUDGE_BATCH_ROWS = 10_000     # replies judged and saved together
 RULES_TEXT = ("判断规则：仅回复“已收悉”“已转相关部门”等而无实质内容的，为仅回复已收悉或已转办；同一文本（只换了姓名、"
               "编号、日期、地名）答复 3 件及以上的，为模板答复；答复未涉及所提问题的主要字词和地点的，为未回应所提问题；"
               "未说明做了或将做什么的（咨询类问题除外），为未说明办理措施。以上任一项即列为需改进；未说明由谁办理、时间和超期答复只列为提示。"
@@ -179,19 +180,36 @@ def refresh_judgements(con, settings: Settings | None = None, rejudge: bool = Fa
     """Judge every reply not judged yet or changed since (all of them with `rejudge`); returns how many."""
     settings = settings or Settings()
     store.execute(con, "replies/clear_judgements" if rejudge else "replies/drop_stale")
-    todo = store.run_query(con, "replies/to_judge")
-    if todo.empty:
-        return 0
-    rules = load_rules(settings.dicts_dir)
-    judged = pa.Table.from_pylist([_row(r, rules) for r in todo.itertuples(index=False)],
-                                  schema=JUDGEMENT_SCHEMA)
+    rules, count = None, 0
+    reader = con.cursor()
+    try:   # a batch at a time: a file of a million replies is never held whole in memory
+        for batch in store.fetch_batches(reader, "replies/to_judge", JUDGE_BATCH_ROWS):
+            rules = rules or load_rules(settings.dicts_dir)
+            todo = _with_terms(con, batch.to_pandas())
+            count += _save(con, [_row(r, rules) for r in todo.itertuples(index=False)])
+    finally:
+        reader.close()
+    return count
+
+
+def _with_terms(con, todo: pd.DataFrame) -> pd.DataFrame:
+    """The requests with their stored terms, most frequent first (None when a request has none)."""
+    terms = store.run_query(con, "replies/request_terms", ids=todo["id"].tolist(),
+                            start=todo["published_at"].min().to_pydatetime(),
+                            end=todo["published_at"].max().to_pydatetime())
+    found = dict(zip(terms["item_id"], terms["terms"]))
+    return todo.assign(terms=[found.get(i) for i in todo["id"]])
+
+
+def _save(con, rows: list[dict]) -> int:
+    """Store judgements on a cursor of their own (the reader's result is still open)."""
     cursor = con.cursor()
     try:
-        cursor.register("new_judgements", judged)
+        cursor.register("new_judgements", pa.Table.from_pylist(rows, schema=JUDGEMENT_SCHEMA))
         store.execute(cursor, "ingest/save_reply_judgements")
     finally:
         cursor.close()
-    return judged.num_rows
+    return len(rows)
 
 
 def _row(r, rules: Rules) -> dict:

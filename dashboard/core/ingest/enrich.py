@@ -4,11 +4,12 @@ For each row: validation (normalise.validate), personal-data masks, word terms a
 sentiment label from one segmentation. All of it is stored, so pages never tokenise or
 scan for phone numbers at request time.
 
-Rows are independent, so a large file is cut into slices that worker processes prepare
-in parallel (one per core, in a pool kept for the life of the process: starting a
-worker and loading the dictionaries costs about a second). Each slice comes back as
-Arrow tables in the store's staging types; only ids repeated within the file need the
-whole file, and are settled afterwards (normalise.resolve_duplicate_ids).
+Rows are independent, so a file is cut into slices (YUQING_INGEST_SLICE_ROWS) that worker
+processes prepare in parallel (one per core, in a pool kept for the life of the process:
+starting a worker and loading the dictionaries costs about a second). Each slice comes back
+as Arrow tables in the store's staging types and goes straight into the file's staging
+tables (core/ingest/staging.py), so memory holds a few slices, never the file; only ids
+repeated within the file need the whole file, and are settled there afterwards, in SQL.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import os
 import sys
 import threading
 import types
+from collections import deque
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import pandas as pd
@@ -32,21 +34,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.core.ingest.mapping import ColumnMap, Profile
-from dashboard.core.ingest.normalise import (
-    Rejection,
-    _Stats,
-    resolve_duplicate_ids,
-    validate,
-)
+from dashboard.core.ingest.normalise import Rejection, _Stats, validate
 from dashboard.core.ingest.readers import RawTable
 from dashboard.core.text.pii import mask_name, mask_text
 from dashboard.core.text.regions import get_gazetteer
 from dashboard.core.text.sentiment import get_lexicon, score_tokens
 from dashboard.core.text.tokens import get_tokenizer
 
+if TYPE_CHECKING:
+    from dashboard.core.ingest.staging import Staging
+
 # Below this many rows one process is faster than handing slices to workers.
 PARALLEL_THRESHOLD = 20_000
-SLICE_ROWS = 10_000
+# Slices handed to the workers and not yet staged, per worker: enough to keep every worker busy while
+# this process reads and stages (a staging insert that spills to disk can take a second or two; with 2
+# per worker the workers idled then: 200k rows 68 s, with 4: 61 s); more would only hold the file in
+# memory again (reading outruns tokenising).
+IN_FLIGHT_PER_WORKER = 4
 
 Progress = Callable[[str, float], None]
 
@@ -68,9 +72,9 @@ TERMS_SCHEMA = pa.schema([("line", pa.int64()), ("term", pa.string()), ("n", pa.
 
 @dataclass
 class Prepared:
-    staged: pa.Table                 # rows to write, STAGED_SCHEMA
-    terms: pa.Table                  # TERMS_SCHEMA, for the rows in `staged`
-    rejections: list[Rejection]      # sorted by line
+    staging: "Staging"               # rows (STAGED_SCHEMA), terms (TERMS_SCHEMA) and refused rows
+    rejected: int                    # rows refused
+    first_rejection: Rejection | None  # the first refused row by line (its raw cells not read back)
     identical_duplicates: int = 0
     controls_removed: int = 0        # cells whose control characters were removed
 
@@ -148,8 +152,11 @@ def typed(frame: pd.DataFrame) -> pa.Table:
 
 
 def prepare_slice(table: RawTable, columns: ColumnMap, profile: Profile | None, dicts_dir: str | None,
-                  now: datetime) -> tuple[pa.Table, pa.Table, list[Rejection], int]:
-    """Validate, mask, tokenise and score one slice of a file (runs in a worker)."""
+                  now: datetime, spill: str | None = None) -> tuple[pa.Table, pa.Table, list[Rejection], int]:
+    """Validate, mask, tokenise and score one slice of a file (runs in a worker); its raw rows are
+    written to `spill` (see staging.py)."""
+    if spill is not None:
+        table.spill_to(spill)
     stats = _Stats()
     good, rejections = validate(table, columns, profile, now, stats)
     staged, terms = enrich_rows(good, dicts_dir)
@@ -173,47 +180,87 @@ def enrich_rows(frame: pd.DataFrame, dicts_dir: Path | str | None) -> tuple[pa.T
 
 
 def prepare(table: RawTable, columns: ColumnMap, profile: Profile | None, dicts_dir: Path | str | None,
-            now: datetime, progress: Progress | None = None) -> Prepared:
-    """Every row of `table` validated and enriched, ids repeated within the file settled.
+            now: datetime, staging: "Staging", slice_rows: int, progress: Progress | None = None) -> Prepared:
+    """Every row of `table` validated, enriched and staged, ids repeated within the file settled.
 
-    Slices go to the worker pool as soon as they have been read (a lazily read CSV is still being
+    Slices go to the worker pool as soon as they have been read (a lazily read file is still being
     read meanwhile) once the file reaches PARALLEL_THRESHOLD rows; smaller files stay in this process.
-    Raises ReadError when the rest of a lazily read file turns out unreadable."""
-    dicts = str(dicts_dir) if dicts_dir else None
-    args = (columns, profile, dicts, now)
-    pending: list[RawTable] = []    # slices not handed on yet: the file may still prove small
-    futures = []
-    pool = None
-    for start, stop in table.stream(SLICE_ROWS):
-        pending.append(table.slice(start, stop))
-        if pool is None and stop >= PARALLEL_THRESHOLD:
-            pool = worker_pool()
-        if pool is not None:
-            with plain_main():
-                futures += [_submit(pool, part, args) for part in pending]
-            pending = []
-        if progress:
-            progress("读取文件", 0.25 * table.read_fraction)
-    count = len(futures) + len(pending)   # one of the two is empty
-    results = (_result(future) for future in futures) if futures else (prepare_slice(p, *args) for p in pending)
-    staged, terms, rejections, controls = [], [], [], 0
-    for done, (part_staged, part_terms, part_rejections, part_controls) in enumerate(results, start=1):
-        staged.append(part_staged)
-        terms.append(part_terms)
-        rejections.extend(part_rejections)
-        controls += part_controls
-        if progress:
-            progress("校验、分词与情感", 0.25 + 0.75 * done / count)
-    staged_table = pa.concat_tables(staged) if staged else STAGED_SCHEMA.empty_table()
-    terms_table = pa.concat_tables(terms) if terms else TERMS_SCHEMA.empty_table()
-    staged_table, duplicate_rejections, identical = _settle_duplicates(staged_table, table)
-    rejections = sorted(rejections + duplicate_rejections, key=lambda r: r.line)
-    return Prepared(staged_table, terms_table, rejections, identical, controls)
-
-
-def _submit(pool: Executor, part: RawTable, args: tuple):
+    At most IN_FLIGHT_PER_WORKER slices per worker are out at once, and each is staged as it comes
+    back. Raises ReadError when the rest of a lazily read file turns out unreadable."""
+    args = (columns, profile, str(dicts_dir) if dicts_dir else None, now)
+    flow = _Flow(staging, progress, table)
+    pending: list[tuple[RawTable, str | None]] = []   # not handed on yet: the file may still prove small
     try:
-        return pool.submit(prepare_slice, part, *args)
+        for start, stop in table.stream(slice_rows):
+            part = table.slice(start, stop)
+            pending.append((part, staging.spill_path(part)))
+            table.release(stop)
+            if stop >= PARALLEL_THRESHOLD:
+                flow.hand_on(pending, args)
+                pending = []
+            flow.read(stop)
+        for part, spill in pending:
+            flow.stage(prepare_slice(part, *args, spill), len(part))
+        flow.finish()
+    except BaseException:
+        flow.cancel()
+        raise
+    identical = staging.settle_repeats(table)
+    rejected, first = staging.rejection_summary()
+    return Prepared(staging, rejected, first, identical, flow.controls)
+
+
+class _Flow:
+    """Slices out to the workers and back into the staging tables, in file order."""
+
+    def __init__(self, staging: "Staging", progress: Progress | None, table: RawTable):
+        self.staging, self.progress, self.table = staging, progress, table
+        self.pool, self.started = None, False
+        self.in_flight: deque = deque()
+        self.read_rows = self.staged_rows = self.controls = 0
+
+    def hand_on(self, parts: list[tuple[RawTable, str | None]], args: tuple) -> None:
+        if not self.started:
+            self.pool, self.started = worker_pool(), True
+        for part, spill in parts:
+            if self.pool is None:               # one core: no workers, this process does it
+                self.stage(prepare_slice(part, *args, spill), len(part))
+                continue
+            with plain_main():
+                self.in_flight.append((_submit(self.pool, part, args, spill), len(part)))
+        limit = IN_FLIGHT_PER_WORKER * worker_count()
+        while len(self.in_flight) > limit:
+            self._take_oldest()
+
+    def _take_oldest(self) -> None:
+        future, rows = self.in_flight.popleft()
+        self.stage(_result(future), rows)
+
+    def stage(self, result, rows: int) -> None:
+        staged, terms, rejections, controls = result
+        self.staging.add(staged, terms, rejections)
+        self.controls += controls
+        self.staged_rows += rows
+        if self.progress:
+            self.progress("校验、分词与情感", self.table.read_fraction * self.staged_rows / max(self.read_rows, 1))
+
+    def read(self, rows: int) -> None:
+        self.read_rows = rows
+
+    def finish(self) -> None:
+        while self.in_flight:
+            self._take_oldest()
+
+    def cancel(self) -> None:
+        """The file failed: slices not started yet are dropped (the pool stays for the next file)."""
+        for future, _ in self.in_flight:
+            future.cancel()
+        self.in_flight.clear()
+
+
+def _submit(pool: Executor, part: RawTable, args: tuple, spill: str | None):
+    try:
+        return pool.submit(prepare_slice, part, *args, spill)
     except BrokenProcessPool as exc:
         raise WorkerCrashed(str(exc)) from exc
 
@@ -223,15 +270,6 @@ def _result(future):
         return future.result()
     except BrokenProcessPool as exc:
         raise WorkerCrashed(str(exc)) from exc
-
-
-def _settle_duplicates(staged: pa.Table, table: RawTable) -> tuple[pa.Table, list[Rejection], int]:
-    ids = staged.column("id").to_pandas()
-    if not ids.duplicated().any():
-        return staged, [], 0
-    keep, rejections, identical = resolve_duplicate_ids(staged.to_pandas(), table)
-    # the terms of a dropped repeat find no staged row with their line, so they are not written
-    return staged.filter(pa.array(keep)), rejections, identical
 
 
 # --------------------------------------------------------------------------- #

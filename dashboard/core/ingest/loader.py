@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -30,12 +31,11 @@ import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from dashboard.core import contract, store
 from dashboard.core.analytics import categories, replies
@@ -50,6 +50,7 @@ from dashboard.core.ingest.mapping import (
 )
 from dashboard.core.ingest.normalise import LOCAL_TZ, Rejection, strip_controls
 from dashboard.core.ingest.readers import RawTable, ReadError, read_table
+from dashboard.core.ingest.staging import Staging, rejections_table
 
 log = logging.getLogger(__name__)
 
@@ -284,38 +285,59 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, settings: 
 def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Settings, meta: dict[str, Any],
                  profile: Profile | None, source_path: Path | None, keep_source: bool,
                  progress: Progress | None = None, demo: bool = False) -> FileOutcome:
-    sha = meta["sha256"]
     meta = dict(meta, encoding=table.encoding, mapping=profile.name if profile else None)
     columns = map_columns(table.headers, profile)
     missing = _missing_required(columns)
-    # reading (a large CSV is read while its first slices are being prepared), validating and
-    # enriching span 5%..90% of the file's progress bar
-    stage = (lambda label, f: progress(label, 0.05 + 0.85 * f)) if progress else None
     try:
         if missing:
             found = "、".join(h for h in table.headers if h) or "（无）"
             reason = f"缺少必需的列：{missing}。文件中的列：{_cut(found, 300)}。请修改表头，或在 data/mappings/ 中添加映射文件"
-            return _quarantine(con, source_path, settings, meta, keep_source, sha, reason, len(table), [],
-                               columns.describe(table.headers))
-        prepared = enrich.prepare(table, columns, profile, settings.dicts_dir, now=_now(), progress=stage)
-    except ReadError as exc:  # the rest of a lazily read file is unreadable
-        if source_path is not None and not _same_stat(source_path, meta):
-            return _waiting(meta)
-        return _quarantine(con, source_path, settings, meta, keep_source, sha, str(exc), rows_read=0, rejections=[])
+            return _quarantine(con, source_path, settings, meta, keep_source, meta["sha256"], reason, table.drain(),
+                               [], columns.describe(table.headers))
+    except ReadError as exc:
+        return _unreadable(con, source_path, settings, meta, keep_source, exc)
+    # the file's prepared rows wait in temporary tables of their own cursor (staging.py) until the
+    # write transaction, which runs on that cursor; closing it drops them
+    with Staging(con, settings.state_dir / "staging", enrich.STAGED_SCHEMA, enrich.TERMS_SCHEMA) as staging:
+        return _prepare_and_write(con, table, settings, meta, profile, columns, staging, source_path,
+                                  keep_source, progress, demo)
+
+
+def _unreadable(con, source_path: Path | None, settings: Settings, meta: dict[str, Any], keep_source: bool,
+                exc: ReadError) -> FileOutcome:
+    """The rest of a lazily read file is unreadable: quarantined, unless it was still being written."""
+    if source_path is not None and not _same_stat(source_path, meta):
+        return _waiting(meta)
+    return _quarantine(con, source_path, settings, meta, keep_source, meta["sha256"], str(exc), rows_read=0,
+                       rejections=[])
+
+
+def _prepare_and_write(con, table: RawTable, settings: Settings, meta: dict[str, Any], profile: Profile | None,
+                       columns: ColumnMap, staging: Staging, source_path: Path | None, keep_source: bool,
+                       progress: Progress | None, demo: bool) -> FileOutcome:
+    sha = meta["sha256"]
+    # reading (a large file is read while its first slices are being prepared), validating and
+    # enriching span 5%..90% of the file's progress bar
+    stage = (lambda label, f: progress(label, 0.05 + 0.85 * f)) if progress else None
+    try:
+        prepared = enrich.prepare(table, columns, profile, settings.dicts_dir, now=_now(), staging=staging,
+                                  slice_rows=settings.ingest_slice_rows, progress=stage)
+    except ReadError as exc:
+        return _unreadable(con, source_path, settings, meta, keep_source, exc)
     except Exception as exc:  # validating or enriching failed on something in this file
         log.exception("preparing %s failed", meta["file_name"])
         return _quarantine(con, source_path, settings, meta, keep_source, sha, _internal_reason("校验", exc), 0, [])
     if source_path is not None and not _unchanged(source_path, table, meta):
         return _waiting(meta)
     rows_read = len(table)
-    rejected = len(prepared.rejections)
+    rejected = prepared.rejected
     if rows_read and rejected / rows_read > settings.max_reject_share:
-        first = prepared.rejections[0]
+        first = prepared.first_rejection
         reason = (f"{rejected}/{rows_read} 行（{rejected / rows_read:.0%}）未通过校验，超过上限 "
                   f"{settings.max_reject_share:.0%}，整个文件已隔离，未入库。首个错误：第 {first.line} 行："
                   f"{first.reason}")
         return _quarantine(con, source_path, settings, meta, keep_source, sha, reason, rows_read,
-                           prepared.rejections, columns.describe(table.headers))
+                           [first], columns.describe(table.headers), staging=staging)
     if progress:
         progress("写入数据库", 0.9)
     tracks_replies, tracks_satisfaction = columns.tracks(profile)
@@ -328,7 +350,7 @@ def ingest_table(con: duckdb.DuckDBPyConnection, table: RawTable, settings: Sett
     except Exception as exc:  # the store refused the write: rolled back, recorded, retried later
         log.exception("writing %s failed", meta["file_name"])
         return FileOutcome(meta["file_name"], "failed", sha, message=_failure_message(exc))
-    _archive(source_path, outcome, settings, keep_source, prepared.rejections, quarantined=False, con=con)
+    _archive(source_path, outcome, settings, keep_source, staging.rejections(), quarantined=False, con=con)
     if not demo:   # a demo load refreshes once, after its last batch (cli.load_demo)
         refresh_predictions_after(con, outcome)
     if progress:
@@ -411,18 +433,15 @@ def _missing_required(columns: ColumnMap) -> str:
 
 def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: ColumnMap, table: RawTable,
             rows_read: int, dicts_dir: Path, demo: bool, check: Callable[[], bool] | None = None) -> FileOutcome:
-    """One transaction. `check` runs last before the commit: False rolls back and raises FileChanged."""
-    rejections = _rejections_frame(prepared.rejections)
+    """One transaction, on the staging cursor (its temporary tables hold the file's rows). `check` runs
+    last before the commit: False rolls back and raises FileChanged."""
     with _WRITE_LOCK:
-        cursor = con.cursor()
+        cursor = prepared.staging.cursor
         try:
             cursor.begin()
             file_id = int(store.fetch(cursor, "ingest/next_file_id").iat[0, 0])
             demo_removed = 0 if demo else _remove_demo_items(cursor)
-            cursor.register("staged", prepared.staged)
-            cursor.register("staged_terms", prepared.terms)
-            cursor.register("staged_rejections", rejections)
-            lossy = _keep_stored_over_lossy(cursor, prepared, dicts_dir)
+            lossy = _keep_stored_over_lossy(prepared.staging, dicts_dir)
             store.execute(cursor, "ingest/classify_staged", reply_tracked=meta["tracks_replies"],
                           satisfaction_tracked=meta["tracks_satisfaction"], is_demo=demo)
             lossy_lines = sorted(set(lossy["line"].tolist()))
@@ -438,8 +457,6 @@ def _commit(con, prepared: enrich.Prepared, meta: dict[str, Any], columns: Colum
             if not isinstance(exc, FileChanged):
                 _record_failure(con, meta, exc)
             raise
-        finally:
-            cursor.close()
     return outcome
 
 
@@ -450,11 +467,11 @@ def _loaded_outcome(meta: dict[str, Any], file_id: int, rows_read: int, counts, 
         file_name=meta["file_name"], status="loaded", sha256=meta["sha256"], file_id=file_id,
         rows_read=rows_read, loaded_new=int(counts["loaded_new"]), updated=int(counts["updated"]),
         unchanged_duplicates=int(counts["unchanged"]) + prepared.identical_duplicates,
-        lossy_duplicates=int(counts["lossy"]), rejected=len(prepared.rejections),
+        lossy_duplicates=int(counts["lossy"]), rejected=prepared.rejected,
         demo_removed=demo_removed, lossy_lines=lossy_lines or None,
         controls_removed=prepared.controls_removed,
-        first_error=(f"第 {prepared.rejections[0].line} 行：{prepared.rejections[0].reason}"
-                     if prepared.rejections else None),
+        first_error=(f"第 {prepared.first_rejection.line} 行：{prepared.first_rejection.reason}"
+                     if prepared.first_rejection else None),
     )
     notes = list(columns.notes)
     if lossy_lines:
@@ -515,24 +532,19 @@ def remove_demo(con: duckdb.DuckDBPyConnection) -> int:
     return count
 
 
-def _keep_stored_over_lossy(cursor, prepared: enrich.Prepared, dicts_dir: Path) -> pd.DataFrame:
+def _keep_stored_over_lossy(staging: Staging, dicts_dir: Path) -> pd.DataFrame:
     """Where a staged text would only damage the stored one (ingest/lossy_values), stage the stored text
-    instead, and make that row's masks, region, terms and sentiment again from it. Re-registers `staged`
-    and `staged_terms` when anything changed; returns the lossy values (line, id, field, stored)."""
-    lossy = store.fetch(cursor, "ingest/lossy_values")
+    instead, and make that row's masks, region, terms and sentiment again from it (in the open
+    transaction). Returns the lossy values (line, id, field, stored)."""
+    lossy = store.fetch(staging.cursor, "ingest/lossy_values")
     if lossy.empty:
         return lossy
-    lines = pa.array(sorted(set(lossy["line"].tolist())), pa.int64())
-    hit = pc.is_in(prepared.staged.column("line"), value_set=lines)
-    rows = _object_frame(prepared.staged.filter(hit))
+    lines = sorted(set(lossy["line"].tolist()))
+    rows = _object_frame(staging.rows_at(lines))
     for (line, field), stored in lossy.set_index(["line", "field"])["stored"].items():
         rows.loc[rows["line"] == line, field] = stored
     fixed, fixed_terms = enrich.enrich_rows(rows, dicts_dir)
-    prepared.staged = pa.concat_tables([prepared.staged.filter(pc.invert(hit)), fixed])
-    prepared.terms = pa.concat_tables([
-        prepared.terms.filter(pc.invert(pc.is_in(prepared.terms.column("line"), value_set=lines))), fixed_terms])
-    cursor.register("staged", prepared.staged)
-    cursor.register("staged_terms", prepared.terms)
+    staging.replace_lines(lines, fixed, fixed_terms)
     return lossy
 
 
@@ -558,14 +570,6 @@ def _check_balance(outcome: FileOutcome) -> None:
              + outcome.rejected)
     if total != outcome.rows_read:
         raise IngestAborted(f"行数不平衡：读取 {outcome.rows_read} 行，但新增+更新+重复+有损重复+拒绝 = {total}")
-
-
-def _rejections_frame(rejections: list[Rejection]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "line": pd.array([r.line for r in rejections], dtype="Int64"),
-        "reason": pd.Series([r.reason for r in rejections], dtype=object),
-        "raw": pd.Series([json.dumps(r.raw, ensure_ascii=False, default=str) for r in rejections], dtype=object),
-    })
 
 
 def _record_simple(con, outcome: FileOutcome, meta: dict[str, Any]) -> None:
@@ -596,12 +600,14 @@ def _record_failure(con, meta: dict[str, Any], exc: BaseException) -> None:
 
 def _quarantine(con, path: Path | None, settings: Settings, meta: dict[str, Any], keep_source: bool, sha: str,
                 reason: str, rows_read: int, rejections: list[Rejection],
-                columns_mapped: str | None = None) -> FileOutcome:
+                columns_mapped: str | None = None, staging: Staging | None = None) -> FileOutcome:
+    """The whole file refused. Its refused rows are `rejections`, or, when `staging` is given, the
+    rows staged there (`rejections` then holds only the first)."""
     outcome = FileOutcome(meta["file_name"], "quarantined", sha, rows_read=rows_read, rejected=rows_read,
                           message=reason, first_error=reason if not rejections else
                           f"第 {rejections[0].line} 行：{rejections[0].reason}")
     with _WRITE_LOCK:
-        cursor = con.cursor()
+        cursor = staging.cursor if staging is not None else con.cursor()
         try:
             cursor.begin()
             file_id = int(store.fetch(cursor, "ingest/next_file_id").iat[0, 0])
@@ -610,20 +616,23 @@ def _quarantine(con, path: Path | None, settings: Settings, meta: dict[str, Any]
                           rows_read=rows_read, loaded_new=0, updated=0, unchanged_duplicates=0, rejected=rows_read,
                           first_error=outcome.first_error, message=reason, duplicate_of=None,
                           columns_mapped=columns_mapped, **meta)
-            cursor.register("staged_rejections", _rejections_frame(rejections))
+            if staging is None:
+                cursor.register("staged_rejections", rejections_table(rejections))
             store.execute(cursor, "ingest/insert_rejected", file_id=file_id, file_name=meta["file_name"])
             cursor.commit()
         except BaseException:
             cursor.rollback()
             raise
         finally:
-            cursor.close()
-    _archive(path, outcome, settings, keep_source, rejections, quarantined=True, con=con)
+            if staging is None:
+                cursor.close()
+    _archive(path, outcome, settings, keep_source, staging.rejections() if staging is not None else rejections,
+             quarantined=True, con=con)
     return outcome
 
 
 def _archive(path: Path | None, outcome: FileOutcome, settings: Settings, keep_source: bool,
-             rejections: list[Rejection], quarantined: bool, con=None) -> None:
+             rejections: Iterable[Rejection], quarantined: bool, con=None) -> None:
     """Move (inbox) or copy the source file to archive/ or rejected/, with its reports beside it.
     A file that cannot be moved stays where it is and the outcome says so (nothing is deleted)."""
     if path is None or not os.path.lexists(path):
@@ -652,10 +661,12 @@ def _archive(path: Path | None, outcome: FileOutcome, settings: Settings, keep_s
                 cursor.close()
 
 
-def _write_reports(target: Path, outcome: FileOutcome, rejections: list[Rejection], quarantined: bool) -> None:
-    if rejections:
+def _write_reports(target: Path, outcome: FileOutcome, rejections: Iterable[Rejection], quarantined: bool) -> None:
+    rejections = iter(rejections)          # read back from the staging tables as it is written
+    first = next(rejections, None)
+    if first is not None:
         report = target.with_name(target.name + ".rejected.csv")
-        write_rejections_csv(report, outcome.file_name, rejections)
+        write_rejections_csv(report, outcome.file_name, itertools.chain([first], rejections))
         outcome.report_path = str(report)
     if quarantined:
         reason_file = target.with_name(target.name + ".reason.txt")
@@ -666,7 +677,7 @@ def _write_reports(target: Path, outcome: FileOutcome, rejections: list[Rejectio
         outcome.report_path = outcome.report_path or str(reason_file)
 
 
-def write_rejections_csv(path: Path, file_name: str, rejections: list[Rejection]) -> None:
+def write_rejections_csv(path: Path, file_name: str, rejections: Iterable[Rejection]) -> None:
     """UTF-8 with BOM so Excel opens it; cells guarded against formula injection. The report lies in the
     archive, where people other than administrators may read it: personal data in the cells and reasons
     is masked (core/ingest/rejections.py); the store keeps the cells as they were."""

@@ -154,7 +154,7 @@ def validate(table: RawTable, columns: ColumnMap, profile: Profile | None = None
     frame = pd.DataFrame({name: out[name] for name in OUTPUT_COLUMNS})
     frame["line"] = table.lines
     bad_rows = reasons.bad_mask()
-    rejections = [Rejection(line=table.lines[p], reason="；".join(reasons.by_row[p]), raw=_raw_row(table, p))
+    rejections = [Rejection(line=table.lines[p], reason="；".join(reasons.by_row[p]), raw=raw_row(table, p))
                   for p in np.flatnonzero(bad_rows)]
     return frame.loc[~bad_rows].reset_index(drop=True), rejections
 
@@ -269,7 +269,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def _raw_row(table: RawTable, position: int) -> dict[str, Any]:
+def raw_row(table: RawTable, position: int) -> dict[str, Any]:
     """The row's cells by header, for the rejected-rows report: control characters removed and long
     cells shortened (the archived file keeps everything)."""
     row = table.row(position)
@@ -560,43 +560,3 @@ def _ids(source_ids: pd.Series | None, out: dict[str, Any], profile: Profile | N
             ids.append(stable_id(out["channel"].iat[i], out["title"].iat[i], out["content"].iat[i],
                                  out["published_at"].iat[i]))
     return pd.Series(ids, dtype=object)
-
-
-def resolve_duplicate_ids(good: pd.DataFrame, table: RawTable) -> tuple[np.ndarray, list[Rejection], int]:
-    """Within one file an id may appear once. An exact repeat is counted as an
-    unchanged duplicate; a repeat with different values is rejected, pointing at
-    the first line, because we cannot know which version is right.
-
-    Returns the mask of rows to keep (the first of each id), the rejections and
-    the number of identical repeats. `good` needs the id, "line" and OUTPUT_COLUMNS."""
-    keep = np.ones(len(good), dtype=bool)
-    if good.empty:
-        return keep, [], 0
-    dup = good["id"].duplicated(keep="first").to_numpy()
-    if not dup.any():
-        return keep, [], 0
-    compare = [c for c in OUTPUT_COLUMNS if c not in ("id", "extra")]
-    first_rows = good.drop_duplicates("id", keep="first").set_index("id")
-    line_to_pos = {line: pos for pos, line in enumerate(table.lines)}
-    rejections, identical = [], 0
-    for pos in np.flatnonzero(dup):
-        row = good.iloc[pos]
-        first = first_rows.loc[row["id"]]
-        differing = [contract.FIELD_LABELS[c] for c in compare if not _same(row[c], first[c])]
-        if not differing:
-            identical += 1
-        else:
-            rejections.append(Rejection(
-                line=int(row["line"]),
-                reason=f"编号 {row['id']} 在本文件第 {int(first['line'])} 行已出现，且{('、'.join(differing))}不同：请核对后只保留一条",
-                raw=_raw_row(table, line_to_pos[int(row["line"])]),
-            ))
-    return ~dup, rejections, identical
-
-
-def _same(a: Any, b: Any) -> bool:
-    a_na = a is None or (not isinstance(a, str) and pd.isna(a))
-    b_na = b is None or (not isinstance(b, str) and pd.isna(b))
-    if a_na or b_na:
-        return a_na and b_na
-    return a == b

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -54,15 +55,17 @@ class RawTable:
     faults: dict[int, str] = field(default_factory=dict)
     # sha256 of the bytes the reader parsed (CSV), to prove the file did not change while it was read.
     content_sha256: str | None = None
+    # Rows handed on and let go (release()): `rows` and `lines` start at this position of the file.
+    dropped: int = 0
 
     def __len__(self) -> int:
         self.load_all()
-        return len(self.frame) if self.frame is not None else len(self.rows)
+        return len(self.frame) if self.frame is not None else self.dropped + len(self.rows)
 
     def row(self, position: int) -> list[Any]:
         if self.frame is not None:
             return self.frame.iloc[position].tolist()
-        return self.rows[position]
+        return self.rows[position - self.dropped]
 
     def stream(self, size: int) -> Iterator[tuple[int, int]]:
         """Row ranges [start, stop) of `size` rows (the last may be shorter), each as soon as it has
@@ -77,17 +80,49 @@ class RawTable:
             while available - done >= size:
                 yield done, done + size
                 done += size
-        total = len(self.frame) if self.frame is not None else len(self.rows)
+        total = len(self.frame) if self.frame is not None else self.dropped + len(self.rows)
         while done < total:
             yield done, min(done + size, total)
             done = min(done + size, total)
 
     def slice(self, start: int, stop: int) -> "RawTable":
-        lines = self.lines[start:stop]
+        """Rows [start, stop) of the file (positions count released rows too)."""
+        if self.frame is not None:
+            return RawTable(headers=self.headers, rows=[], lines=self.lines[start:stop], encoding=self.encoding,
+                            frame=self.frame.iloc[start:stop].reset_index(drop=True))
+        first, last = start - self.dropped, stop - self.dropped
+        lines = self.lines[first:last]
         faults = {line: self.faults[line] for line in lines if line in self.faults} if self.faults else {}
-        return RawTable(headers=self.headers, rows=self.rows[start:stop] if self.frame is None else [],
-                        lines=lines, encoding=self.encoding, faults=faults,
-                        frame=None if self.frame is None else self.frame.iloc[start:stop].reset_index(drop=True))
+        return RawTable(headers=self.headers, rows=self.rows[first:last], lines=lines, encoding=self.encoding,
+                        faults=faults)
+
+    def release(self, stop: int) -> None:
+        """Let go of the rows before `stop`, handed on already: a file is held a few slices at a time,
+        never whole. (An in-memory frame belongs to the caller and stays.)"""
+        if self.frame is not None or stop <= self.dropped:
+            return
+        count = stop - self.dropped
+        for line in self.lines[:count] if self.faults else ():
+            self.faults.pop(line, None)
+        del self.rows[:count], self.lines[:count]
+        self.dropped = stop
+
+    def spill_to(self, path: str | Path) -> None:
+        """Keep this slice's raw rows in a file (see core/ingest/staging.py)."""
+        with open(path, "wb") as fh:
+            pickle.dump({"rows": self.rows, "lines": self.lines, "faults": self.faults}, fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_spill(cls, path: str | Path, headers: list[str]) -> "RawTable":
+        with open(path, "rb") as fh:
+            return cls(headers=headers, **pickle.load(fh))
+
+    def drain(self) -> int:
+        """Read the rest of the file only to count its rows (holding none of them); the row count."""
+        for start, stop in self.stream(10_000):
+            self.release(stop)
+        return len(self)
 
     def load_all(self) -> None:
         """Finish reading a lazily read file (raises ReadError when the rest is unreadable)."""
@@ -100,8 +135,8 @@ class RawTable:
 
 def read_table(path: Path, encoding: str | None = None, sheet: str | int | None = None,
                lazy: bool = False, limits: Limits | None = None) -> RawTable:
-    """The file as a RawTable. lazy: a CSV/TSV is read while its rows are used (RawTable.stream);
-    an unreadable part then raises ReadError from there."""
+    """The file as a RawTable. lazy: a CSV/TSV or Parquet file is read while its rows are used
+    (RawTable.stream); an unreadable part then raises ReadError from there."""
     limits = limits or Limits()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -116,7 +151,7 @@ def read_table(path: Path, encoding: str | None = None, sheet: str | int | None 
         return read_delimited(path, encoding=encoding, lazy=lazy, limits=limits)
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return read_excel(path, sheet=sheet, limits=limits)
-    return read_parquet(path, limits=limits)
+    return read_parquet(path, limits=limits, lazy=lazy)
 
 
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
@@ -499,7 +534,7 @@ _YIELD_EVERY = 5_000
 def _read_records(records: _Records, table: RawTable, limits: Limits) -> Iterator[Any]:
     """Yields the header row, then the number of rows appended to `table` so far, every few thousand
     rows and at the end. Blank lines are skipped; each row remembers its first physical line."""
-    rows, lines, faults = table.rows, table.lines, table.faults
+    rows, lines, faults = table.rows, table.lines, table.faults   # emptied by table.release() meanwhile
     has_headers = False
     for kind, line, value in records:
         if not has_headers:
@@ -516,14 +551,15 @@ def _read_records(records: _Records, table: RawTable, limits: Limits) -> Iterato
             value = [value[1]]
         rows.append(value)
         lines.append(line)
-        if len(rows) > limits.max_rows:
+        count = table.dropped + len(rows)
+        if count > limits.max_rows:
             raise ReadError(f"文件超过 {limits.max_rows:,} 行（YUQING_MAX_ROWS），未入库：请拆分为几个文件后重新放入")
-        if len(rows) % _YIELD_EVERY == 0:
-            yield len(rows)
+        if count % _YIELD_EVERY == 0:
+            yield count
     if not has_headers:
         raise ReadError("文件是空的：没有表头行")
     table.read_fraction = 1.0
-    yield len(rows)
+    yield table.dropped + len(rows)
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -601,21 +637,32 @@ def _cell_has_value(cell: Any) -> bool:
 
 # --- Parquet -------------------------------------------------------------------
 
-def read_parquet(path: Path, limits: Limits | None = None) -> RawTable:
-    import pyarrow as pa
-
+def read_parquet(path: Path, limits: Limits | None = None, lazy: bool = False) -> RawTable:
     limits = limits or Limits()
     parquet = guard.check_parquet(path, limits)
     headers = [str(name) for name in parquet.schema_arrow.names]
     table = RawTable(headers=headers, rows=[], lines=[], encoding=None)
+    table.filler = _parquet_batches(parquet, table, limits)
+    if not lazy:
+        table.load_all()
+    return table
+
+
+def _parquet_batches(parquet, table: RawTable, limits: Limits) -> Iterator[int]:
+    """Appends the file's rows to `table` batch by batch, yielding how many have been read so far."""
+    import pyarrow as pa
+
+    total = max(parquet.metadata.num_rows, 1)
     try:
         for batch in parquet.iter_batches(batch_size=10_000):
             _add_batch(table, pa.Table.from_batches([batch]), limits)
+            count = table.dropped + len(table.rows)
+            table.read_fraction = min(count / total, 1.0)
+            yield count
     except ReadError:
         raise
     except Exception as exc:
         raise ReadError(f"无法读取 Parquet 文件（数据页损坏或不完整：{guard.first_line(exc)}）：请重新导出后放入") from exc
-    return table
 
 
 def _add_batch(table: RawTable, batch, limits: Limits) -> None:
@@ -623,7 +670,7 @@ def _add_batch(table: RawTable, batch, limits: Limits) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    first = len(table.rows) + 1
+    first = table.dropped + len(table.rows) + 1
     long_rows = set()
     for column in batch.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):

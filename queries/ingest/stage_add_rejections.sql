@@ -1,0 +1,2 @@
+insert into staged_rejections
+select * from slice_rejections

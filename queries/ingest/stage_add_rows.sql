@@ -1,0 +1,2 @@
+insert into staged
+select * from slice_rows

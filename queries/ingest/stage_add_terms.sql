@@ -1,0 +1,2 @@
+insert into staged_terms
+select * from slice_terms

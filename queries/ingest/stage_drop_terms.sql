@@ -1,0 +1,2 @@
+delete from staged_terms
+where list_contains($lines, line)

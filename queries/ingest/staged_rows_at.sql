@@ -1,0 +1,4 @@
+select *
+from staged
+where list_contains($lines, line)
+order by line
