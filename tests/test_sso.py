@@ -54,7 +54,7 @@ def test_role_map_parsed_and_checked():
     for bad in (("领导"), ("领导=boss",), ("=admin",)):
         with pytest.raises(sso.SsoConfigError, match="YUQING_OIDC_ROLE_MAP"):
             sso.parse_role_map(bad if isinstance(bad, tuple) else (bad,))
-    assert sso.parse_role_map(SsoSettings().role_map) == {"leader": "leader", "analyst": "analyst", "admin": "admin"}
+    assert sso.parse_role_map(SsoSettings().role_map) == {"informant": "informant", "leader": "leader", "analyst": "analyst", "admin": "admin"}
 
 
 def test_expiry_counts_from_the_token_issue_time():
