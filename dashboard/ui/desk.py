@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -29,6 +30,9 @@ def act(action: Callable[..., Any], *args: Any, done: str | Callable[[Any], str]
         result = action(get_store().con, auth.current_session(), *args, now=auth.now(), **kwargs)
     except DeskError as refused:
         st.error(str(refused))
+        return None
+    except duckdb.TransactionException:   # two people changed the same row at once: nothing was written
+        st.error("有人同时在处理同一条内容，本次操作没有保存。请刷新页面后再试。")
         return None
     st.session_state[_NOTICE] = done(result) if callable(done) else done.format(result=result)
     st.rerun()
