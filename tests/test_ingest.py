@@ -457,3 +457,29 @@ def test_a_file_in_many_slices_gives_the_same_store_as_one_slice(settings, tmp_p
             pd.testing.assert_frame_equal(got[key], contents[key], check_dtype=False, obj=f"{name}: {key}")
         assert got_report == report, name
     assert enrich.worker_pool() is not None      # two cores here: the workers really ran
+
+
+def test_spill_folders_of_a_killed_ingest_are_removed_later(settings):
+    """A process killed mid-ingest cannot remove its spill folder; the next ingest removes folders older than
+    a day and leaves younger ones (another ingest's, in principle) alone."""
+    import os
+    import time
+
+    from dashboard.core.ingest.staging import STALE_SPILL_SECONDS
+
+    root = settings.state_dir / "staging"
+    old, young = root / "staging-killed", root / "staging-recent"
+    for folder in (old, young):
+        folder.mkdir(parents=True)
+        (folder / "slice-0.jsonl").write_text("[]", encoding="utf-8")
+    past = time.time() - STALE_SPILL_SECONDS - 60
+    os.utime(old, (past, past))
+    con = store.connect(settings.db_path)
+    try:
+        path = settings.inbox_dir / "one.csv"
+        path.write_text("编号,标题,内容,发布时间\nS1,标题,内容,2024-01-01 10:00:00\n", encoding="utf-8")
+        outcome = ingest_file(con, path, settings)
+    finally:
+        con.close()
+    assert outcome.loaded_new == 1
+    assert not old.exists() and young.exists()

@@ -14,6 +14,7 @@ import bisect
 import json
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -26,6 +27,8 @@ from dashboard.core.ingest.readers import RawTable
 
 # Read back from DuckDB this many rows at a time (repeats, rejections for the report).
 _BATCH = 10_000
+# A spill folder this old belongs to a process killed mid-ingest (an ingest never runs this long): removed.
+STALE_SPILL_SECONDS = 24 * 3600
 _REJECTIONS_SCHEMA = pa.schema([("line", pa.int64()), ("reason", pa.string()), ("raw", pa.string())])
 
 
@@ -37,6 +40,7 @@ class Staging:
                  term_schema: pa.Schema):
         self.cursor = con.cursor()
         spill_root.mkdir(parents=True, exist_ok=True)
+        remove_stale_spills(spill_root)
         self.spill_dir = Path(tempfile.mkdtemp(prefix="staging-", dir=spill_root))
         self._spills: list[tuple[int, Path]] = []     # (first line, file) per spilled slice, in line order
         self._register(row_schema.empty_table(), term_schema.empty_table(), [])
@@ -150,3 +154,12 @@ def _repeat_rejection(line: int, item_id: str, first_line: int, differing: list[
     labels = "、".join(contract.FIELD_LABELS[name] for name in differing)
     return Rejection(line=line, raw=raw,
                      reason=f"编号 {item_id} 在本文件第 {first_line} 行已出现，且{labels}不同：请核对后只保留一条")
+
+
+def remove_stale_spills(spill_root: Path, now: float | None = None) -> list[Path]:
+    """Remove the spill folders a killed ingest left behind (older than STALE_SPILL_SECONDS); returns them."""
+    now = time.time() if now is None else now
+    stale = [p for p in spill_root.glob("staging-*") if now - p.stat().st_mtime > STALE_SPILL_SECONDS]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
