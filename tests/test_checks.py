@@ -44,6 +44,17 @@ BREAKS: dict[str, list[Break]] = {
                "alter table items_copy rename to items", "insert into items select * from items where id = '1001'"),
               "id", ["1001"]),
     ],
+    "checks/item_counts_mismatch": [
+        Break("an item moved to another channel without its counts",
+              ("update items set channel = '幽灵渠道' where id = '1001'",),     # its old channel's row and the new one
+              "dimension", ["channel", "channel"]),
+        Break("a counts row with no items behind it",
+              ("insert into item_counts values (timestamp '2000-01-01', 'region', '幽灵县', null, 1, 1, 0, 0, 1, 0, 1, "
+               "timestamp '2000-01-01', timestamp '2000-01-01')",), "value", ["幽灵县"]),
+        Break("a row held twice",
+              ("insert into item_counts select * from item_counts where dimension = 'all' "
+               "and bucket = (select min(bucket) from item_counts)",), "copies", [2]),
+    ],
     "checks/items_without_file": [
         Break("an item pointing at no manifest row", ("update items set ingest_file_id = 999 where id = '1002'",),
               "id", ["1002"]),

@@ -130,6 +130,7 @@ def test_watch_words_match_the_shown_text_too(pii_store):
 RAW_READERS_OF_ITEMS = {
     "topics/items": "repeat complaints by the same person need the raw author (张** is many people); never shown",
     "regions/text_batch": "`derive` finds place names in the raw text again; only the region is written back",
+    "regions/touched_buckets": "the 8-hour buckets of items whose region `derive` changes: times only",
     "regions/top": "counts of regions by where they came from (bench/region_eval.py)",
     "regions/coverage": "counts of items per file by where their region came from (bench/region_eval.py)",
     "admin/items_by_file": "how many items each file provides: counts only",

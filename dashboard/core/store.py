@@ -3,7 +3,8 @@
 Every statement the product runs is a file under queries/ (schema/ holds the
 migrations, store/ their bookkeeping). `run_query(con, "area/name", **params)` loads
 it, binds the named `$params` it uses (missing ones are NULL, which the SQL reads
-as "all"), and returns a DataFrame. Nothing here formats values into SQL text.
+as "all"), and returns a DataFrame — from the query's rollup twin when that gives the same rows
+(core/rollups.py). Nothing here formats values into SQL text.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dashboard.core import rollups
 from dashboard.core.config import QUERIES_DIR
 from dashboard.core.filters import Filters
 
@@ -84,6 +86,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             _apply(con, path, record=version)
             applied.append(version)
     _apply(con, SCHEMA_DIR / "views.sql")
+    execute(con, "store/fill_item_counts")   # item_counts' rows are defined in views.sql (counted_buckets)
     return applied
 
 
@@ -193,10 +196,11 @@ def fetch_batches(cursor: duckdb.DuckDBPyConnection, name: str, batch_rows: int,
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
-    """Run a query file and return its rows. Takes its own cursor, so threads may share `con`."""
+    """Run a query file and return its rows, from its rollup twin when that gives the same rows for these
+    parameters (core/rollups.py). Takes its own cursor, so threads may share `con`."""
     cursor = con.cursor()
     try:
-        return fetch(cursor, name, **params)
+        return fetch(cursor, rollups.answering_query(name, params), **params)
     finally:
         cursor.close()
 
@@ -214,6 +218,15 @@ def transaction(con: duckdb.DuckDBPyConnection):
         raise
     finally:
         cursor.close()
+
+
+def recount_buckets(cursor: duckdb.DuckDBPyConnection, buckets) -> None:
+    """Count the 8-hour buckets `buckets` of item_counts again from the items, in the caller's transaction:
+    after an ingest, an update or a removal changed the items in them."""
+    buckets = sorted({pd.Timestamp(b).to_pydatetime() for b in buckets})
+    if buckets:
+        execute(cursor, "ingest/counts_clear", buckets=buckets)
+        execute(cursor, "ingest/counts_add", buckets=buckets, first=buckets[0], last=buckets[-1])
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:

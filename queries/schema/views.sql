@@ -99,6 +99,41 @@ from filtered_items(f);
 create or replace macro filtered_requests(f) as table
 select * from filtered_items(f) where kind = '诉求';
 
+-- The rows of item_counts (schema/013_item_counts.sql) for the items published in [lo, hi) (NULL:
+-- unbounded): per 8-hour bucket, each value of each dimension as filtered_items reads it, with the
+-- figures trends/summary counts. The one definition of those rows: the store is filled from it and an
+-- ingest counts the buckets it touched again from it (core/rollups.py); checks/item_counts_mismatch
+-- compares the table with it.
+create or replace macro counted_buckets(lo, hi) as table
+select
+    term_bucket(published_at) as bucket,
+    case when grouping(category) = 0 and grouping(subcategory) = 0 then 'subcategory'
+         when grouping(category) = 0 then 'category'
+         when grouping(channel) = 0 then 'channel'
+         when grouping(region) = 0 then 'region'
+         when grouping(department) = 0 then 'department'
+         when grouping(sentiment) = 0 then 'sentiment'
+         when grouping(kind) = 0 then 'kind'
+         else 'all' end as dimension,
+    case when grouping(subcategory) = 0 then subcategory
+         else coalesce(category, channel, region, department, sentiment, kind, '全部') end as value,
+    case when grouping(subcategory) = 0 then category end as parent,
+    count(*) as items,
+    count(sentiment) as scored,
+    count(*) filter (where sentiment = '负面') as negative,
+    count(*) filter (where sentiment = '正面') as positive,
+    count(*) filter (where kind = '诉求') as requests,
+    count(*) filter (where kind = '舆情') as opinion,
+    count(*) filter (where kind = '诉求' and is_valid) as valid_requests,
+    min(published_at) as first_published,
+    max(published_at) as last_published
+from items_shown
+where (lo is null or published_at >= lo) and (hi is null or published_at < hi)
+group by grouping sets ((term_bucket(published_at)), (term_bucket(published_at), category),
+                        (term_bucket(published_at), category, subcategory), (term_bucket(published_at), channel),
+                        (term_bucket(published_at), region), (term_bucket(published_at), department),
+                        (term_bucket(published_at), sentiment), (term_bucket(published_at), kind));
+
 -- The labelled items a category model learns from: every item with a source category, except fold
 -- `p_holdout_fold` (NULL: none held out).
 create or replace macro category_training_items(p_holdout_fold) as table

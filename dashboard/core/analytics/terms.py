@@ -14,8 +14,8 @@ whose share rose are listed, strongest lift first.
 Each question has two exact answers: from ``item_terms`` joined to the filtered items (any filter)
 and from ``term_rollup`` (terms per 8-hour bucket and category, schema/005_term_rollup.sql), which
 is read when only the period and categories are set and the period starts and ends on bucket
-boundaries (every calendar or 08:00 monitoring day does). ``checks/term_rollup_mismatch.sql``
-and the tests hold the two to the same numbers.
+boundaries (every calendar or 08:00 monitoring day does): core/rollups.py decides, for every caller.
+``checks/term_rollup_mismatch.sql`` and the tests hold the two to the same numbers.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from typing import Iterable
 import duckdb
 import pandas as pd
 
+from dashboard.core import rollups
 from dashboard.core.filters import Filters
 from dashboard.core.store import run_query
 
@@ -32,33 +33,14 @@ __all__ = ["top_terms", "rising_terms", "term_trend", "items_with_term"]
 RISING_COLUMNS = ["term", "count", "prev_count", "share", "prev_share", "lift", "share_change"]
 
 
-BUCKET_HOURS = 8  # term_rollup's bucket (the term_bucket macro)
-
-
 def uses_rollup(filters: Filters, day_start_hour: int | None = None) -> bool:
-    """Whether term_rollup answers for `filters` (and days starting at `day_start_hour`)."""
-    if filters.channels or filters.regions or filters.departments or filters.sentiments:
-        return False
-    if filters.scope_departments or filters.scope_regions:     # the rollup knows no department or region
-        return False
-    if (filters.keyword or "").strip():
-        return False
-    if day_start_hour is not None and day_start_hour % BUCKET_HOURS:
-        return False
-    if filters.period is None:
-        return True
-    return all(_on_bucket_boundary(moment) for moment in (filters.period.start, filters.period.end))
-
-
-def _on_bucket_boundary(moment) -> bool:
-    return (moment.minute, moment.second, moment.microsecond) == (0, 0, 0) and moment.hour % BUCKET_HOURS == 0
+    """Whether term_rollup answers for `filters` (and days starting at `day_start_hour`): core/rollups.py."""
+    return rollups.term_rollup_answers(filters.record(), day_start_hour)
 
 
 def _run(con, name: str, filters: Filters, **params) -> pd.DataFrame:
-    """Query `name` or, when it can answer, `name`_rollup (which reads only period and categories:
-    the other filters are unset then)."""
-    rolled = uses_rollup(filters, params.get("day_start_hour"))
-    return run_query(con, f"{name}_rollup" if rolled else name, **filters.params(), **params)
+    """Query `name`; store.run_query reads term_rollup instead when it gives the same rows."""
+    return run_query(con, name, **filters.params(), **params)
 
 
 def top_terms(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 200) -> pd.DataFrame:

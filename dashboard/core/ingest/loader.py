@@ -494,6 +494,7 @@ def _write_staged(cursor, outcome: FileOutcome, meta: dict[str, Any], columns_ma
                   lossy_duplicates=outcome.lossy_duplicates, rejected=outcome.rejected,
                   demo_removed=outcome.demo_removed, first_error=outcome.first_error,
                   message=outcome.message or None, duplicate_of=None, columns_mapped=columns_mapped, **meta)
+    touched = _buckets(cursor, "ingest/touched_buckets")          # the changed items' old times
     if outcome.updated:
         store.execute(cursor, "ingest/rollup_remove_changed")
         store.execute(cursor, "ingest/delete_changed_terms")
@@ -501,6 +502,7 @@ def _write_staged(cursor, outcome: FileOutcome, meta: dict[str, Any], columns_ma
     store.execute(cursor, "ingest/update_changed_items", file_id=file_id, now=now)
     store.execute(cursor, "ingest/insert_terms")
     store.execute(cursor, "ingest/rollup_add")
+    store.recount_buckets(cursor, touched | _buckets(cursor, "ingest/touched_buckets"))
     store.execute(cursor, "ingest/insert_rejected", file_id=file_id, file_name=meta["file_name"])
     cursor.register("staged_notes", _lossy_notes(lossy))
     store.execute(cursor, "ingest/insert_row_notes", file_id=file_id, file_name=meta["file_name"])
@@ -510,10 +512,17 @@ def _remove_demo_items(cursor) -> int:
     """Take every demo item out (in the caller's transaction); returns how many there were."""
     count = int(store.fetch(cursor, "ingest/count_demo_items").iat[0, 0])
     if count:
+        touched = _buckets(cursor, "ingest/demo_buckets")
         for name in ("ingest/remove_demo_rollup", "ingest/remove_demo_terms", "ingest/remove_demo_items",
                      "ingest/mark_demo_files_removed"):
             store.execute(cursor, name)
+        store.recount_buckets(cursor, touched)
     return count
+
+
+def _buckets(cursor, name: str) -> set:
+    """The 8-hour buckets query `name` lists (item_counts keys to count again)."""
+    return set(store.fetch(cursor, name)["bucket"])
 
 
 def remove_demo(con: duckdb.DuckDBPyConnection) -> int:

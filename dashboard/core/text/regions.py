@@ -246,7 +246,7 @@ class DeriveSummary:
 
 def derive_regions(con, dicts_dir: Path | str | None = None, batch: int = 50_000) -> DeriveSummary:
     """Find the region of every stored item without a source region again, from its raw title and text,
-    in batches (each its own statement; an item with a source region is never touched)."""
+    in batches (each its own transaction; an item with a source region is never touched)."""
     gazetteer = get_gazetteer(dicts_dir)
     checked = changed = found = 0
     after = None
@@ -257,15 +257,18 @@ def derive_regions(con, dicts_dir: Path | str | None = None, batch: int = 50_000
         names = [gazetteer.find(title, content) for title, content in
                  zip(rows["title"].tolist(), rows["content"].tolist())]
         ids = rows["id"].tolist()
-        changed += _updated(store.execute(con.cursor(), "regions/apply_text", item_ids=ids, regions=names))
+        changed += _apply_batch(con, ids, names)
         checked += len(ids)
         found += sum(name is not None for name in names)
         after = ids[-1]
 
 
-def _updated(result) -> int:
-    try:
-        rows = result.fetchall()
-        return int(rows[0][0]) if rows else 0
-    finally:
-        result.close()
+def _apply_batch(con, ids: list[str], names: list[str | None]) -> int:
+    """One batch's regions and the item_counts of its buckets, in one transaction; how many changed."""
+    with store.transaction(con) as cursor:
+        rows = store.execute(cursor, "regions/apply_text", item_ids=ids, regions=names).fetchall()
+        changed = int(rows[0][0]) if rows else 0
+        if changed:
+            store.recount_buckets(cursor, store.fetch(cursor, "regions/touched_buckets", item_ids=ids)["bucket"])
+    return changed
+
