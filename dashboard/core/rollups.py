@@ -73,4 +73,6 @@ def _day_start_ok(day_start_hour: int | None) -> bool:
 def _on_boundary(moment) -> bool:
     if moment is None:
         return True
+    if not hasattr(moment, "hour"):      # not a time (a CLI typo): the item-level query says what is wrong
+        return False
     return (moment.minute, moment.second, moment.microsecond) == (0, 0, 0) and moment.hour % BUCKET_HOURS == 0
